@@ -1,0 +1,34 @@
+import { arn, awsAccountId, environmentName, iamRolePrefix, infrastructureName, logRetentionDays } from "@tdp/core";
+import { z } from "zod";
+
+/**
+ * `tdp:platform`: the settings every package shares (seed 001 Data Layer: InfrastructureName,
+ * Environment, IAMRolePrefix, IAMBoundaryPolicy, LogRetentionDays; Service Layer: ExposedOnInternet).
+ */
+export const platformSchema = z.strictObject({
+  /** Seed InfrastructureName: root of every physical name. */
+  infrastructureName,
+  /** Seed Environment. */
+  environment: environmentName.default("production"),
+  /** What this stack deploys: the whole platform (primary) or the DR-account targets (dr). */
+  role: z.enum(["primary", "dr"], { message: 'must be "primary" or "dr"' }).default("primary"),
+  /** The only AWS account this stack may touch; the provider refuses credentials for any other. */
+  accountId: awsAccountId.optional(),
+  /** Seed IAMRolePrefix. */
+  iamRolePrefix: iamRolePrefix.default(""),
+  /** Seed IAMBoundaryPolicy: permissions boundary attached to every role. */
+  iamBoundaryPolicyArn: arn("iam").optional(),
+  /** Seed LogRetentionDays: retention of every log group the project creates. */
+  logRetentionDays: logRetentionDays.default(90),
+  /** Seed ExposedOnInternet: whether the platform is reachable from the internet. */
+  exposedOnInternet: z.boolean().default(false),
+  /** The DR stack (`<org>/tdp/<stack>`) whose outputs the primary stack reads. */
+  drStack: z
+    .string()
+    .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, "must be a stack name, optionally qualified as <org>/<project>/<stack>")
+    .optional(),
+  /** Extra tags on every taggable resource, on top of Project, InfrastructureName, Environment. */
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+export type PlatformConfig = z.output<typeof platformSchema>;

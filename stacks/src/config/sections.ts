@@ -1,0 +1,16 @@
+import type { z } from "zod";
+
+import { platformSchema } from "./platform";
+
+/**
+ * Every `tdp:<section>` key a stack file may hold. A section that is absent is parsed from `{}`
+ * so its defaults apply; `required` sections must be present.
+ */
+export const SECTIONS = {
+  platform: { schema: platformSchema, required: true },
+} as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
+
+export type SectionName = keyof typeof SECTIONS;
+
+/** The validated config of a stack, one typed object per section. */
+export type StackConfig = { [K in SectionName]: z.output<(typeof SECTIONS)[K]["schema"]> };

@@ -1,0 +1,15 @@
+import * as pulumi from "@pulumi/pulumi";
+
+import type { StackContext } from "./context";
+
+/** The main account and region: the whole platform. Returns the stack outputs. */
+export async function deployPrimary(ctx: StackContext): Promise<Record<string, unknown>> {
+  const outputs: Record<string, unknown> = {};
+
+  if (ctx.config.platform.drStack) {
+    // The DR stack is deployed first; its outputs (region, network, replication targets) are read here.
+    const dr = new pulumi.StackReference("dr", { name: ctx.config.platform.drStack });
+    outputs["dr"] = { region: dr.getOutput("region"), accountId: dr.getOutput("accountId") };
+  }
+  return outputs;
+}
