@@ -64,7 +64,9 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
 }
 
 /** The RFC 1918 private ranges, in which a VPC block should lie. */
-export const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(parseCidr);
+export const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
+  parseCidr,
+);
 
 export function isPrivateCidr(cidr: Cidr): boolean {
   return PRIVATE_RANGES.some((range) => cidrContains(range, cidr));

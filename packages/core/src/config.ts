@@ -17,10 +17,16 @@ export const awsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS
 export const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region code such as us-east-1");
-export const cidrBlock = z.string().refine(isCidr, "must be an IPv4 CIDR block a.b.c.d/n with no host bits set");
+export const cidrBlock = z
+  .string()
+  .refine(isCidr, "must be an IPv4 CIDR block a.b.c.d/n with no host bits set");
 export const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id (vpc-0123456789abcdef0)");
-export const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id (subnet-0123456789abcdef0)");
-export const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id (sg-...)");
+export const subnetId = z
+  .string()
+  .regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id (subnet-0123456789abcdef0)");
+export const securityGroupId = z
+  .string()
+  .regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id (sg-...)");
 export const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route53 hosted zone id (Z...)");
 export const amiId = z.string().regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id (ami-...)");
 export const email = z.email("must be an email address");

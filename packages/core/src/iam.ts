@@ -117,7 +117,11 @@ export function iamRoleTransformation(settings: IamSettings): pulumi.ResourceTra
       props["permissionsBoundary"] = settings.permissionsBoundaryArn;
     }
     const explicitName = props["name"];
-    if (settings.rolePrefix && typeof explicitName === "string" && !explicitName.startsWith(settings.rolePrefix)) {
+    if (
+      settings.rolePrefix &&
+      typeof explicitName === "string" &&
+      !explicitName.startsWith(settings.rolePrefix)
+    ) {
       throw new Error(
         `IAM role "${args.name}" is named "${explicitName}", which lacks the iamRolePrefix "${settings.rolePrefix}"`,
       );

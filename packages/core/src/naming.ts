@@ -20,7 +20,6 @@ export const NAME_RULES = {
   snsTopic: { maxLength: 256, lowercase: false, pattern: /^[A-Za-z0-9_-]+$/ },
   secret: { maxLength: 512, lowercase: false, pattern: /^[A-Za-z0-9/_+=.@-]+$/ },
   logGroup: { maxLength: 512, lowercase: false, pattern: /^[A-Za-z0-9/_.#-]+$/ },
-  kmsAlias: { maxLength: 256, lowercase: false, pattern: /^alias\/[A-Za-z0-9/_-]+$/ },
   backupVault: { maxLength: 50, lowercase: false, pattern: /^[A-Za-z0-9_-]+$/ },
   backupPlan: { maxLength: 50, lowercase: false, pattern: /^[A-Za-z0-9_.-]+$/ },
   autoScalingGroup: { maxLength: 255, lowercase: false, pattern: /^[A-Za-z0-9_-]+$/ },
@@ -51,7 +50,9 @@ export function shorten(name: string, maxLength: number): string {
     return name;
   }
   if (maxLength < HASH_LENGTH + 2) {
-    throw new Error(`cannot shorten "${name}" to ${maxLength} characters: the limit is below ${HASH_LENGTH + 2}`);
+    throw new Error(
+      `cannot shorten "${name}" to ${maxLength} characters: the limit is below ${HASH_LENGTH + 2}`,
+    );
   }
   const head = name.slice(0, maxLength - HASH_LENGTH - 1).replace(/[-_.]+$/, "");
   return `${head}-${shortHash(name)}`;

@@ -10,7 +10,10 @@ export interface PolicyStatement {
   NotAction?: string | string[];
   Resource?: pulumi.Input<string> | pulumi.Input<string>[];
   NotResource?: pulumi.Input<string> | pulumi.Input<string>[];
-  Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[] | boolean | number>>;
+  Condition?: Record<
+    string,
+    Record<string, pulumi.Input<string> | pulumi.Input<string>[] | boolean | number>
+  >;
 }
 
 export interface PolicyDocument {
@@ -37,10 +40,7 @@ export function allow(
 }
 
 /** A trust policy letting the given AWS services assume the role, limited to this account. */
-export function serviceTrustPolicy(
-  services: string[],
-  sourceAccount?: pulumi.Input<string>,
-): PolicyDocument {
+export function serviceTrustPolicy(services: string[], sourceAccount?: pulumi.Input<string>): PolicyDocument {
   return policyDocument({
     Effect: "Allow",
     Principal: { Service: services.length === 1 ? services[0]! : services },
