@@ -27,9 +27,17 @@ export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
   const problems: ConfigProblem[] = [];
 
   const region = raw["aws:region"];
-  const regionResult = parseConfigSection("aws:region", awsRegion, region);
-  if (!regionResult.ok) {
-    problems.push(...regionResult.problems);
+  if (region === undefined) {
+    problems.push({
+      key: "aws:region",
+      value: undefined,
+      rule: "required: the region this stack deploys into",
+    });
+  } else {
+    const regionResult = parseConfigSection("aws:region", awsRegion, region);
+    if (!regionResult.ok) {
+      problems.push(...regionResult.problems);
+    }
   }
 
   const known = new Set<string>(Object.keys(SECTIONS));
