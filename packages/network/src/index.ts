@@ -1,0 +1,5 @@
+export * from "./adopted";
+export * from "./defaults";
+export * from "./layout";
+export * from "./lookup";
+export * from "./network";

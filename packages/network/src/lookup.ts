@@ -1,0 +1,115 @@
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+
+import type { AdoptedVpc, AdoptionRules, SubnetDescription } from "./adopted";
+import { validateAdoptedVpc } from "./adopted";
+import { DEFAULT_AVAILABILITY_ZONE_COUNT } from "./defaults";
+
+/** The ids of an existing VPC and its subnets (seed 001 VPCID, PrivateSubnetIds, ...). */
+export interface AdoptLookupRequest {
+  vpcId: string;
+  privateSubnetIds: string[];
+  /** @default [] */
+  publicSubnetIds?: string[];
+  /** @default [] */
+  isolatedSubnetIds?: string[];
+}
+
+async function describeSubnet(
+  field: string,
+  id: string,
+  opts: pulumi.InvokeOptions | undefined,
+): Promise<SubnetDescription> {
+  try {
+    const subnet = await aws.ec2.getSubnet({ id }, opts);
+    return {
+      id: subnet.id,
+      cidrBlock: subnet.cidrBlock,
+      availabilityZone: subnet.availabilityZone,
+      availabilityZoneId: subnet.availabilityZoneId,
+      vpcId: subnet.vpcId,
+      mapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch,
+    };
+  } catch (err) {
+    throw new Error(`${field}: subnet ${id} could not be looked up: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Looks up an existing VPC, its DHCP name servers, its route tables and the given subnets, and
+ * validates them ({@link validateAdoptedVpc}), before any resource of the Network is registered.
+ *
+ * Why a separate async step and not look-ups inside the component: a rule broken inside an
+ * `apply` surfaces only after the component's other children are registered, which leaves a
+ * half-built graph (and a failed `up` with some resources created). Awaiting this first makes a
+ * bad subnet stop the program before anything is created. Pass the result as `NetworkArgs.adopt`.
+ *
+ * @param opts invoke options; pass the stack's provider so the look-ups use its account and region.
+ */
+export async function lookupAdoptedNetwork(
+  request: AdoptLookupRequest,
+  rules: AdoptionRules = {},
+  opts?: pulumi.InvokeOptions,
+): Promise<AdoptedVpc> {
+  let vpc: aws.ec2.GetVpcResult;
+  try {
+    vpc = await aws.ec2.getVpc({ id: request.vpcId }, opts);
+  } catch (err) {
+    throw new Error(`vpcId: VPC ${request.vpcId} could not be looked up: ${(err as Error).message}`);
+  }
+  // A VPC without its own option set ("default") gets AmazonProvidedDNS.
+  let servers = ["AmazonProvidedDNS"];
+  if (vpc.dhcpOptionsId && vpc.dhcpOptionsId !== "default") {
+    const dhcp = await aws.ec2.getVpcDhcpOptions({ dhcpOptionsId: vpc.dhcpOptionsId }, opts);
+    servers = dhcp.domainNameServers;
+  }
+  const routeTables = await aws.ec2.getRouteTables({ vpcId: request.vpcId }, opts);
+  const [privateSubnets, publicSubnets, isolatedSubnets] = await Promise.all(
+    (
+      [
+        ["privateSubnetIds", request.privateSubnetIds],
+        ["publicSubnetIds", request.publicSubnetIds ?? []],
+        ["isolatedSubnetIds", request.isolatedSubnetIds ?? []],
+      ] as const
+    ).map(([field, ids]) => Promise.all(ids.map((id) => describeSubnet(field, id, opts)))),
+  );
+  const adopted: AdoptedVpc = {
+    vpcId: vpc.id,
+    cidrBlock: vpc.cidrBlock,
+    additionalCidrBlocks: (vpc.cidrBlockAssociations ?? [])
+      .map((a) => a.cidrBlock)
+      .filter((block) => block !== vpc.cidrBlock),
+    enableDnsSupport: vpc.enableDnsSupport,
+    enableDnsHostnames: vpc.enableDnsHostnames,
+    dhcpDomainNameServers: servers,
+    privateSubnets: privateSubnets!,
+    publicSubnets: publicSubnets!,
+    isolatedSubnets: isolatedSubnets!,
+    routeTableIds: [...routeTables.ids].sort(),
+  };
+  validateAdoptedVpc(adopted, rules);
+  return adopted;
+}
+
+/**
+ * The availability zones a created VPC spans, resolved before the Network is built so that the
+ * default is "3 where the region has them, else 2" and an explicit count the region cannot meet
+ * stops the program with a clear message (awsx would otherwise fail half-way).
+ *
+ * @param count 2 or 3; undefined means 3 where available.
+ */
+export async function resolveAvailabilityZones(
+  count: number | undefined,
+  opts?: pulumi.InvokeOptions,
+): Promise<string[]> {
+  const zones = await aws.getAvailabilityZones({ state: "available" }, opts);
+  const names = [...zones.names].sort();
+  const wanted = count ?? Math.min(DEFAULT_AVAILABILITY_ZONE_COUNT, names.length);
+  if (names.length < wanted || wanted < 2) {
+    throw new Error(
+      `availabilityZoneCount: ${count ?? "default"} asks for ${wanted} zones but the region offers ${names.length} (${names.join(", ")}); ` +
+        "the platform needs at least 2",
+    );
+  }
+  return names.slice(0, wanted);
+}
