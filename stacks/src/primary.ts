@@ -1,10 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { StackContext } from "./context";
+import { buildNetwork, networkOutputs } from "./network";
 
 /** The main account and region: the whole platform. Returns the stack outputs. */
 export async function deployPrimary(ctx: StackContext): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
+
+  const network = await buildNetwork(ctx);
+  outputs["network"] = networkOutputs(network);
 
   if (ctx.config.platform.drStack) {
     // The DR stack is deployed first; its outputs (region, network, replication targets) are read here.

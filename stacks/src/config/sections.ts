@@ -1,5 +1,6 @@
 import type { z } from "zod";
 
+import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
 
 /**
@@ -8,6 +9,7 @@ import { platformSchema } from "./platform";
  */
 export const SECTIONS = {
   platform: { schema: platformSchema, required: true },
+  network: { schema: networkSchema, required: false },
 } as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
 
 export type SectionName = keyof typeof SECTIONS;

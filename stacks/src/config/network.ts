@@ -1,0 +1,296 @@
+import type { IamSettings, Naming } from "@tdp/core";
+import { cidrBlock, dnsName, isCidr, parseCidr, subnetId, vpcId } from "@tdp/core";
+import type { AdoptedVpc, NetworkArgs } from "@tdp/network";
+import {
+  DEFAULT_INTERFACE_ENDPOINTS,
+  DEFAULT_PRIVATE_DOMAIN,
+  WINDOWS_WORKER_SERVICES,
+  resolveCreateVpc,
+} from "@tdp/network";
+import { z } from "zod";
+
+const prefixLength = z
+  .number()
+  .int("must be a whole number")
+  .min(16, "must be at least 16: AWS subnets are /16 to /28")
+  .max(28, "must be at most 28: AWS subnets are /16 to /28");
+
+const endpointService = z
+  .string()
+  .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'must be a service short name such as "logs" or "ecr.api"')
+  .refine(
+    (s) => s !== "s3" && s !== "dynamodb",
+    "is a gateway endpoint service; s3GatewayEndpoint covers S3",
+  );
+
+const CREATE_ONLY = [
+  "availabilityZoneCount",
+  "natGateways",
+  "publicSubnets",
+  "isolatedSubnets",
+  "subnetPrefixLengths",
+] as const;
+const ADOPT_ONLY = ["vpcId", "publicSubnetIds", "privateSubnetIds", "isolatedSubnetIds"] as const;
+
+/** The keys the subnet plan is computed from. */
+const LAYOUT_INPUTS = new Set(["mode", "cidr", ...CREATE_ONLY]);
+
+/** Where a component-level layout error belongs in the config. */
+const LAYOUT_FIELDS: Record<string, (string | number)[]> = {
+  cidrBlock: ["cidr"],
+  availabilityZoneCount: ["availabilityZoneCount"],
+  natGateways: ["natGateways"],
+  publicSubnets: ["publicSubnets"],
+  privatePrefixLength: ["subnetPrefixLengths", "private"],
+  publicPrefixLength: ["subnetPrefixLengths", "public"],
+  isolatedPrefixLength: ["subnetPrefixLengths", "isolated"],
+};
+
+/**
+ * `tdp:network`: the platform VPC (seed 001 Data Layer CreateVPC, VpcCIDR, VPCID, PublicSubnetIds,
+ * PrivateSubnetIds, IsolatedSubnetIds, LogsEndpoint, MonitoringEndpoint, SqsEndpoint,
+ * CloudformationEndpoint; Service Layer PrivateDomain). Every key is optional: an absent section
+ * creates a VPC with the defaults of `@tdp/network`.
+ */
+export const networkSchema = z
+  .strictObject({
+    /** Seed CreateVPC: create a VPC, or adopt an existing one. */
+    mode: z
+      .enum(["create", "adopt"], { message: 'must be "create" (seed CreateVPC=true) or "adopt" (false)' })
+      .default("create"),
+    /** Seed VpcCIDR. Create: the new VPC's block. Adopt: optional, checked against the VPC. */
+    cidr: cidrBlock
+      .refine(
+        (c) => !isCidr(c) || parseCidr(c).prefixLength >= 16,
+        "must be /16 or smaller: AWS VPC blocks are /16 to /28",
+      )
+      .optional(),
+    /** Create: 2 or 3 zones; absent means 3 where the region has them. */
+    availabilityZoneCount: z.union([z.literal(2), z.literal(3)], { message: "must be 2 or 3" }).optional(),
+    /** Create: a NAT gateway per zone, one for the VPC, or none. */
+    natGateways: z
+      .enum(["perAz", "single", "none"], { message: 'must be "perAz", "single" or "none"' })
+      .optional(),
+    /** Create: a public tier; absent means "when NAT gateways or exposedOnInternet need it". */
+    publicSubnets: z.boolean().optional(),
+    /** Create: an isolated tier for the Windows workers. */
+    isolatedSubnets: z.boolean().optional(),
+    /** Create: subnet sizes as prefix lengths; absent ones are derived from the VPC size. */
+    subnetPrefixLengths: z
+      .strictObject({
+        private: prefixLength.optional(),
+        public: prefixLength.optional(),
+        isolated: prefixLength.optional(),
+      })
+      .optional(),
+    /** Adopt: seed VPCID. */
+    vpcId: vpcId.optional(),
+    /** Adopt: seed PublicSubnetIds (a list instead of a comma-delimited string). */
+    publicSubnetIds: z.array(subnetId).optional(),
+    /** Adopt: seed PrivateSubnetIds. */
+    privateSubnetIds: z.array(subnetId).optional(),
+    /** Adopt: seed IsolatedSubnetIds. */
+    isolatedSubnetIds: z.array(subnetId).optional(),
+    /** Interface endpoints by service short name. */
+    interfaceEndpoints: z.array(endpointService).default([...DEFAULT_INTERFACE_ENDPOINTS]),
+    /** Seed 001 post-deployment task "Use S3 gateway VPC endpoint". */
+    s3GatewayEndpoint: z.boolean().default(true),
+    /** Seed LogsEndpoint, MonitoringEndpoint, SqsEndpoint, CloudformationEndpoint overrides. */
+    serviceEndpoints: z
+      .strictObject({
+        logs: dnsName.optional(),
+        monitoring: dnsName.optional(),
+        sqs: dnsName.optional(),
+        cloudformation: dnsName.optional(),
+      })
+      .default({}),
+    /** Seed PrivateDomain. */
+    privateDomain: dnsName
+      .refine(
+        (d) => d !== "amazonaws.com" && !d.endsWith(".amazonaws.com"),
+        "would shadow AWS service names in the VPC",
+      )
+      .default(DEFAULT_PRIVATE_DOMAIN),
+    /** Seed 001 task 3 in code: a Resolver inbound endpoint for the customer's own DNS servers. */
+    resolverInboundEndpoint: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        allowedCidrs: z
+          .array(
+            cidrBlock.refine(
+              (c) => !isCidr(c) || parseCidr(c).prefixLength > 0,
+              "would open the resolver to the whole internet",
+            ),
+          )
+          .default([]),
+      })
+      .default({ enabled: false, allowedCidrs: [] }),
+    /** VPC flow logs. */
+    flowLogs: z
+      .strictObject({
+        trafficType: z
+          .enum(["ALL", "ACCEPT", "REJECT"], { message: "must be ALL, ACCEPT or REJECT" })
+          .default("ALL"),
+        maxAggregationInterval: z
+          .union([z.literal(60), z.literal(600)], { message: "must be 60 or 600 (seconds)" })
+          .default(60),
+      })
+      .default({ trafficType: "ALL", maxAggregationInterval: 60 }),
+  })
+  .superRefine((network, ctx) => {
+    const problem = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    if (network.mode === "adopt") {
+      for (const key of CREATE_ONLY) {
+        if (network[key] !== undefined) {
+          problem(
+            [key],
+            "applies to a created VPC only (mode: create); an existing VPC's layout is the customer's",
+          );
+        }
+      }
+      if (network.vpcId === undefined) {
+        problem(["vpcId"], "required when mode is adopt (seed VPCID)");
+      }
+      if ((network.privateSubnetIds ?? []).length < 2) {
+        problem(
+          ["privateSubnetIds"],
+          "mode adopt needs at least 2 private subnets in different availability zones (seed 000)",
+        );
+      }
+      const all = [
+        ...(network.privateSubnetIds ?? []),
+        ...(network.publicSubnetIds ?? []),
+        ...(network.isolatedSubnetIds ?? []),
+      ];
+      const duplicates = [...new Set(all.filter((id, i) => all.indexOf(id) !== i))];
+      for (const id of duplicates) {
+        problem(["privateSubnetIds"], `${id} is listed more than once; each subnet serves one tier`);
+      }
+    } else {
+      for (const key of ADOPT_ONLY) {
+        if (network[key] !== undefined) {
+          problem(
+            [key],
+            "applies to mode adopt only; a created VPC makes its own (remove it or set mode: adopt)",
+          );
+        }
+      }
+    }
+    if (
+      network.resolverInboundEndpoint.enabled &&
+      network.resolverInboundEndpoint.allowedCidrs.length === 0
+    ) {
+      problem(
+        ["resolverInboundEndpoint", "allowedCidrs"],
+        "required when the resolver is enabled: the networks of the DNS servers that forward to it",
+      );
+    }
+    const hasIsolated =
+      network.mode === "adopt"
+        ? (network.isolatedSubnetIds ?? []).length > 0
+        : network.isolatedSubnets === true;
+    if (hasIsolated) {
+      for (const service of WINDOWS_WORKER_SERVICES) {
+        if (
+          !network.interfaceEndpoints.includes(service) &&
+          network.serviceEndpoints[service] === undefined
+        ) {
+          problem(
+            ["interfaceEndpoints"],
+            `lacks "${service}", which the Windows workers in the isolated subnets can reach only through an endpoint; add it or set serviceEndpoints.${service}`,
+          );
+        }
+      }
+    }
+    const seen = new Set<string>();
+    for (const service of network.interfaceEndpoints) {
+      if (seen.has(service)) {
+        problem(["interfaceEndpoints"], `"${service}" is listed twice`);
+      }
+      seen.add(service);
+    }
+  })
+  .superRefine(
+    (network, ctx) => {
+      // The subnet plan of a created VPC, checked by the component's own planner so the config and
+      // the component cannot disagree.
+      if (network.mode !== "create") {
+        return;
+      }
+      try {
+        resolveCreateVpc(createArgsFromConfig(network), false);
+      } catch (err) {
+        const message = (err as Error).message;
+        const field = Object.keys(LAYOUT_FIELDS).find((f) => message.startsWith(f));
+        ctx.addIssue({ code: "custom", path: field ? LAYOUT_FIELDS[field]! : ["cidr"], message });
+      }
+    },
+    // Only when the fields it reads are individually valid, so a bad value is reported once.
+    { when: (payload) => !payload.issues.some((issue) => LAYOUT_INPUTS.has(String(issue.path?.[0]))) },
+  );
+
+export type NetworkConfig = z.output<typeof networkSchema>;
+
+function createArgsFromConfig(network: NetworkConfig): NonNullable<NetworkArgs["create"]> {
+  return {
+    cidrBlock: network.cidr,
+    availabilityZoneCount: network.availabilityZoneCount,
+    natGateways: network.natGateways,
+    publicSubnets: network.publicSubnets,
+    isolatedSubnets: network.isolatedSubnets,
+    privatePrefixLength: network.subnetPrefixLengths?.private,
+    publicPrefixLength: network.subnetPrefixLengths?.public,
+    isolatedPrefixLength: network.subnetPrefixLengths?.isolated,
+  };
+}
+
+/** What the stack knows besides the section: shared settings and the look-up results. */
+export interface NetworkContext {
+  naming: Naming;
+  iam: IamSettings;
+  region: string;
+  /** tdp:platform.exposedOnInternet (seed ExposedOnInternet). */
+  exposedOnInternet: boolean;
+  /** tdp:platform.logRetentionDays (seed LogRetentionDays). */
+  logRetentionDays: number;
+  /** Create mode: the zones resolved from the region (`resolveAvailabilityZones`). */
+  availabilityZoneNames?: string[];
+  /** Adopt mode: the VPC looked up and validated (`lookupAdoptedNetwork`). */
+  adopted?: AdoptedVpc;
+}
+
+/** Maps a validated `tdp:network` section to the Network component's arguments. */
+export function networkArgsFromConfig(network: NetworkConfig, context: NetworkContext): NetworkArgs {
+  const resolver = network.resolverInboundEndpoint;
+  const overrides = Object.fromEntries(
+    Object.entries(network.serviceEndpoints).filter(([, value]) => value !== undefined),
+  );
+  const common: NetworkArgs = {
+    naming: context.naming,
+    iam: context.iam,
+    region: context.region,
+    internetFacing: context.exposedOnInternet,
+    interfaceEndpoints: network.interfaceEndpoints,
+    s3GatewayEndpoint: network.s3GatewayEndpoint,
+    serviceEndpoints: overrides,
+    privateDomain: network.privateDomain,
+    resolverInboundEndpoint: resolver.enabled ? { allowedCidrs: resolver.allowedCidrs } : undefined,
+    flowLogs: network.flowLogs,
+    logRetentionDays: context.logRetentionDays,
+  };
+  if (network.mode === "adopt") {
+    if (context.adopted === undefined) {
+      throw new Error(
+        "tdp:network mode adopt: the existing VPC must be looked up (lookupAdoptedNetwork) before the Network is built",
+      );
+    }
+    return { ...common, adopt: context.adopted };
+  }
+  const create = createArgsFromConfig(network);
+  if (context.availabilityZoneNames !== undefined) {
+    create.availabilityZoneNames = context.availabilityZoneNames;
+    delete create.availabilityZoneCount;
+  }
+  return { ...common, create };
+}
