@@ -362,8 +362,9 @@ export class Network extends pulumi.ComponentResource {
   readonly subnetLayout?: SubnetLayout;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tdp:network:Network", name, {}, opts);
+    // Validated before the component itself is registered: a bad argument leaves nothing behind.
     validateNetworkArgs(args);
+    super("tdp:network:Network", name, {}, opts);
 
     const { naming, region } = args;
     const internetFacing = args.internetFacing ?? false;
