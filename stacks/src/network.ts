@@ -55,6 +55,7 @@ export function networkOutputs(network: Network): Record<string, pulumi.Input<un
     vpcId: network.vpcId,
     cidrBlock: network.cidrBlock,
     availabilityZones: network.availabilityZones,
+    availabilityZoneIds: network.availabilityZoneIds,
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,
     isolatedSubnetIds: network.isolatedSubnetIds,
@@ -63,5 +64,6 @@ export function networkOutputs(network: Network): Record<string, pulumi.Input<un
     privateZoneName: network.privateZoneName,
     serviceEndpoints: network.serviceEndpoints,
     resolverInboundAddresses: network.resolverInboundAddresses,
+    privateLinkDnsName: network.privateLinkDnsName,
   };
 }

@@ -195,6 +195,15 @@ describe("tdp:network config", () => {
     });
   }
 
+  it("refuses a PrivateLink block without a proper service name", () => {
+    assert.deepEqual(
+      problemsOf({ privateLink: { serviceName: "vpce-svc-1", dnsNames: ["api.platform.tetrascience.com"] } }),
+      [
+        'tdp:network.privateLink.serviceName: "vpce-svc-1" — must be an endpoint service name (com.amazonaws.vpce.<region>.vpce-svc-<id>)',
+      ],
+    );
+  });
+
   it("maps a create-mode section to NetworkArgs, with the resolved zones and the platform settings", () => {
     const network = networkSchema.parse({
       cidr: "10.40.0.0/16",
@@ -203,6 +212,10 @@ describe("tdp:network config", () => {
       subnetPrefixLengths: { private: 20 },
       serviceEndpoints: { logs: "logs.proxy.example.com" },
       resolverInboundEndpoint: { enabled: true, allowedCidrs: ["10.100.0.0/24"] },
+      privateLink: {
+        serviceName: "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+        dnsNames: ["api.platform.tetrascience.com"],
+      },
     });
     const naming = new Naming({ infrastructureName: "acme-tdp" });
     const args = networkArgsFromConfig(network, {
@@ -230,6 +243,10 @@ describe("tdp:network config", () => {
     assert.deepEqual(args.serviceEndpoints, { logs: "logs.proxy.example.com" });
     assert.deepEqual(args.resolverInboundEndpoint, { allowedCidrs: ["10.100.0.0/24"] });
     assert.deepEqual(args.iam, { rolePrefix: "tdp-" });
+    assert.deepEqual(args.privateLink, {
+      serviceName: "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+      dnsNames: ["api.platform.tetrascience.com"],
+    });
   });
 
   it("requires the looked-up VPC for an adopt-mode section", () => {

@@ -67,6 +67,23 @@ export interface ResolverInboundEndpointArgs {
   allowedCidrs: string[];
 }
 
+/**
+ * Seed 002: an interface endpoint to the TDP endpoint service TetraScience shares over AWS
+ * PrivateLink, and private DNS so the standard TDP hostnames resolve to it inside the VPC.
+ */
+export interface PrivateLinkArgs {
+  /** The endpoint service name from TetraScience: `com.amazonaws.vpce.<region>.vpce-svc-…` (same region). */
+  serviceName: string;
+  /** Networks allowed to reach the endpoint on 443. @default the VPC's blocks */
+  allowedCidrs?: string[];
+  /**
+   * Hostnames resolved to the endpoint inside the VPC (for example api.platform.tetrascience.com):
+   * each gets a private zone of its own, so other names of the same domain still resolve publicly.
+   * @default []
+   */
+  dnsNames?: string[];
+}
+
 export interface FlowLogArgs {
   /** @default "ALL" */
   trafficType?: FlowLogTrafficType;
@@ -103,6 +120,8 @@ export interface NetworkArgs {
    * domain (seed 001 pre-deployment task 3, done in code). @default none
    */
   resolverInboundEndpoint?: ResolverInboundEndpointArgs;
+  /** Seed 002: PrivateLink to the TDP endpoint service. @default none */
+  privateLink?: PrivateLinkArgs;
   /** VPC flow logs settings. @default { trafficType: "ALL", maxAggregationInterval: 60 } */
   flowLogs?: FlowLogArgs;
   /** Seed LogRetentionDays: retention of the flow-log group. @default 90 */
@@ -114,6 +133,7 @@ export interface NetworkArgs {
 const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const SERVICE_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 const DNS_NAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const ENDPOINT_SERVICE_NAME = /^com\.amazonaws\.vpce\.([a-z]{2}(-gov)?-[a-z]+-\d)\.vpce-svc-[0-9a-f]{8,17}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/;
 
 /** The resolved create-mode settings, defaults applied. */
@@ -269,6 +289,10 @@ export function validateNetworkArgs(args: NetworkArgs): void {
     }
   }
 
+  if (args.privateLink !== undefined) {
+    validatePrivateLink(args.privateLink, args.region);
+  }
+
   const internetFacing = args.internetFacing ?? false;
   let hasIsolated: boolean;
   if (args.adopt !== undefined) {
@@ -290,6 +314,41 @@ export function validateNetworkArgs(args: NetworkArgs): void {
         );
       }
     }
+  }
+}
+
+/** Seed 002's rules for the PrivateLink endpoint. */
+export function validatePrivateLink(privateLink: PrivateLinkArgs, region: string): void {
+  const match = ENDPOINT_SERVICE_NAME.exec(privateLink.serviceName);
+  if (!match) {
+    throw new Error(
+      `privateLink.serviceName "${privateLink.serviceName}" is not an endpoint service name (com.amazonaws.vpce.<region>.vpce-svc-<id>)`,
+    );
+  }
+  if (match[1] !== region) {
+    throw new Error(
+      `privateLink.serviceName "${privateLink.serviceName}" is in ${match[1]} but the VPC is in ${region}: ` +
+        "a PrivateLink connection needs both in the same region (seed 002)",
+    );
+  }
+  for (const cidr of privateLink.allowedCidrs ?? []) {
+    if (!isCidr(cidr)) {
+      throw new Error(`privateLink.allowedCidrs: "${cidr}" is not an IPv4 CIDR block`);
+    }
+    if (parseCidr(cidr).prefixLength === 0) {
+      throw new Error(
+        `privateLink.allowedCidrs: "${cidr}" admits every address; list the networks that use the platform`,
+      );
+    }
+  }
+  const names = privateLink.dnsNames ?? [];
+  for (const dnsName of names) {
+    if (!DNS_NAME_PATTERN.test(dnsName)) {
+      throw new Error(`privateLink.dnsNames: "${dnsName}" is not a lowercase DNS name`);
+    }
+  }
+  if (new Set(names).size !== names.length) {
+    throw new Error(`privateLink.dnsNames ${JSON.stringify(names)} lists a name twice`);
   }
 }
 
@@ -356,6 +415,11 @@ export class Network extends pulumi.ComponentResource {
   readonly resolverInboundEndpointId: pulumi.Output<string | undefined>;
   /** The addresses a customer's DNS servers forward the private domain to. */
   readonly resolverInboundAddresses: pulumi.Output<string[]>;
+  /** Zone ids (use1-az1) of the zones in use: seed 002 asks for them to set up PrivateLink. */
+  readonly availabilityZoneIds: pulumi.Output<string[]>;
+  /** Seed 002: the PrivateLink endpoint's id and its regional DNS name (the "primary DNS name" to keep). */
+  readonly privateLinkEndpointId: pulumi.Output<string | undefined>;
+  readonly privateLinkDnsName: pulumi.Output<string | undefined>;
   /** The awsx VPC in create mode. */
   readonly vpc?: awsx.ec2.Vpc;
   /** The planned subnet blocks in create mode. */
@@ -439,11 +503,13 @@ export class Network extends pulumi.ComponentResource {
       this.publicSubnetIds = settings.publicSubnets ? vpc.publicSubnetIds : pulumi.output([]);
       this.privateSubnetIds = vpc.privateSubnetIds;
       this.isolatedSubnetIds = settings.isolatedSubnets ? vpc.isolatedSubnetIds : pulumi.output([]);
+      const regionZones = aws.getAvailabilityZonesOutput({}, { parent: this });
       this.availabilityZones = settings.availabilityZoneNames
         ? pulumi.output(settings.availabilityZoneNames)
-        : aws
-            .getAvailabilityZonesOutput({}, { parent: this })
-            .names.apply((names) => names.slice(0, settings.availabilityZoneCount));
+        : regionZones.names.apply((names) => names.slice(0, settings.availabilityZoneCount));
+      this.availabilityZoneIds = pulumi
+        .all([this.availabilityZones, regionZones])
+        .apply(([zones, all]) => zones.map((zone) => all.zoneIds[all.names.indexOf(zone)] ?? ""));
       vpcCidrs = [settings.cidrBlock];
       // awsx makes one private subnet per zone: the zonal resources go in each.
       endpointSubnetIds = vpc.privateSubnetIds;
@@ -457,6 +523,12 @@ export class Network extends pulumi.ComponentResource {
       this.isolatedSubnetIds = pulumi.output((adopted.isolatedSubnets ?? []).map((s) => s.id));
       this.availabilityZones = pulumi.output(
         [...new Set(adopted.privateSubnets.map((s) => s.availabilityZone))].sort(),
+      );
+      const zoneIds = new Map(
+        adopted.privateSubnets.map((s) => [s.availabilityZone, s.availabilityZoneId ?? ""]),
+      );
+      this.availabilityZoneIds = this.availabilityZones.apply((zones) =>
+        zones.map((zone) => zoneIds.get(zone) ?? ""),
       );
       vpcCidrs = [adopted.cidrBlock, ...(adopted.additionalCidrBlocks ?? [])];
       // An interface endpoint takes at most one subnet per zone.
@@ -701,6 +773,77 @@ export class Network extends pulumi.ComponentResource {
       this.resolverInboundAddresses = pulumi.output([]);
     }
 
+    // Seed 002: PrivateLink to the TDP endpoint service, reachable on 443 from the allowed networks.
+    if (args.privateLink !== undefined) {
+      const privateLink = args.privateLink;
+      const linkSg = new aws.ec2.SecurityGroup(
+        `${name}-privatelink-sg`,
+        {
+          vpcId,
+          name: naming.name("securityGroup", "tdp-privatelink"),
+          description: "PrivateLink endpoint to the TDP: HTTPS from the allowed networks only",
+          ingress: [
+            {
+              protocol: "tcp",
+              fromPort: 443,
+              toPort: 443,
+              cidrBlocks: privateLink.allowedCidrs ?? vpcCidrs,
+              description: "HTTPS to the TDP",
+            },
+          ],
+          egress: [],
+          tags: { Name: naming.name("securityGroup", "tdp-privatelink") },
+        },
+        { parent: this },
+      );
+      const link = new aws.ec2.VpcEndpoint(
+        `${name}-privatelink-endpoint`,
+        {
+          vpcId,
+          serviceName: privateLink.serviceName,
+          vpcEndpointType: "Interface",
+          // The provider's private DNS name is not ours to claim; the zones below do the mapping.
+          privateDnsEnabled: false,
+          subnetIds: endpointSubnetIds,
+          securityGroupIds: [linkSg.id],
+          tags: { Name: naming.name("generic", "tdp-privatelink") },
+        },
+        { parent: this },
+      );
+      const regional = link.dnsEntries.apply((entries) => {
+        const dnsName = regionalEndpointDnsName(entries, "");
+        const entry = (entries ?? []).find((e) => e.dnsName === dnsName);
+        return { dnsName, hostedZoneId: entry?.hostedZoneId ?? "" };
+      });
+      (privateLink.dnsNames ?? []).forEach((dnsName) => {
+        const role = dnsName.replace(/\./g, "-");
+        const zone = new aws.route53.Zone(
+          `${name}-privatelink-zone-${role}`,
+          {
+            name: dnsName,
+            comment: `${naming.base}: ${dnsName} to the TDP PrivateLink endpoint (seed 002)`,
+            vpcs: [{ vpcId, vpcRegion: region }],
+          },
+          { parent: this },
+        );
+        new aws.route53.Record(
+          `${name}-privatelink-record-${role}`,
+          {
+            zoneId: zone.zoneId,
+            name: dnsName,
+            type: "A",
+            aliases: [{ name: regional.dnsName, zoneId: regional.hostedZoneId, evaluateTargetHealth: false }],
+          },
+          { parent: this },
+        );
+      });
+      this.privateLinkEndpointId = link.id;
+      this.privateLinkDnsName = regional.dnsName;
+    } else {
+      this.privateLinkEndpointId = pulumi.output(undefined);
+      this.privateLinkDnsName = pulumi.output(undefined);
+    }
+
     this.registerOutputs({
       mode: this.mode,
       vpcId: this.vpcId,
@@ -709,6 +852,7 @@ export class Network extends pulumi.ComponentResource {
       privateSubnetIds: this.privateSubnetIds,
       isolatedSubnetIds: this.isolatedSubnetIds,
       availabilityZones: this.availabilityZones,
+      availabilityZoneIds: this.availabilityZoneIds,
       endpointSecurityGroupId: this.endpointSecurityGroupId,
       interfaceEndpointIds: this.interfaceEndpointIds,
       privateZoneId: this.privateZoneId,
@@ -719,6 +863,8 @@ export class Network extends pulumi.ComponentResource {
       logsKmsKeyArn: this.logsKmsKeyArn,
       resolverInboundEndpointId: this.resolverInboundEndpointId,
       resolverInboundAddresses: this.resolverInboundAddresses,
+      privateLinkEndpointId: this.privateLinkEndpointId,
+      privateLinkDnsName: this.privateLinkDnsName,
     });
   }
 }

@@ -297,6 +297,46 @@ describe("validateNetworkArgs", () => {
       /publicSubnetIds: the platform is exposed on the internet/,
     ],
     [
+      "a PrivateLink service name that is not one",
+      { privateLink: { serviceName: "tdp.tetrascience.com" } },
+      /privateLink\.serviceName "tdp\.tetrascience\.com" is not an endpoint service name/,
+    ],
+    [
+      "a PrivateLink service in another region",
+      { privateLink: { serviceName: "com.amazonaws.vpce.us-west-2.vpce-svc-0123456789abcdef0" } },
+      /is in us-west-2 but the VPC is in us-east-1: a PrivateLink connection needs both in the same region \(seed 002\)/,
+    ],
+    [
+      "PrivateLink open to every address",
+      {
+        privateLink: {
+          serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+          allowedCidrs: ["0.0.0.0/0"],
+        },
+      },
+      /privateLink\.allowedCidrs: "0\.0\.0\.0\/0" admits every address/,
+    ],
+    [
+      "a PrivateLink host name listed twice",
+      {
+        privateLink: {
+          serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+          dnsNames: ["api.platform.tetrascience.com", "api.platform.tetrascience.com"],
+        },
+      },
+      /privateLink\.dnsNames .* lists a name twice/,
+    ],
+    [
+      "a PrivateLink host name that is not a DNS name",
+      {
+        privateLink: {
+          serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+          dnsNames: ["API.Platform"],
+        },
+      },
+      /privateLink\.dnsNames: "API\.Platform" is not a lowercase DNS name/,
+    ],
+    [
       "a bad create layout",
       { create: { cidrBlock: "10.40.0.0/16", privatePrefixLength: 26 } },
       /privatePrefixLength 26 is invalid: private subnets must be \/24 or larger/,

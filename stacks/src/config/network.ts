@@ -125,6 +125,22 @@ export const networkSchema = z
           .default([]),
       })
       .default({ enabled: false, allowedCidrs: [] }),
+    /** Seed 002: AWS PrivateLink to the TDP endpoint service TetraScience shares. */
+    privateLink: z
+      .strictObject({
+        /** com.amazonaws.vpce.<region>.vpce-svc-…, from TetraScience; same region as the stack. */
+        serviceName: z
+          .string()
+          .regex(
+            /^com\.amazonaws\.vpce\.[a-z]{2}(-gov)?-[a-z]+-\d\.vpce-svc-[0-9a-f]{8,17}$/,
+            "must be an endpoint service name (com.amazonaws.vpce.<region>.vpce-svc-<id>)",
+          ),
+        /** Networks allowed to reach the endpoint on 443; absent means the VPC's blocks. */
+        allowedCidrs: z.array(cidrBlock).optional(),
+        /** TDP hostnames resolved to the endpoint inside the VPC. */
+        dnsNames: z.array(dnsName).default([]),
+      })
+      .optional(),
     /** VPC flow logs. */
     flowLogs: z
       .strictObject({
@@ -277,6 +293,7 @@ export function networkArgsFromConfig(network: NetworkConfig, context: NetworkCo
     privateDomain: network.privateDomain,
     resolverInboundEndpoint: resolver.enabled ? { allowedCidrs: resolver.allowedCidrs } : undefined,
     flowLogs: network.flowLogs,
+    privateLink: network.privateLink,
     logRetentionDays: context.logRetentionDays,
   };
   if (network.mode === "adopt") {
