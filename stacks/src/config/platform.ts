@@ -1,4 +1,11 @@
-import { arn, awsAccountId, environmentName, iamRolePrefix, infrastructureName, logRetentionDays } from "@tdp/core";
+import {
+  arn,
+  awsAccountId,
+  environmentName,
+  iamRolePrefix,
+  infrastructureName,
+  logRetentionDays,
+} from "@tdp/core";
 import { z } from "zod";
 
 /**
@@ -25,7 +32,10 @@ export const platformSchema = z.strictObject({
   /** The DR stack (`<org>/tdp/<stack>`) whose outputs the primary stack reads. */
   drStack: z
     .string()
-    .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, "must be a stack name, optionally qualified as <org>/<project>/<stack>")
+    .regex(
+      /^([\w.-]+\/){0,2}[\w.-]+$/,
+      "must be a stack name, optionally qualified as <org>/<project>/<stack>",
+    )
     .optional(),
   /** Extra tags on every taggable resource, on top of Project, InfrastructureName, Environment. */
   tags: z.record(z.string(), z.string()).default({}),
