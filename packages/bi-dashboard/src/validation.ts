@@ -1,0 +1,568 @@
+import { LOG_RETENTION_DAYS } from "@tdp/core";
+
+import type { BiDashboardArgs } from "./args";
+import {
+  ALLOWED_CERTIFICATE_KEY_ALGORITHMS,
+  ALLOWED_DB_INSTANCE_CLASSES,
+  ALLOWED_INSTANCE_TYPES,
+  ALLOWED_SSL_POLICIES,
+  DEFAULT_CERTIFICATE_KEY_ALGORITHM,
+  DEFAULT_DASHBOARD_SERVICE,
+  DEFAULT_DATABASE,
+  DEFAULT_DB_INSTANCE_CLASS,
+  DEFAULT_EFS,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_MARIADB_VERSION,
+  DEFAULT_ROOT_DEVICE_NAME,
+  DEFAULT_SCALING,
+  DEFAULT_SSL_POLICY,
+  DEFAULT_STICKINESS_SECONDS,
+  DEFAULT_SYNC,
+  MARIADB_ENGINE_FAMILIES,
+  MAX_ROOT_VOLUME_GIB,
+  MIN_ROOT_VOLUME_GIB,
+  RESERVED_DB_USERNAMES,
+} from "./defaults";
+
+/** One bad setting: the field (dotted, as in `tdp:biDashboard`), the value and the rule it breaks. */
+export interface SettingProblem {
+  field: string;
+  value: unknown;
+  rule: string;
+}
+
+/** The settings of a deployment that are plain values (no pulumi Inputs), as validated. */
+export type BiDashboardSettings = Omit<
+  BiDashboardArgs,
+  | "naming"
+  | "iam"
+  | "vpcId"
+  | "vpcCidrBlock"
+  | "privateSubnetIds"
+  | "routeTableIds"
+  | "licenceKey"
+  | "alarmTopicArn"
+> & {
+  /** How many private subnets are given (the component counts them). */
+  privateSubnetCount?: number;
+  /** How many public subnets are given. */
+  publicSubnetCount?: number;
+};
+
+/** Every setting with its default applied. */
+export interface ResolvedBiDashboard {
+  deploymentName: string;
+  region: string;
+  createVpcEndpoints: boolean;
+  logRetentionDays: number;
+  loadBalancer: {
+    internetFacing: boolean;
+    allowedCidrs?: string[];
+    certificateArn?: string;
+    domainName?: string;
+    hostedZoneId?: string;
+    certificateKeyAlgorithm: string;
+    sslPolicy: string;
+    stickiness: { enabled: boolean; durationSeconds: number };
+    deletionProtection: boolean;
+    idleTimeoutSeconds: number;
+  };
+  instances: {
+    amiId: string;
+    instanceType: string;
+    rootVolumeSizeGiB: number;
+    rootDeviceName: string;
+    keyPairName?: string;
+  };
+  scaling: {
+    minSize: number;
+    maxSize: number;
+    desiredCapacity: number;
+    scaleOutCpuPercent: number;
+    scaleInCpuPercent: number;
+    cooldownSeconds: number;
+    healthCheckGracePeriodSeconds: number;
+  };
+  database: {
+    instanceClass: string;
+    engineVersion: string;
+    parameterGroupFamily: string;
+    allocatedStorageGiB: number;
+    maxAllocatedStorageGiB: number;
+    backupRetentionDays: number;
+    multiAz: boolean;
+    username: string;
+    port: number;
+    rotationDays: number;
+    deletionProtection: boolean;
+    rotationApplicationVersion?: string;
+  };
+  efs: { ownerUid: number; ownerGid: number; permissions: string; backups: boolean };
+  sync: { reservedConcurrency: number; memorySizeMb: number; timeoutSeconds: number };
+  dashboardService: { envFiles: string[]; serviceUnits: string[] };
+}
+
+const DEPLOYMENT_NAME = /^[a-z][a-z0-9-]{0,14}[a-z0-9]$/;
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const KEY_PAIR_NAME = /^[\x20-\x7e]{1,255}$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const DB_USERNAME = /^[A-Za-z][A-Za-z0-9_]{0,15}$/;
+const OCTAL_MODE = /^0?[0-7]{3}$/;
+const UNIX_PATH = /^\/[A-Za-z0-9._/-]+$/;
+const UNIT_NAME = /^[A-Za-z0-9@._-]+\.service$/;
+const ROOT_DEVICE = /^\/dev\/(sd[a-z]|xvd[a-z]|nvme\d+n\d+)\d*$/;
+
+function isCidrBlock(value: string): boolean {
+  const m = CIDR.exec(value);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+function wholeBetween(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
+}
+
+/**
+ * Applies the defaults and lists every problem of the settings at once (none: the returned
+ * problems list is empty). Pure: used by the component and by the stack's config schema.
+ */
+export function checkBiDashboardSettings(settings: BiDashboardSettings): {
+  resolved: ResolvedBiDashboard;
+  problems: SettingProblem[];
+} {
+  const problems: SettingProblem[] = [];
+  const problem = (field: string, value: unknown, rule: string) => problems.push({ field, value, rule });
+
+  if (!DEPLOYMENT_NAME.test(settings.deploymentName ?? "")) {
+    problem(
+      "deploymentName",
+      settings.deploymentName,
+      "must be 2 to 16 lowercase letters, digits and hyphens, starting with a letter; it is part of every physical name so two deployments never collide",
+    );
+  }
+  if (!REGION.test(settings.region ?? "")) {
+    problem("region", settings.region, "must be an AWS region code such as us-east-1");
+  }
+  if (settings.privateSubnetCount !== undefined && settings.privateSubnetCount < 2) {
+    problem(
+      "privateSubnetIds",
+      settings.privateSubnetCount,
+      "at least 2 private subnets in different availability zones are required (Multi-AZ database, instances and EFS mount targets in every zone)",
+    );
+  }
+  const logRetentionDays = settings.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    problem(
+      "logRetentionDays",
+      logRetentionDays,
+      `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+    );
+  }
+
+  // Load balancer.
+  const lb = settings.loadBalancer ?? {};
+  const internetFacing = lb.internetFacing ?? false;
+  if (internetFacing && settings.publicSubnetCount !== undefined && settings.publicSubnetCount < 2) {
+    problem(
+      "loadBalancer.publicSubnetIds",
+      settings.publicSubnetCount,
+      "an internet-facing load balancer needs at least 2 public subnets in different availability zones",
+    );
+  }
+  for (const [i, cidr] of (lb.allowedCidrs ?? []).entries()) {
+    if (!isCidrBlock(cidr)) {
+      problem(`loadBalancer.allowedCidrs[${i}]`, cidr, "must be an IPv4 CIDR block a.b.c.d/n");
+    } else if (!internetFacing && cidr.endsWith("/0")) {
+      problem(
+        `loadBalancer.allowedCidrs[${i}]`,
+        cidr,
+        "an internal load balancer must not admit the whole internet; list the networks that use the dashboard",
+      );
+    }
+  }
+  if (lb.certificateArn !== undefined && !CERTIFICATE_ARN.test(lb.certificateArn)) {
+    problem(
+      "loadBalancer.certificateArn",
+      lb.certificateArn,
+      "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)",
+    );
+  }
+  if (lb.domainName !== undefined && !DNS_NAME.test(lb.domainName)) {
+    problem("loadBalancer.domainName", lb.domainName, "must be a lowercase DNS name such as bi.example.com");
+  }
+  if (lb.hostedZoneId !== undefined && !HOSTED_ZONE_ID.test(lb.hostedZoneId)) {
+    problem("loadBalancer.hostedZoneId", lb.hostedZoneId, "must be a Route53 hosted zone id (Z...)");
+  }
+  if (lb.certificateArn === undefined && (lb.domainName === undefined || lb.hostedZoneId === undefined)) {
+    problem(
+      "loadBalancer.certificateArn",
+      undefined,
+      "HTTPS needs a certificate: give certificateArn, or domainName and hostedZoneId to create and validate one in ACM",
+    );
+  }
+  const certificateKeyAlgorithm = lb.certificateKeyAlgorithm ?? DEFAULT_CERTIFICATE_KEY_ALGORITHM;
+  if (certificateKeyAlgorithm === "RSA_1024") {
+    problem(
+      "loadBalancer.certificateKeyAlgorithm",
+      certificateKeyAlgorithm,
+      "RSA 1024-bit keys are refused: they can be factored with today's means and ACM.2 requires RSA keys of at least 2048 bits; use RSA_2048 or an EC key",
+    );
+  } else if (!(ALLOWED_CERTIFICATE_KEY_ALGORITHMS as readonly string[]).includes(certificateKeyAlgorithm)) {
+    problem(
+      "loadBalancer.certificateKeyAlgorithm",
+      certificateKeyAlgorithm,
+      `must be one of ${ALLOWED_CERTIFICATE_KEY_ALGORITHMS.join(", ")}`,
+    );
+  }
+  if (lb.certificateArn !== undefined && lb.certificateKeyAlgorithm !== undefined) {
+    problem(
+      "loadBalancer.certificateKeyAlgorithm",
+      lb.certificateKeyAlgorithm,
+      "applies to a created certificate only; an existing certificate's key is fixed",
+    );
+  }
+  const sslPolicy = lb.sslPolicy ?? DEFAULT_SSL_POLICY;
+  if (!(ALLOWED_SSL_POLICIES as readonly string[]).includes(sslPolicy)) {
+    problem(
+      "loadBalancer.sslPolicy",
+      sslPolicy,
+      `must be a TLS 1.2+ policy (ELB.17; the reference's 2016-08 policy allows TLS 1.0): ${ALLOWED_SSL_POLICIES.join(", ")}`,
+    );
+  }
+  const stickinessSeconds = lb.stickiness?.durationSeconds ?? DEFAULT_STICKINESS_SECONDS;
+  if (!wholeBetween(stickinessSeconds, 1, 604800)) {
+    problem(
+      "loadBalancer.stickiness.durationSeconds",
+      stickinessSeconds,
+      "must be a whole number of seconds from 1 to 604800 (7 days)",
+    );
+  }
+  const idleTimeoutSeconds = lb.idleTimeoutSeconds ?? 120;
+  if (!wholeBetween(idleTimeoutSeconds, 1, 4000)) {
+    problem("loadBalancer.idleTimeoutSeconds", idleTimeoutSeconds, "must be a whole number from 1 to 4000");
+  }
+
+  // Instances.
+  const instances = settings.instances ?? ({} as BiDashboardSettings["instances"]);
+  if (instances.amiId === undefined || instances.amiId === "") {
+    problem(
+      "instances.amiId",
+      instances.amiId,
+      "required: the Panintelligence Marketplace AMI id of this region (subscribe in AWS Marketplace first; see the package README)",
+    );
+  } else if (!AMI_ID.test(instances.amiId)) {
+    problem(
+      "instances.amiId",
+      instances.amiId,
+      "must be an AMI id: ami- followed by 8 or 17 hexadecimal digits",
+    );
+  }
+  const instanceType = instances.instanceType ?? DEFAULT_INSTANCE_TYPE;
+  if (!(ALLOWED_INSTANCE_TYPES as readonly string[]).includes(instanceType)) {
+    problem(
+      "instances.instanceType",
+      instanceType,
+      `must be one of ${ALLOWED_INSTANCE_TYPES.join(", ")} (seed 004 recommends t3.medium or t3a.medium)`,
+    );
+  }
+  const rootVolumeSizeGiB = instances.rootVolumeSizeGiB ?? MIN_ROOT_VOLUME_GIB;
+  if (!wholeBetween(rootVolumeSizeGiB, MIN_ROOT_VOLUME_GIB, MAX_ROOT_VOLUME_GIB)) {
+    problem(
+      "instances.rootVolumeSizeGiB",
+      rootVolumeSizeGiB,
+      `must be a whole number of GiB from ${MIN_ROOT_VOLUME_GIB} (seed 004 minimum) to ${MAX_ROOT_VOLUME_GIB}`,
+    );
+  }
+  const rootDeviceName = instances.rootDeviceName ?? DEFAULT_ROOT_DEVICE_NAME;
+  if (!ROOT_DEVICE.test(rootDeviceName)) {
+    problem(
+      "instances.rootDeviceName",
+      rootDeviceName,
+      "must be a device name such as /dev/sda1 or /dev/xvda",
+    );
+  }
+  if (instances.keyPairName !== undefined && !KEY_PAIR_NAME.test(instances.keyPairName)) {
+    problem("instances.keyPairName", instances.keyPairName, "must be 1 to 255 printable ASCII characters");
+  }
+
+  // Scaling.
+  const sc = settings.scaling ?? {};
+  const minSize = sc.minSize ?? DEFAULT_SCALING.minSize;
+  const maxSize = sc.maxSize ?? DEFAULT_SCALING.maxSize;
+  const desiredCapacity = sc.desiredCapacity ?? minSize;
+  if (!wholeBetween(minSize, 1, 100)) {
+    problem("scaling.minSize", minSize, "must be a whole number from 1 to 100 (at least one dashboard runs)");
+  }
+  if (!wholeBetween(maxSize, 1, 100)) {
+    problem("scaling.maxSize", maxSize, "must be a whole number from 1 to 100");
+  }
+  if (minSize > maxSize) {
+    problem("scaling.minSize", minSize, `must not exceed maxSize (${maxSize})`);
+  } else if (minSize === maxSize) {
+    problem(
+      "scaling.maxSize",
+      maxSize,
+      `must be greater than minSize (${minSize}), or the CPU scaling policies can never act (the reference's min=max=1)`,
+    );
+  }
+  if (!Number.isInteger(desiredCapacity) || desiredCapacity < minSize || desiredCapacity > maxSize) {
+    problem(
+      "scaling.desiredCapacity",
+      desiredCapacity,
+      `must be a whole number between minSize (${minSize}) and maxSize (${maxSize})`,
+    );
+  }
+  const scaleOut = sc.scaleOutCpuPercent ?? DEFAULT_SCALING.scaleOutCpuPercent;
+  const scaleIn = sc.scaleInCpuPercent ?? DEFAULT_SCALING.scaleInCpuPercent;
+  if (!wholeBetween(scaleOut, 1, 99)) {
+    problem("scaling.scaleOutCpuPercent", scaleOut, "must be a whole percentage from 1 to 99");
+  }
+  if (!wholeBetween(scaleIn, 1, 99)) {
+    problem("scaling.scaleInCpuPercent", scaleIn, "must be a whole percentage from 1 to 99");
+  }
+  if (scaleIn >= scaleOut) {
+    problem(
+      "scaling.scaleInCpuPercent",
+      scaleIn,
+      `must be below scaleOutCpuPercent (${scaleOut}), or the group would scale in and out in turn`,
+    );
+  }
+  const cooldownSeconds = sc.cooldownSeconds ?? DEFAULT_SCALING.cooldownSeconds;
+  if (!wholeBetween(cooldownSeconds, 60, 3600)) {
+    problem("scaling.cooldownSeconds", cooldownSeconds, "must be a whole number of seconds from 60 to 3600");
+  }
+  const grace = sc.healthCheckGracePeriodSeconds ?? DEFAULT_SCALING.healthCheckGracePeriodSeconds;
+  if (!wholeBetween(grace, 60, 7200)) {
+    problem(
+      "scaling.healthCheckGracePeriodSeconds",
+      grace,
+      "must be a whole number of seconds from 60 to 7200 (the dashboard needs minutes to start)",
+    );
+  }
+
+  // Database.
+  const db = settings.database ?? {};
+  const instanceClass = db.instanceClass ?? DEFAULT_DB_INSTANCE_CLASS;
+  if (!(ALLOWED_DB_INSTANCE_CLASSES as readonly string[]).includes(instanceClass)) {
+    problem(
+      "database.instanceClass",
+      instanceClass,
+      `must be one of ${ALLOWED_DB_INSTANCE_CLASSES.join(", ")} (seed 004: db.t3.micro or db.t3.small)`,
+    );
+  }
+  const engineVersion = db.engineVersion ?? DEFAULT_MARIADB_VERSION;
+  const parameterGroupFamily = MARIADB_ENGINE_FAMILIES[engineVersion] ?? "";
+  if (parameterGroupFamily === "") {
+    problem(
+      "database.engineVersion",
+      engineVersion,
+      `must be a MariaDB LTS major version RDS supports: ${Object.keys(MARIADB_ENGINE_FAMILIES).join(", ")} (the parameter group family follows it)`,
+    );
+  }
+  const allocated = db.allocatedStorageGiB ?? DEFAULT_DATABASE.allocatedStorageGiB;
+  const maxAllocated =
+    db.maxAllocatedStorageGiB ?? Math.max(DEFAULT_DATABASE.maxAllocatedStorageGiB, allocated);
+  if (!wholeBetween(allocated, 20, 65536)) {
+    problem("database.allocatedStorageGiB", allocated, "must be a whole number of GiB from 20 to 65536");
+  }
+  if (!wholeBetween(maxAllocated, allocated, 65536)) {
+    problem(
+      "database.maxAllocatedStorageGiB",
+      maxAllocated,
+      `must be a whole number of GiB from allocatedStorageGiB (${allocated}) to 65536`,
+    );
+  }
+  const backupRetentionDays = db.backupRetentionDays ?? DEFAULT_DATABASE.backupRetentionDays;
+  if (!wholeBetween(backupRetentionDays, 7, 35)) {
+    problem(
+      "database.backupRetentionDays",
+      backupRetentionDays,
+      "must be a whole number of days from 7 to 35 (RDS.11; the reference kept 1 day)",
+    );
+  }
+  const username = db.username ?? DEFAULT_DATABASE.username;
+  if (!DB_USERNAME.test(username)) {
+    problem(
+      "database.username",
+      username,
+      "must be 1 to 16 letters, digits and underscores, starting with a letter",
+    );
+  } else if (RESERVED_DB_USERNAMES.includes(username.toLowerCase())) {
+    problem(
+      "database.username",
+      username,
+      `must not be a default or reserved name (${RESERVED_DB_USERNAMES.join(", ")}; RDS.25)`,
+    );
+  }
+  const port = db.port ?? DEFAULT_DATABASE.port;
+  if (!wholeBetween(port, 1150, 65535)) {
+    problem("database.port", port, "must be a whole number from 1150 to 65535 (RDS's range for MariaDB)");
+  }
+  const rotationDays = db.rotationDays ?? DEFAULT_DATABASE.rotationDays;
+  if (!wholeBetween(rotationDays, 1, 90)) {
+    problem(
+      "database.rotationDays",
+      rotationDays,
+      "must be a whole number of days from 1 to 90 (seed 004: 30; SecretsManager.4 requires rotation within 90 days)",
+    );
+  }
+  if (db.rotationApplicationVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(db.rotationApplicationVersion)) {
+    problem(
+      "database.rotationApplicationVersion",
+      db.rotationApplicationVersion,
+      "must be a semantic version such as 1.1.367",
+    );
+  }
+
+  // EFS.
+  const efs = settings.efs ?? {};
+  const ownerUid = efs.ownerUid ?? DEFAULT_EFS.ownerUid;
+  const ownerGid = efs.ownerGid ?? DEFAULT_EFS.ownerGid;
+  if (!wholeBetween(ownerUid, 1, 4294967294)) {
+    problem(
+      "efs.ownerUid",
+      ownerUid,
+      "must be a whole number from 1 (root, uid 0, is refused) to 4294967294",
+    );
+  }
+  if (!wholeBetween(ownerGid, 1, 4294967294)) {
+    problem(
+      "efs.ownerGid",
+      ownerGid,
+      "must be a whole number from 1 (root, gid 0, is refused) to 4294967294",
+    );
+  }
+  const permissions = efs.permissions ?? DEFAULT_EFS.permissions;
+  if (!OCTAL_MODE.test(permissions)) {
+    problem("efs.permissions", permissions, "must be an octal mode such as 0750");
+  } else if ((parseInt(permissions, 8) & 0o007) !== 0) {
+    problem(
+      "efs.permissions",
+      permissions,
+      "must give others no access (the reference's 0777 let any NFS client write); use 0750 or 0770",
+    );
+  }
+
+  // Sync function.
+  const sync = settings.sync ?? {};
+  const reservedConcurrency = sync.reservedConcurrency ?? DEFAULT_SYNC.reservedConcurrency;
+  if (!wholeBetween(reservedConcurrency, 1, 100)) {
+    problem("sync.reservedConcurrency", reservedConcurrency, "must be a whole number from 1 to 100");
+  }
+  const memorySizeMb = sync.memorySizeMb ?? DEFAULT_SYNC.memorySizeMb;
+  if (!wholeBetween(memorySizeMb, 128, 10240)) {
+    problem("sync.memorySizeMb", memorySizeMb, "must be a whole number of MB from 128 to 10240");
+  }
+  const timeoutSeconds = sync.timeoutSeconds ?? DEFAULT_SYNC.timeoutSeconds;
+  if (!wholeBetween(timeoutSeconds, 60, 900)) {
+    problem(
+      "sync.timeoutSeconds",
+      timeoutSeconds,
+      "must be a whole number of seconds from 60 to 900 (the reference's 15 s cut large files short)",
+    );
+  }
+
+  // Dashboard service.
+  const service = settings.dashboardService ?? {};
+  const envFiles = service.envFiles ?? [...DEFAULT_DASHBOARD_SERVICE.envFiles];
+  const serviceUnits = service.serviceUnits ?? [...DEFAULT_DASHBOARD_SERVICE.serviceUnits];
+  for (const [i, file] of envFiles.entries()) {
+    if (!UNIX_PATH.test(file) || file.split("/").includes("..")) {
+      problem(`dashboardService.envFiles[${i}]`, file, "must be an absolute path without spaces or ..");
+    }
+  }
+  if (envFiles.length === 0) {
+    problem("dashboardService.envFiles", envFiles, "must list at least one env file");
+  }
+  for (const [i, unit] of serviceUnits.entries()) {
+    if (!UNIT_NAME.test(unit)) {
+      problem(
+        `dashboardService.serviceUnits[${i}]`,
+        unit,
+        "must be a systemd service unit name such as docker.service",
+      );
+    }
+  }
+
+  const resolved: ResolvedBiDashboard = {
+    deploymentName: settings.deploymentName,
+    region: settings.region,
+    createVpcEndpoints: settings.createVpcEndpoints ?? true,
+    logRetentionDays,
+    loadBalancer: {
+      internetFacing,
+      allowedCidrs: lb.allowedCidrs,
+      certificateArn: lb.certificateArn,
+      domainName: lb.domainName,
+      hostedZoneId: lb.hostedZoneId,
+      certificateKeyAlgorithm,
+      sslPolicy,
+      stickiness: { enabled: lb.stickiness?.enabled ?? true, durationSeconds: stickinessSeconds },
+      deletionProtection: lb.deletionProtection ?? true,
+      idleTimeoutSeconds,
+    },
+    instances: {
+      amiId: instances.amiId,
+      instanceType,
+      rootVolumeSizeGiB,
+      rootDeviceName,
+      keyPairName: instances.keyPairName,
+    },
+    scaling: {
+      minSize,
+      maxSize,
+      desiredCapacity,
+      scaleOutCpuPercent: scaleOut,
+      scaleInCpuPercent: scaleIn,
+      cooldownSeconds,
+      healthCheckGracePeriodSeconds: grace,
+    },
+    database: {
+      instanceClass,
+      engineVersion,
+      parameterGroupFamily,
+      allocatedStorageGiB: allocated,
+      maxAllocatedStorageGiB: maxAllocated,
+      backupRetentionDays,
+      multiAz: db.multiAz ?? DEFAULT_DATABASE.multiAz,
+      username,
+      port,
+      rotationDays,
+      deletionProtection: db.deletionProtection ?? true,
+      rotationApplicationVersion: db.rotationApplicationVersion,
+    },
+    efs: { ownerUid, ownerGid, permissions, backups: efs.backups ?? DEFAULT_EFS.backups },
+    sync: { reservedConcurrency, memorySizeMb, timeoutSeconds },
+    dashboardService: { envFiles, serviceUnits },
+  };
+  return { resolved, problems };
+}
+
+/** `field: value — rule`, the same shape as a stack config problem. */
+export function formatSettingProblem(p: SettingProblem): string {
+  const shown = p.value === undefined ? "(missing)" : JSON.stringify(p.value);
+  return `${p.field}: ${shown} — ${p.rule}`;
+}
+
+/**
+ * Validates the component's arguments before any child exists and returns them resolved; throws
+ * one Error listing every problem, each naming the field, the value and the rule.
+ */
+export function validateBiDashboardArgs(args: BiDashboardArgs): ResolvedBiDashboard {
+  const { resolved, problems } = checkBiDashboardSettings({
+    ...args,
+    privateSubnetCount: args.privateSubnetIds.length,
+    publicSubnetCount: args.loadBalancer?.publicSubnetIds?.length ?? 0,
+  });
+  if (problems.length > 0) {
+    throw new Error(
+      `BiDashboard "${args.deploymentName}": invalid arguments (${problems.length}):\n` +
+        problems.map((p) => `  ${formatSettingProblem(p)}`).join("\n"),
+    );
+  }
+  return resolved;
+}
