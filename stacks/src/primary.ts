@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { buildNetwork, networkOutputs } from "./network";
 
@@ -9,6 +10,12 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
 
   const network = await buildNetwork(ctx);
   outputs["network"] = networkOutputs(network);
+
+  // Seed 004: the Panintelligence BI dashboard, in the network's private subnets, when enabled.
+  const biDashboard = deployBiDashboard(ctx, network);
+  if (biDashboard) {
+    outputs["biDashboard"] = biDashboardOutputs(biDashboard);
+  }
 
   if (ctx.config.platform.drStack) {
     // The DR stack is deployed first; its outputs (region, network, replication targets) are read here.

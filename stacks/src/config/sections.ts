@@ -1,5 +1,6 @@
 import type { z } from "zod";
 
+import { biDashboardSchema } from "./bi-dashboard";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
 
@@ -10,6 +11,7 @@ import { platformSchema } from "./platform";
 export const SECTIONS = {
   platform: { schema: platformSchema, required: true },
   network: { schema: networkSchema, required: false },
+  biDashboard: { schema: biDashboardSchema, required: false },
 } as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
 
 export type SectionName = keyof typeof SECTIONS;

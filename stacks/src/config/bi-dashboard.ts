@@ -1,0 +1,131 @@
+import { checkBiDashboardSettings } from "@tdp/bi-dashboard";
+import { z } from "zod";
+
+const cidrList = z.array(z.string());
+
+/** A dotted problem field (`loadBalancer.allowedCidrs[0]`) as a zod issue path. */
+function fieldPath(field: string): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (const part of field.split(".")) {
+    const match = /^([^[]+)((\[\d+\])*)$/.exec(part);
+    if (!match) {
+      path.push(part);
+      continue;
+    }
+    path.push(match[1]!);
+    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) {
+      path.push(Number(index[1]));
+    }
+  }
+  return path;
+}
+
+/**
+ * `tdp:biDashboard`: the Panintelligence BI dashboard (seed 004, @tdp/bi-dashboard). Every key
+ * but `enabled` and `instances.amiId` has a default; the package's own validator checks the
+ * values here, so a bad one stops `pulumi up` before any resource is registered.
+ */
+export const biDashboardSchema = z
+  .strictObject({
+    /** Deploy the dashboard in this stack. */
+    enabled: z.boolean().default(false),
+    /** Part of every physical name of the dashboard (two deployments in one account never collide). */
+    deploymentName: z.string().default("bi"),
+    /**
+     * Create the interface endpoints ssm, ssmmessages, ec2messages, secretsmanager, logs; absent
+     * means "when tdp:network.interfaceEndpoints lacks one of them".
+     */
+    createVpcEndpoints: z.boolean().optional(),
+    /** The Panintelligence licence key (BYOL): `pulumi config set --secret --path tdp:biDashboard.licenceKey`. */
+    licenceKey: z.string().min(1, "must not be empty; leave it out for trial and metered AMIs").optional(),
+    loadBalancer: z
+      .strictObject({
+        /** Internet-facing in the network's public subnets, or internal in its private subnets. */
+        internetFacing: z.boolean().optional(),
+        allowedCidrs: cidrList.optional(),
+        certificateArn: z.string().optional(),
+        domainName: z.string().optional(),
+        hostedZoneId: z.string().optional(),
+        certificateKeyAlgorithm: z.string().optional(),
+        sslPolicy: z.string().optional(),
+        stickiness: z
+          .strictObject({ enabled: z.boolean().optional(), durationSeconds: z.number().optional() })
+          .optional(),
+        deletionProtection: z.boolean().optional(),
+        idleTimeoutSeconds: z.number().optional(),
+      })
+      .default({}),
+    instances: z
+      .strictObject({
+        /** Seed 004: the Marketplace AMI id of the region (required when enabled). */
+        amiId: z.string().optional(),
+        instanceType: z.string().optional(),
+        rootVolumeSizeGiB: z.number().optional(),
+        rootDeviceName: z.string().optional(),
+        keyPairName: z.string().optional(),
+      })
+      .default({}),
+    scaling: z
+      .strictObject({
+        minSize: z.number().optional(),
+        maxSize: z.number().optional(),
+        desiredCapacity: z.number().optional(),
+        scaleOutCpuPercent: z.number().optional(),
+        scaleInCpuPercent: z.number().optional(),
+        cooldownSeconds: z.number().optional(),
+        healthCheckGracePeriodSeconds: z.number().optional(),
+      })
+      .default({}),
+    database: z
+      .strictObject({
+        instanceClass: z.string().optional(),
+        engineVersion: z.string().optional(),
+        allocatedStorageGiB: z.number().optional(),
+        maxAllocatedStorageGiB: z.number().optional(),
+        backupRetentionDays: z.number().optional(),
+        multiAz: z.boolean().optional(),
+        username: z.string().optional(),
+        port: z.number().optional(),
+        rotationDays: z.number().optional(),
+        deletionProtection: z.boolean().optional(),
+        rotationApplicationVersion: z.string().optional(),
+      })
+      .default({}),
+    efs: z
+      .strictObject({
+        ownerUid: z.number().optional(),
+        ownerGid: z.number().optional(),
+        permissions: z.string().optional(),
+        backups: z.boolean().optional(),
+      })
+      .default({}),
+    sync: z
+      .strictObject({
+        reservedConcurrency: z.number().optional(),
+        memorySizeMb: z.number().optional(),
+        timeoutSeconds: z.number().optional(),
+      })
+      .default({}),
+    dashboardService: z
+      .strictObject({
+        envFiles: z.array(z.string()).optional(),
+        serviceUnits: z.array(z.string()).optional(),
+      })
+      .default({}),
+  })
+  .superRefine((section, ctx) => {
+    if (!section.enabled) {
+      return;
+    }
+    // The package's validator is the one source of rules; the region is checked as aws:region.
+    const { problems } = checkBiDashboardSettings({
+      ...section,
+      region: "us-east-1",
+      instances: { ...section.instances, amiId: section.instances.amiId as string },
+    });
+    for (const problem of problems) {
+      ctx.addIssue({ code: "custom", path: fieldPath(problem.field), message: problem.rule });
+    }
+  });
+
+export type BiDashboardConfig = z.output<typeof biDashboardSchema>;
