@@ -1,0 +1,234 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Naming } from "@tdp/core";
+
+import type { BucketLifecycleArgs, BucketReplicationArgs } from "./secure-bucket";
+import { SecureBucket, validateBucketLifecycle } from "./secure-bucket";
+import { validateBucketName, validateIntBetween, validateKmsKeyArn } from "./validation";
+
+/** The platform's buckets (the access-log bucket is separate: it takes the others' logs). */
+export const BUCKET_PURPOSES = ["datalake", "stream", "backup", "artifacts", "athena-results"] as const;
+export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
+
+/** Buckets a DR recovery may adopt instead of creating (seed STBucket, DLBucket). */
+export const RECOVERABLE_BUCKETS = ["stream", "datalake"] as const;
+
+/** Lifecycle defaults per bucket: what each holds decides how long old versions are worth keeping. */
+export const DEFAULT_BUCKET_LIFECYCLE: Record<BucketPurpose, BucketLifecycleArgs> = {
+  // Raw and processed scientific data: old versions are the undo history of a year.
+  datalake: { abortIncompleteMultipartUploadDays: 7, noncurrentVersionExpirationDays: 365 },
+  // Files in transit from the Data Hub to the pipelines.
+  stream: { abortIncompleteMultipartUploadDays: 7, noncurrentVersionExpirationDays: 30 },
+  // OpenSearch snapshots and exports: pruned by their own retention; old versions add nothing.
+  backup: { abortIncompleteMultipartUploadDays: 7, noncurrentVersionExpirationDays: 30 },
+  artifacts: { abortIncompleteMultipartUploadDays: 7, noncurrentVersionExpirationDays: 90 },
+  // Query results are reproducible.
+  "athena-results": { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 7 },
+};
+
+/** Seed STBucket and DLBucket: adopt the buckets that survived a disaster instead of creating them. */
+export interface BucketRecoveryArgs {
+  /** Seed STBucket: the existing stream bucket. */
+  streamBucketName: string;
+  /** Seed DLBucket: the existing data lake bucket. */
+  datalakeBucketName: string;
+  /** The key the adopted buckets' default encryption uses. @default the datalake key */
+  kmsKeyArn?: pulumi.Input<string>;
+}
+
+export interface DataBucketsArgs {
+  /** Physical names of the deployment (`<infrastructureName>-<environment>-<purpose>`). */
+  naming: Naming;
+  /** The account id; looked up when absent. @default caller identity */
+  accountId?: pulumi.Input<string>;
+  /** The datalake key (datalake, stream, artifacts, Athena results) and the backup key (backup bucket). */
+  kmsKeyArns: { datalake: pulumi.Input<string>; backup: pulumi.Input<string> };
+  /** Physical names instead of the derived ones, per bucket (and `access-logs`). @default derived */
+  bucketNames?: Partial<Record<BucketPurpose | "access-logs", string>>;
+  /** Lifecycle overrides per bucket, merged over {@link DEFAULT_BUCKET_LIFECYCLE}. @default {} */
+  lifecycle?: Partial<Record<BucketPurpose, BucketLifecycleArgs>>;
+  /** Days server access logs are kept. @default 365 */
+  accessLogRetentionDays?: number;
+  /** DR recovery: adopt the stream and data lake buckets (seed STBucket, DLBucket). @default none */
+  recovery?: BucketRecoveryArgs;
+  /** Replication per bucket, added by the DR issue. @default none */
+  replication?: Partial<Record<BucketPurpose, BucketReplicationArgs>>;
+  /** Other buckets that log to the access-log bucket (the CloudTrail bucket). @default [] */
+  additionalLogSourceBucketNames?: string[];
+}
+
+export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
+
+/** Checks the buckets' arguments; throws naming the field, the value and the rule. */
+export function validateDataBucketsArgs(args: Omit<DataBucketsArgs, "naming" | "kmsKeyArns">): void {
+  for (const [purpose, name] of Object.entries(args.bucketNames ?? {})) {
+    if (![...BUCKET_PURPOSES, "access-logs"].includes(purpose)) {
+      throw new Error(
+        `bucketNames.${purpose}: unknown bucket; the buckets are ${BUCKET_PURPOSES.join(", ")}, access-logs`,
+      );
+    }
+    if (name !== undefined) {
+      validateBucketName(`bucketNames.${purpose}`, name);
+    }
+  }
+  for (const [purpose, lifecycle] of Object.entries(args.lifecycle ?? {})) {
+    if (!(BUCKET_PURPOSES as readonly string[]).includes(purpose)) {
+      throw new Error(`lifecycle.${purpose}: unknown bucket; the buckets are ${BUCKET_PURPOSES.join(", ")}`);
+    }
+    validateBucketLifecycle(lifecycle ?? {}, `lifecycle.${purpose}`);
+  }
+  const names = Object.values(args.bucketNames ?? {});
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) {
+    throw new Error(`bucketNames: "${duplicate}" is given to two buckets; each bucket needs its own name`);
+  }
+  if (args.accessLogRetentionDays !== undefined) {
+    validateIntBetween(
+      "accessLogRetentionDays",
+      args.accessLogRetentionDays,
+      1,
+      3650,
+      "days access logs are kept",
+    );
+  }
+  if (args.recovery !== undefined) {
+    validateBucketRecovery(args.recovery);
+  }
+}
+
+/** Recovery takes both buckets or neither (the seed's STBucket and DLBucket go together). */
+export function validateBucketRecovery(recovery: Partial<BucketRecoveryArgs>): void {
+  const stream = recovery.streamBucketName;
+  const datalake = recovery.datalakeBucketName;
+  if (stream === undefined || stream === "" || datalake === undefined || datalake === "") {
+    const given = stream ? `streamBucketName "${stream}"` : `datalakeBucketName "${datalake ?? ""}"`;
+    throw new Error(
+      `recovery: ${given} is given alone; a DR recovery adopts both the stream (seed STBucket) and the data lake (seed DLBucket) buckets, or neither`,
+    );
+  }
+  validateBucketName("recovery.streamBucketName", stream);
+  validateBucketName("recovery.datalakeBucketName", datalake);
+  if (stream === datalake) {
+    throw new Error(
+      `recovery: streamBucketName and datalakeBucketName are both "${stream}"; they are two buckets`,
+    );
+  }
+  if (typeof recovery.kmsKeyArn === "string") {
+    validateKmsKeyArn("recovery.kmsKeyArn", recovery.kmsKeyArn);
+  }
+}
+
+/** A bucket as the rest of the platform sees it, created or adopted. */
+export interface BucketOutputs {
+  bucketName: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  /** The key of its default encryption (what writers need kms:GenerateDataKey on). */
+  kmsKeyArn: pulumi.Output<string>;
+  /** True when the bucket was adopted (DR recovery) rather than created by this stack. */
+  adopted: boolean;
+}
+
+/**
+ * The data layer's buckets: datalake, stream, backup, artifacts and athena-results as
+ * {@link SecureBucket}s logging to an access-log bucket; in DR recovery the stream and data lake
+ * buckets are adopted (looked up, not modified) instead of created.
+ */
+export class DataBuckets extends pulumi.ComponentResource {
+  readonly buckets: Record<BucketPurpose, BucketOutputs>;
+  /** The buckets this stack created, by purpose (adopted ones are absent). */
+  readonly created: Partial<Record<BucketPurpose, SecureBucket>>;
+  readonly accessLogs: SecureBucket;
+  readonly accessLogsBucketName: pulumi.Output<string>;
+  readonly accessLogsBucketArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DataBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tdp:data:DataBuckets", name, {}, opts);
+    validateDataBucketsArgs(args);
+    const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const physical = (purpose: BucketPurpose | "access-logs") =>
+      args.bucketNames?.[purpose] ?? args.naming.name("s3Bucket", purpose);
+    const adopted = new Map<BucketPurpose, string>(
+      args.recovery === undefined
+        ? []
+        : [
+            ["stream", args.recovery.streamBucketName],
+            ["datalake", args.recovery.datalakeBucketName],
+          ],
+    );
+    const createdPurposes = BUCKET_PURPOSES.filter((p) => !adopted.has(p));
+
+    // The access-log bucket first: S3 cannot write server access logs with SSE-KMS (AWS S3 user
+    // guide, "Enabling server access logging": only SSE-S3 default encryption is supported on the
+    // target bucket), so it is the one SSE-S3 bucket; the policy pack allow-lists it by that reason.
+    const accessLogsName = physical("access-logs");
+    this.accessLogs = new SecureBucket(
+      `${name}-access-logs`,
+      {
+        bucketName: accessLogsName,
+        sseS3Reason:
+          "S3 server access log delivery supports only SSE-S3 default encryption on the target bucket",
+        accessLogTarget: {
+          sourceBucketArns: [
+            ...createdPurposes.map(physical),
+            ...(args.additionalLogSourceBucketNames ?? []),
+          ].map((source) => pulumi.interpolate`arn:${partition}:s3:::${source}`),
+          accountId,
+        },
+        lifecycle: {
+          abortIncompleteMultipartUploadDays:
+            DEFAULT_BUCKET_LIFECYCLE.stream.abortIncompleteMultipartUploadDays,
+          noncurrentVersionExpirationDays: 30,
+          expirationDays: args.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+        },
+      },
+      { parent: this },
+    );
+    this.accessLogsBucketName = this.accessLogs.bucketName;
+    this.accessLogsBucketArn = this.accessLogs.arn;
+
+    const buckets = {} as Record<BucketPurpose, BucketOutputs>;
+    const created: Partial<Record<BucketPurpose, SecureBucket>> = {};
+    for (const purpose of BUCKET_PURPOSES) {
+      const keyArn = purpose === "backup" ? args.kmsKeyArns.backup : args.kmsKeyArns.datalake;
+      const adoptedName = adopted.get(purpose);
+      if (adoptedName !== undefined) {
+        // Looked up, so a misspelt name fails at preview; not modified: the bucket is the DR
+        // stack's (or survived the disaster) and keeps its own policy and replication.
+        const found = aws.s3.getBucketOutput({ bucket: adoptedName }, { parent: this });
+        buckets[purpose] = {
+          bucketName: found.bucket,
+          arn: found.arn,
+          kmsKeyArn: pulumi.output(args.recovery?.kmsKeyArn ?? args.kmsKeyArns.datalake),
+          adopted: true,
+        };
+        continue;
+      }
+      const bucket = new SecureBucket(
+        `${name}-${purpose}`,
+        {
+          bucketName: physical(purpose),
+          kmsKeyArn: keyArn,
+          accessLogs: { bucketName: this.accessLogs.bucketName, prefix: `${physical(purpose)}/` },
+          lifecycle: { ...DEFAULT_BUCKET_LIFECYCLE[purpose], ...(args.lifecycle?.[purpose] ?? {}) },
+          replication: args.replication?.[purpose],
+        },
+        { parent: this, dependsOn: [this.accessLogs.policy] },
+      );
+      created[purpose] = bucket;
+      buckets[purpose] = {
+        bucketName: bucket.bucketName,
+        arn: bucket.arn,
+        kmsKeyArn: pulumi.output(keyArn),
+        adopted: false,
+      };
+    }
+    this.buckets = buckets;
+    this.created = created;
+    this.registerOutputs({
+      buckets,
+      accessLogsBucketName: this.accessLogsBucketName,
+      accessLogsBucketArn: this.accessLogsBucketArn,
+    });
+  }
+}

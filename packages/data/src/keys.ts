@@ -1,0 +1,376 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Naming, PolicyStatement } from "@tdp/core";
+import { policyDocument, policyJson, statefulResourceOptions } from "@tdp/core";
+
+/** The purposes the data layer keeps a customer-managed key for. */
+export const KEY_PURPOSES = [
+  "datalake",
+  "database",
+  "search",
+  "logs",
+  "messaging",
+  "secrets",
+  "backup",
+] as const;
+export type KeyPurpose = (typeof KEY_PURPOSES)[number];
+
+/**
+ * Services that use each key on behalf of principals of the account (`kms:ViaService`). A
+ * principal of the account can use a key only through one of these services, never directly.
+ */
+export const KEY_VIA_SERVICES: Record<KeyPurpose, string[]> = {
+  // The data lake, stream, artifacts and Athena-results buckets: S3 encrypts and decrypts.
+  datalake: ["s3"],
+  // RDS storage and Performance Insights; AWS Backup copies the instance's snapshots.
+  database: ["rds", "backup"],
+  search: ["es"],
+  // Log groups use the service principal below; reading them goes through CloudWatch Logs.
+  logs: ["logs"],
+  messaging: ["sns", "sqs"],
+  // Secrets Manager (database master password), SSM SecureStrings and Lambda environments.
+  secrets: ["secretsmanager", "ssm", "lambda"],
+  // The AWS Backup vault's recovery points.
+  backup: ["backup"],
+};
+
+const KEY_DESCRIPTIONS: Record<KeyPurpose, string> = {
+  datalake: "encrypts the data lake, stream, artifacts and Athena-results buckets",
+  database: "encrypts the RDS PostgreSQL storage, snapshots and Performance Insights",
+  search: "encrypts the OpenSearch domain at rest",
+  logs: "encrypts the CloudWatch log groups",
+  messaging: "encrypts the SNS alert topic and SQS queues",
+  secrets: "encrypts Secrets Manager secrets, SSM SecureStrings and Lambda environments",
+  backup: "encrypts the AWS Backup vault and the backup bucket",
+};
+
+/** A grant in a key policy to an AWS service principal acting for this account. */
+export interface ServicePrincipalGrant {
+  /** The service principal, e.g. `cloudwatch.amazonaws.com`. */
+  service: pulumi.Input<string>;
+  /** KMS actions it may call. */
+  actions: string[];
+  /**
+   * Extra conditions. `aws:SourceAccount` = this account is always added unless an
+   * encryption-context condition is given (some services, like CloudWatch Logs, do not send it).
+   * @default {}
+   */
+  conditions?: NonNullable<PolicyStatement["Condition"]>;
+}
+
+/** Settings the DR issue adds to a key without reshaping it. */
+export interface KeyReplicationSettings {
+  /** Create a multi-Region primary key, so a replica can be made in the DR region. @default false */
+  multiRegion?: boolean;
+  /**
+   * Extra principals (role or account ARNs, e.g. the S3 replication role or the DR account's
+   * backup copy) allowed to use the key for encryption and decryption. @default []
+   */
+  additionalPrincipalArns?: pulumi.Input<string>[];
+}
+
+export interface DataKeyArgs extends KeyReplicationSettings {
+  /** Physical names of the deployment. */
+  naming: Naming;
+  /** What the key is for; becomes part of its alias and resource names. */
+  purpose: string;
+  /** Why the key exists (the KMS description). */
+  description: string;
+  /** The region the key lives in (service endpoint names are built from it). */
+  region: string;
+  /** The account id; looked up from the provider's credentials when absent. @default caller identity */
+  accountId?: pulumi.Input<string>;
+  /** Short names of the services that may use the key for the account's principals (`s3`, `rds`). @default [] */
+  viaServices?: string[];
+  /** Grants to service principals (CloudWatch Logs, CloudWatch alarms, CloudTrail). @default [] */
+  servicePrincipals?: ServicePrincipalGrant[];
+  /** The alias, `alias/...`. @default `alias/<infrastructureName>-<environment>-<purpose>` */
+  aliasName?: string;
+  /** Waiting period before a scheduled deletion takes effect, 7 to 30 days. @default 30 */
+  deletionWindowInDays?: number;
+  /** Days between automatic rotations, 90 to 2560. @default 365 (seed 003: "rotates yearly") */
+  rotationPeriodInDays?: number;
+}
+
+const ALIAS = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
+const SERVICE_SHORT_NAME = /^[a-z0-9-]+$/;
+
+/** Checks a key's arguments; throws an Error naming the field, the value and the rule. */
+export function validateDataKeyArgs(args: DataKeyArgs): void {
+  const where = `key "${args.purpose}"`;
+  if (!/^[a-z][a-z0-9-]*$/.test(args.purpose)) {
+    throw new Error(`${where}: purpose "${args.purpose}" must be lowercase letters, digits and hyphens`);
+  }
+  const window = args.deletionWindowInDays ?? 30;
+  if (!Number.isInteger(window) || window < 7 || window > 30) {
+    throw new Error(
+      `${where}: deletionWindowInDays ${window} must be a whole number from 7 to 30 (KMS's range)`,
+    );
+  }
+  const rotation = args.rotationPeriodInDays ?? 365;
+  if (!Number.isInteger(rotation) || rotation < 90 || rotation > 2560) {
+    throw new Error(
+      `${where}: rotationPeriodInDays ${rotation} must be a whole number from 90 to 2560 (KMS's range)`,
+    );
+  }
+  if (args.aliasName !== undefined) {
+    if (!ALIAS.test(args.aliasName) || args.aliasName.startsWith("alias/aws/")) {
+      throw new Error(
+        `${where}: aliasName "${args.aliasName}" must be alias/<name> (letters, digits, / _ -) and not under alias/aws/`,
+      );
+    }
+  }
+  for (const service of args.viaServices ?? []) {
+    if (!SERVICE_SHORT_NAME.test(service)) {
+      throw new Error(`${where}: viaServices entry "${service}" must be a service short name such as "s3"`);
+    }
+  }
+  if ((args.viaServices ?? []).length === 0 && (args.servicePrincipals ?? []).length === 0) {
+    throw new Error(
+      `${where}: give viaServices or servicePrincipals; a key nobody may use through a service is useless`,
+    );
+  }
+}
+
+/** Key administration without the cryptographic operations: the account manages, services use. */
+export const KEY_ADMIN_ACTIONS = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+  "kms:ReplicateKey",
+];
+
+/** What a principal needs to encrypt and decrypt data with a key through a service. */
+export const KEY_USE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+];
+
+/** The key policy of a data key: administration by the account, use only through the named services. */
+export function dataKeyPolicy(
+  args: Pick<DataKeyArgs, "region" | "viaServices" | "servicePrincipals" | "additionalPrincipalArns">,
+  accountId: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+): pulumi.Output<string> {
+  const root = pulumi.interpolate`arn:${partition}:iam::${accountId}:root`;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "AccountAdministersTheKey",
+      Effect: "Allow",
+      Principal: { AWS: root },
+      Action: KEY_ADMIN_ACTIONS,
+      Resource: "*",
+    },
+  ];
+  const via = (args.viaServices ?? []).map((s) => `${s}.${args.region}.amazonaws.com`);
+  if (via.length > 0) {
+    statements.push(
+      {
+        Sid: "AccountPrincipalsUseTheKeyThroughServices",
+        Effect: "Allow",
+        Principal: { AWS: root },
+        Action: KEY_USE_ACTIONS,
+        Resource: "*",
+        Condition: { StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": via } },
+      },
+      {
+        // RDS, OpenSearch, Backup and others hold grants on the key for the resources they manage.
+        Sid: "ServicesHoldGrantsForTheirResources",
+        Effect: "Allow",
+        Principal: { AWS: root },
+        Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": via },
+          Bool: { "kms:GrantIsForAWSResource": true },
+        },
+      },
+    );
+  }
+  (args.servicePrincipals ?? []).forEach((grant, i) => {
+    const conditions = { ...(grant.conditions ?? {}) };
+    const hasContext = Object.values(conditions).some((c) =>
+      Object.keys(c).some((k) => k.startsWith("kms:EncryptionContext")),
+    );
+    if (!hasContext) {
+      conditions["StringEquals"] = { ...(conditions["StringEquals"] ?? {}), "aws:SourceAccount": accountId };
+    }
+    statements.push({
+      Sid: `ServicePrincipal${i}`,
+      Effect: "Allow",
+      Principal: { Service: grant.service },
+      Action: grant.actions,
+      Resource: "*",
+      Condition: conditions,
+    });
+  });
+  const extra = args.additionalPrincipalArns ?? [];
+  if (extra.length > 0) {
+    statements.push({
+      Sid: "AdditionalPrincipalsUseTheKey",
+      Effect: "Allow",
+      Principal: { AWS: extra },
+      Action: KEY_USE_ACTIONS,
+      Resource: "*",
+    });
+  }
+  return policyJson(policyDocument(...statements));
+}
+
+/**
+ * A customer-managed symmetric KMS key with yearly rotation, a policy scoped to the services that
+ * use it, and an alias. Protected: `pulumi destroy` stops at it and a deletion leaves it.
+ */
+export class DataKey extends pulumi.ComponentResource {
+  readonly key: aws.kms.Key;
+  readonly arn: pulumi.Output<string>;
+  readonly keyId: pulumi.Output<string>;
+  readonly aliasName: pulumi.Output<string>;
+  readonly aliasArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tdp:data:DataKey", name, {}, opts);
+    validateDataKeyArgs(args);
+    const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `${args.naming.base}: ${args.description}`,
+        keyUsage: "ENCRYPT_DECRYPT",
+        customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+        enableKeyRotation: true,
+        rotationPeriodInDays: args.rotationPeriodInDays ?? 365,
+        deletionWindowInDays: args.deletionWindowInDays ?? 30,
+        multiRegion: args.multiRegion ?? false,
+        policy: dataKeyPolicy(args, accountId, partition),
+      },
+      statefulResourceOptions({ parent: this }),
+    );
+    const alias = new aws.kms.Alias(
+      `${name}-alias`,
+      {
+        name: args.aliasName ?? `alias/${args.naming.base}-${args.purpose}`,
+        targetKeyId: this.key.keyId,
+      },
+      { parent: this },
+    );
+    this.arn = this.key.arn;
+    this.keyId = this.key.keyId;
+    this.aliasName = alias.name;
+    this.aliasArn = alias.arn;
+    this.registerOutputs({ arn: this.arn, keyId: this.keyId, aliasName: this.aliasName });
+  }
+}
+
+export interface DataKeysArgs {
+  /** Physical names of the deployment. */
+  naming: Naming;
+  /** The region the keys live in. */
+  region: string;
+  /** The account id; looked up when absent. @default caller identity */
+  accountId?: pulumi.Input<string>;
+  /** Per-purpose DR settings (multi-Region keys, extra principals). @default {} */
+  replication?: Partial<Record<KeyPurpose, KeyReplicationSettings>>;
+  /** Days between automatic rotations of every key. @default 365 */
+  rotationPeriodInDays?: number;
+}
+
+/**
+ * One customer-managed key per purpose ({@link KEY_PURPOSES}). The database key's alias follows
+ * the seed, `alias/ts-rds-<environment>` (the DR snapshot tool looked it up by that name).
+ */
+export class DataKeys extends pulumi.ComponentResource {
+  readonly keys: Record<KeyPurpose, DataKey>;
+  /** The key ARN of each purpose. */
+  readonly arns: Record<KeyPurpose, pulumi.Output<string>>;
+
+  constructor(name: string, args: DataKeysArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tdp:data:DataKeys", name, {}, opts);
+    const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    // The specs first, so that any bad setting throws before the first key is registered.
+    const specs = KEY_PURPOSES.map((purpose) => {
+      const spec: DataKeyArgs = {
+        naming: args.naming,
+        purpose,
+        description: KEY_DESCRIPTIONS[purpose],
+        region: args.region,
+        accountId,
+        viaServices: KEY_VIA_SERVICES[purpose],
+        servicePrincipals: servicePrincipalsFor(purpose, args.region, accountId, partition),
+        aliasName: purpose === "database" ? `alias/ts-rds-${args.naming.environment}` : undefined,
+        rotationPeriodInDays: args.rotationPeriodInDays,
+        ...(args.replication?.[purpose] ?? {}),
+      };
+      validateDataKeyArgs(spec);
+      return spec;
+    });
+    const keys = {} as Record<KeyPurpose, DataKey>;
+    const arns = {} as Record<KeyPurpose, pulumi.Output<string>>;
+    for (const spec of specs) {
+      const purpose = spec.purpose as KeyPurpose;
+      keys[purpose] = new DataKey(`${name}-${purpose}`, spec, { parent: this });
+      arns[purpose] = keys[purpose].arn;
+    }
+    this.keys = keys;
+    this.arns = arns;
+    this.registerOutputs({ arns });
+  }
+}
+
+/** Service principals that encrypt with a key themselves rather than for a caller. */
+function servicePrincipalsFor(
+  purpose: KeyPurpose,
+  region: string,
+  accountId: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+): ServicePrincipalGrant[] {
+  switch (purpose) {
+    case "logs":
+      // CloudWatch Logs encrypts each group's data; the context names the group, so only this
+      // account's groups in this region can use the key.
+      return [
+        {
+          service: `logs.${region}.amazonaws.com`,
+          actions: [
+            "kms:Encrypt*",
+            "kms:Decrypt*",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:Describe*",
+          ],
+          conditions: {
+            ArnLike: {
+              "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+            },
+          },
+        },
+      ];
+    case "messaging":
+      // CloudWatch alarms, EventBridge rules and AWS Backup notifications publish to the
+      // encrypted alert topic: they need a data key for each message.
+      return ["cloudwatch.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com"].map((service) => ({
+        service,
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      }));
+    default:
+      return [];
+  }
+}
