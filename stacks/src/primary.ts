@@ -2,14 +2,21 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
+import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { buildNetwork, networkOutputs } from "./network";
 
 /** The main account and region: the whole platform. Returns the stack outputs. */
 export async function deployPrimary(ctx: StackContext): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
+  // Cross-section requirements of the data layer, before any resource is registered.
+  requireDataConfig(ctx);
 
   const network = await buildNetwork(ctx);
   outputs["network"] = networkOutputs(network);
+
+  // Seed 001 Data Layer: keys, buckets, alerts, SES sender, service-linked roles, CloudTrail.
+  const data = deployData(ctx, network);
+  outputs["data"] = dataOutputs(data);
 
   // Seed 004: the Panintelligence BI dashboard, in the network's private subnets, when enabled.
   const biDashboard = deployBiDashboard(ctx, network);

@@ -98,12 +98,20 @@ export function validateDataBucketsArgs(args: Omit<DataBucketsArgs, "naming" | "
 
 /** Recovery takes both buckets or neither (the seed's STBucket and DLBucket go together). */
 export function validateBucketRecovery(recovery: Partial<BucketRecoveryArgs>): void {
-  const stream = recovery.streamBucketName;
-  const datalake = recovery.datalakeBucketName;
-  if (stream === undefined || stream === "" || datalake === undefined || datalake === "") {
-    const given = stream ? `streamBucketName "${stream}"` : `datalakeBucketName "${datalake ?? ""}"`;
+  const stream = recovery.streamBucketName || undefined;
+  const datalake = recovery.datalakeBucketName || undefined;
+  if (stream === undefined && datalake === undefined) {
     throw new Error(
-      `recovery: ${given} is given alone; a DR recovery adopts both the stream (seed STBucket) and the data lake (seed DLBucket) buckets, or neither`,
+      "recovery: neither the stream bucket (seed STBucket) nor the data lake bucket (seed DLBucket) is given; leave recovery out for a normal installation",
+    );
+  }
+  if (stream === undefined || datalake === undefined) {
+    const [given, missing] =
+      stream === undefined
+        ? [`the data lake bucket (seed DLBucket) "${datalake}"`, "streamBucketName (seed STBucket)"]
+        : [`the stream bucket (seed STBucket) "${stream}"`, "datalakeBucketName (seed DLBucket)"];
+    throw new Error(
+      `recovery: only ${given} is given; ${missing} is missing. A DR recovery adopts both buckets or neither`,
     );
   }
   validateBucketName("recovery.streamBucketName", stream);

@@ -95,6 +95,15 @@ export interface DataKeyArgs extends KeyReplicationSettings {
 const ALIAS = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
 const SERVICE_SHORT_NAME = /^[a-z0-9-]+$/;
 
+/** KMS rotates a key every 90 to 2560 days; the seed (003) asks for yearly. */
+export function validateRotationPeriodInDays(days: number, field = "rotationPeriodInDays"): void {
+  if (!Number.isInteger(days) || days < 90 || days > 2560) {
+    throw new Error(
+      `${field} ${days} must be a whole number from 90 to 2560 (KMS's automatic rotation range)`,
+    );
+  }
+}
+
 /** Checks a key's arguments; throws an Error naming the field, the value and the rule. */
 export function validateDataKeyArgs(args: DataKeyArgs): void {
   const where = `key "${args.purpose}"`;
@@ -107,12 +116,7 @@ export function validateDataKeyArgs(args: DataKeyArgs): void {
       `${where}: deletionWindowInDays ${window} must be a whole number from 7 to 30 (KMS's range)`,
     );
   }
-  const rotation = args.rotationPeriodInDays ?? 365;
-  if (!Number.isInteger(rotation) || rotation < 90 || rotation > 2560) {
-    throw new Error(
-      `${where}: rotationPeriodInDays ${rotation} must be a whole number from 90 to 2560 (KMS's range)`,
-    );
-  }
+  validateRotationPeriodInDays(args.rotationPeriodInDays ?? 365, `${where}: rotationPeriodInDays`);
   if (args.aliasName !== undefined) {
     if (!ALIAS.test(args.aliasName) || args.aliasName.startsWith("alias/aws/")) {
       throw new Error(

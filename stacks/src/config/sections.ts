@@ -1,6 +1,7 @@
 import type { z } from "zod";
 
 import { biDashboardSchema } from "./bi-dashboard";
+import { dataSchema } from "./data";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
 
@@ -12,6 +13,7 @@ export const SECTIONS = {
   platform: { schema: platformSchema, required: true },
   network: { schema: networkSchema, required: false },
   biDashboard: { schema: biDashboardSchema, required: false },
+  data: { schema: dataSchema, required: false },
 } as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
 
 export type SectionName = keyof typeof SECTIONS;

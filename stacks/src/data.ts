@@ -1,0 +1,136 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "@tdp/core";
+import type { BucketPurpose } from "@tdp/data";
+import {
+  Alerts,
+  AuditTrail,
+  BUCKET_PURPOSES,
+  DataBuckets,
+  DataKeys,
+  SenderEmail,
+  ServiceLinkedRoles,
+  trailBucketName,
+} from "@tdp/data";
+import type { Network } from "@tdp/network";
+
+import type { StackContext } from "./context";
+
+/** What the data step built: the service layer takes its outputs. */
+export interface DataLayer {
+  keys: DataKeys;
+  buckets: DataBuckets;
+  alerts: Alerts;
+  sender: SenderEmail;
+  serviceLinkedRoles: ServiceLinkedRoles;
+  trail?: AuditTrail;
+}
+
+/**
+ * The settings a primary stack cannot do without. They are optional in the schema because a dr
+ * stack has no data layer of its own; deployPrimary calls this before registering anything.
+ */
+export function requireDataConfig(ctx: StackContext): void {
+  const data = ctx.config.data;
+  const problems = [];
+  if (data.alerts === undefined) {
+    problems.push({
+      key: "tdp:data.alerts.notificationEmail",
+      value: undefined,
+      rule: "required in a primary stack (seed NotificationEmail): the address alerts are sent to",
+    });
+  }
+  if (data.email === undefined) {
+    problems.push({
+      key: "tdp:data.email.sourceAddress",
+      value: undefined,
+      rule: 'required in a primary stack (seed SourceNotificationEmail): the "From" address of notification e-mails',
+    });
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+}
+
+/**
+ * The data layer from `tdp:data`: keys, buckets (or adopted ones in DR recovery), the alert topic,
+ * the SES sender, the service-linked roles and the optional CloudTrail trail.
+ */
+export function deployData(ctx: StackContext, _network: Network): DataLayer {
+  requireDataConfig(ctx);
+  const data = ctx.config.data;
+  const accountId = ctx.config.platform.accountId;
+  const opts = ctx.componentOptions;
+  const common = { naming: ctx.naming, accountId };
+
+  const serviceLinkedRoles = new ServiceLinkedRoles("service-linked-roles", data.serviceLinkedRoles, opts);
+  const keys = new DataKeys(
+    "data-keys",
+    { ...common, region: ctx.region, rotationPeriodInDays: data.keys.rotationPeriodInDays },
+    opts,
+  );
+  const trailBucket = data.cloudTrail.enabled
+    ? trailBucketName(ctx.naming, data.cloudTrail.bucketName)
+    : undefined;
+  const buckets = new DataBuckets(
+    "data-buckets",
+    {
+      ...common,
+      kmsKeyArns: { datalake: keys.arns.datalake, backup: keys.arns.backup },
+      bucketNames: data.buckets.names,
+      lifecycle: data.buckets.lifecycle,
+      accessLogRetentionDays: data.buckets.accessLogRetentionDays,
+      recovery:
+        data.recovery === undefined
+          ? undefined
+          : {
+              streamBucketName: data.recovery.streamBucket!,
+              datalakeBucketName: data.recovery.datalakeBucket!,
+              kmsKeyArn: data.recovery.kmsKeyArn,
+            },
+      additionalLogSourceBucketNames: trailBucket ? [trailBucket] : [],
+    },
+    opts,
+  );
+  const alerts = new Alerts(
+    "alerts",
+    { ...common, notificationEmail: data.alerts!.notificationEmail, kmsKeyArn: keys.arns.messaging },
+    opts,
+  );
+  const sender = new SenderEmail("sender-email", { sourceAddress: data.email!.sourceAddress }, opts);
+  const trail = data.cloudTrail.enabled
+    ? new AuditTrail(
+        "cloudtrail",
+        {
+          ...common,
+          region: ctx.region,
+          accessLogsBucketName: buckets.accessLogsBucketName,
+          bucketName: trailBucket,
+        },
+        opts,
+      )
+    : undefined;
+
+  return { keys, buckets, alerts, sender, serviceLinkedRoles, trail };
+}
+
+/** The data layer's stack outputs: what the service layer and operators need. */
+export function dataOutputs(data: DataLayer): Record<string, pulumi.Input<unknown>> {
+  const bucket = (p: BucketPurpose) => ({
+    name: data.buckets.buckets[p].bucketName,
+    arn: data.buckets.buckets[p].arn,
+    kmsKeyArn: data.buckets.buckets[p].kmsKeyArn,
+    adopted: data.buckets.buckets[p].adopted,
+  });
+  return {
+    keyArns: data.keys.arns,
+    databaseKeyAlias: data.keys.keys.database.aliasName,
+    buckets: Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, bucket(p)])),
+    accessLogsBucket: { name: data.buckets.accessLogsBucketName, arn: data.buckets.accessLogsBucketArn },
+    alertTopicArn: data.alerts.topicArn,
+    senderEmailIdentityArn: data.sender.identityArn,
+    serviceLinkedRoleArns: data.serviceLinkedRoles.arns,
+    ...(data.trail
+      ? { cloudTrailArn: data.trail.trailArn, cloudTrailBucket: data.trail.bucket.bucketName }
+      : {}),
+  };
+}
