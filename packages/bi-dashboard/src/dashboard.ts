@@ -591,7 +591,7 @@ export class BiDashboard extends pulumi.ComponentResource {
       `${name}-db-secret-rotation`,
       {
         secretId: dbSecret.id,
-        rotationLambdaArn: rotationApp.outputs.apply((o) => o["RotationLambdaARN"] ?? ""),
+        rotationLambdaArn: rotationApp.outputs.apply((o) => o?.["RotationLambdaARN"] ?? ""),
         rotationRules: { automaticallyAfterDays: s.database.rotationDays },
       },
       { parent: this, dependsOn: [db, dbSecretValue] },
