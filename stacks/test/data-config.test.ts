@@ -1,0 +1,182 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { ConfigError, formatProblem } from "@tdp/core";
+import { parse } from "yaml";
+
+import { loadStackConfig } from "../src/config/load";
+
+const platform = JSON.stringify({ infrastructureName: "acme-tdp" });
+
+/** The stack file's config as `pulumi.runtime.allConfig()` hands it to the program. */
+function stackFileConfig(stack: string): Record<string, string> {
+  const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
+  const { config } = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+function load(data: unknown) {
+  return loadStackConfig({
+    "aws:region": "us-east-1",
+    "tdp:platform": platform,
+    "tdp:data": JSON.stringify(data),
+  });
+}
+
+function problemsOf(data: unknown): string[] {
+  try {
+    load(data);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems.map(formatProblem);
+  }
+  assert.fail("expected a ConfigError");
+}
+
+const minimal = {
+  alerts: { notificationEmail: "alerts@acme.example.com" },
+  email: { sourceAddress: "noreply@acme.example.com" },
+};
+
+describe("tdp:data config", () => {
+  it("reads the prod stack file's data block", () => {
+    const { sections } = loadStackConfig(stackFileConfig("prod"));
+    const data = sections.data;
+    assert.equal(data.alerts?.notificationEmail, "platform-alerts@acme.example.com");
+    assert.equal(data.email?.sourceAddress, "tdp-notifications@acme.example.com");
+    assert.equal(data.keys.rotationPeriodInDays, 365);
+    assert.equal(data.buckets.lifecycle.datalake?.noncurrentVersionExpirationDays, 365);
+    assert.equal(data.recovery, undefined);
+    assert.deepEqual(data.serviceLinkedRoles, { ecs: true, openSearch: true });
+    assert.equal(data.cloudTrail.enabled, true);
+  });
+
+  it("applies the defaults to a minimal block", () => {
+    const { sections } = load(minimal);
+    assert.equal(sections.data.keys.rotationPeriodInDays, 365);
+    assert.equal(sections.data.buckets.accessLogRetentionDays, 365);
+    assert.deepEqual(sections.data.buckets.names, {});
+    assert.deepEqual(sections.data.serviceLinkedRoles, { ecs: true, openSearch: true });
+    assert.equal(sections.data.cloudTrail.enabled, false);
+  });
+
+  it("leaves the section optional for a dr stack", () => {
+    const { sections } = loadStackConfig({
+      "aws:region": "us-west-2",
+      "tdp:platform": JSON.stringify({ infrastructureName: "acme-tdp", role: "dr", environment: "dr" }),
+    });
+    assert.equal(sections.data.alerts, undefined);
+  });
+
+  it("rejects a bad notification address (seed NotificationEmail)", () => {
+    assert.deepEqual(problemsOf({ ...minimal, alerts: { notificationEmail: "platform-alerts" } }), [
+      'tdp:data.alerts.notificationEmail: "platform-alerts" — notificationEmail "platform-alerts" is not an e-mail address (local@domain.tld, at most 254 characters)',
+    ]);
+  });
+
+  it("rejects a bad sender address (seed SourceNotificationEmail)", () => {
+    assert.deepEqual(problemsOf({ ...minimal, email: { sourceAddress: "noreply@localhost" } }), [
+      'tdp:data.email.sourceAddress: "noreply@localhost" — sourceAddress "noreply@localhost" is not an e-mail address (local@domain.tld, at most 254 characters)',
+    ]);
+  });
+
+  it("rejects recovery with only the stream bucket (seed STBucket without DLBucket)", () => {
+    assert.deepEqual(problemsOf({ ...minimal, recovery: { streamBucket: "acme-dr-stream" } }), [
+      'tdp:data.recovery.datalakeBucket: (missing) — recovery: only the stream bucket (seed STBucket) "acme-dr-stream" is given; datalakeBucketName (seed DLBucket) is missing. A DR recovery adopts both buckets or neither',
+    ]);
+  });
+
+  it("rejects recovery with only the data lake bucket", () => {
+    const problems = problemsOf({ ...minimal, recovery: { datalakeBucket: "acme-dr-datalake" } });
+    assert.equal(problems.length, 1);
+    assert.match(
+      problems[0]!,
+      /^tdp:data.recovery.streamBucket: \(missing\) — recovery: only the data lake bucket/,
+    );
+  });
+
+  it("rejects an empty recovery block", () => {
+    const problems = problemsOf({ ...minimal, recovery: {} });
+    assert.match(problems[0]!, /neither the stream bucket \(seed STBucket\) nor the data lake bucket/);
+  });
+
+  it("rejects an invalid adopted bucket name at its key", () => {
+    assert.deepEqual(
+      problemsOf({
+        ...minimal,
+        recovery: { streamBucket: "Acme_Stream", datalakeBucket: "acme-dr-datalake" },
+      }),
+      [
+        'tdp:data.recovery.streamBucket: "Acme_Stream" — recovery.streamBucket "Acme_Stream" is not a valid S3 bucket name: use only lowercase letters, digits, dots and hyphens',
+      ],
+    );
+  });
+
+  it("rejects an invalid bucket name override", () => {
+    assert.deepEqual(problemsOf({ ...minimal, buckets: { names: { datalake: "192.168.1.1" } } }), [
+      'tdp:data.buckets.names.datalake: "192.168.1.1" — buckets.names.datalake "192.168.1.1" is not a valid S3 bucket name: it must not be formatted as an IP address',
+    ]);
+  });
+
+  it("rejects one name for two buckets", () => {
+    const problems = problemsOf({
+      ...minimal,
+      buckets: { names: { datalake: "acme-one", artifacts: "acme-one" } },
+    });
+    assert.match(problems[0]!, /^tdp:data.buckets.names: .* — "acme-one" is given to two buckets/);
+  });
+
+  it("rejects bad noncurrent-version days", () => {
+    assert.deepEqual(
+      problemsOf({ ...minimal, buckets: { lifecycle: { stream: { noncurrentVersionExpirationDays: 0 } } } }),
+      [
+        "tdp:data.buckets.lifecycle.stream.noncurrentVersionExpirationDays: 0 — buckets.lifecycle.stream.noncurrentVersionExpirationDays 0 must be a whole number from 1 to 3650 (days an old object version is kept; at most ten years)",
+      ],
+    );
+  });
+
+  it("rejects a lifecycle for a bucket that does not exist", () => {
+    const problems = problemsOf({ ...minimal, buckets: { lifecycle: { logs: { expirationDays: 3 } } } });
+    assert.match(problems[0]!, /^tdp:data.buckets.lifecycle.logs: .* — unknown setting/);
+  });
+
+  it("rejects a rotation period KMS does not allow", () => {
+    assert.deepEqual(problemsOf({ ...minimal, keys: { rotationPeriodInDays: 30 } }), [
+      "tdp:data.keys.rotationPeriodInDays: 30 — rotationPeriodInDays 30 must be a whole number from 90 to 2560 (KMS's automatic rotation range)",
+    ]);
+  });
+
+  it("rejects a bad access-log retention", () => {
+    const problems = problemsOf({ ...minimal, buckets: { accessLogRetentionDays: 0 } });
+    assert.match(
+      problems[0]!,
+      /^tdp:data.buckets.accessLogRetentionDays: 0 — accessLogRetentionDays 0 must be a whole number from 1 to 3650/,
+    );
+  });
+
+  it("rejects a misspelt key", () => {
+    const problems = problemsOf({ ...minimal, cloudtrail: { enabled: true } });
+    assert.match(problems[0]!, /^tdp:data.cloudtrail: .* — unknown setting/);
+  });
+
+  it("rejects a KMS alias as the recovery key", () => {
+    const problems = problemsOf({
+      ...minimal,
+      recovery: { streamBucket: "acme-dr-stream", datalakeBucket: "acme-dr-datalake", kmsKeyArn: "alias/x" },
+    });
+    assert.match(problems[0]!, /^tdp:data.recovery.kmsKeyArn: "alias\/x" — must be an kms ARN/);
+  });
+
+  it("reports every bad value at once", () => {
+    const problems = problemsOf({
+      alerts: { notificationEmail: "a" },
+      email: { sourceAddress: "b" },
+      keys: { rotationPeriodInDays: 10 },
+      cloudTrail: { enabled: true, bucketName: "X" },
+    });
+    assert.equal(problems.length, 4);
+  });
+});
