@@ -32,14 +32,20 @@ import { validateBiDashboardArgs } from "./validation";
 /** The log types RDS for MariaDB exports to CloudWatch Logs (RDS.9). */
 export const DB_LOG_EXPORTS = ["audit", "error", "general", "slowquery"];
 
-/** The CloudWatch namespace-free description of the rotation event the instance refresh follows. */
-export function rotationSucceededPattern(secretArn: string): Record<string, unknown> {
+/**
+ * The EventBridge pattern of a rotation outcome of one secret: Secrets Manager records
+ * `RotationSucceeded` and `RotationFailed` as CloudTrail service events naming the secret.
+ */
+export function rotationEventPattern(
+  secretArn: string,
+  eventName: "RotationSucceeded" | "RotationFailed" = "RotationSucceeded",
+): Record<string, unknown> {
   return {
     source: ["aws.secretsmanager"],
     "detail-type": ["AWS Service Event via CloudTrail"],
     detail: {
       eventSource: ["secretsmanager.amazonaws.com"],
-      eventName: ["RotationSucceeded"],
+      eventName: [eventName],
       additionalEventData: { SecretId: [secretArn] },
     },
   };
@@ -138,9 +144,9 @@ export class BiDashboard extends pulumi.ComponentResource {
               Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArnPatterns } },
             },
             {
-              Sid: "CloudWatchAlarmsPublishToTheEncryptedTopic",
+              Sid: "AlarmsAndEventsPublishToTheEncryptedTopic",
               Effect: "Allow",
-              Principal: { Service: "cloudwatch.amazonaws.com" },
+              Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
               Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
               Resource: "*",
               Condition: { StringEquals: { "aws:SourceAccount": account } },
@@ -170,14 +176,15 @@ export class BiDashboard extends pulumi.ComponentResource {
       logGroup(`db-${type}`, `/aws/rds/instance/${dbIdentifier}/${type}`),
     );
 
-    const alarmTopicArn =
-      args.alarmTopicArn !== undefined
-        ? pulumi.output(args.alarmTopicArn)
-        : new aws.sns.Topic(
+    const createdTopic =
+      args.alarmTopicArn === undefined
+        ? new aws.sns.Topic(
             `${name}-alarms`,
             { name: physical("snsTopic", "alarms"), kmsMasterKeyId: keyArn },
             child,
-          ).arn;
+          )
+        : undefined;
+    const alarmTopicArn = createdTopic ? createdTopic.arn : pulumi.output(args.alarmTopicArn!);
 
     // ---- Security groups: each admits exactly its clients (none of the reference's VPC-wide rules).
     const sg = (role: string, description: string) =>
@@ -942,7 +949,9 @@ export class BiDashboard extends pulumi.ComponentResource {
       {
         name: physical("eventRule", "rotation-succeeded"),
         description: "The DB secret rotated: refresh the dashboard instances",
-        eventPattern: dbSecret.arn.apply((arn) => JSON.stringify(rotationSucceededPattern(arn))),
+        eventPattern: dbSecret.arn.apply((arn) =>
+          JSON.stringify(rotationEventPattern(arn, "RotationSucceeded")),
+        ),
       },
       child,
     );
@@ -960,6 +969,53 @@ export class BiDashboard extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [automationDocument, rotation] },
     );
+
+    // A failed rotation keeps the old password (staging labels) but must reach a person.
+    const rotationFailedRule = new aws.cloudwatch.EventRule(
+      `${name}-rotation-failed`,
+      {
+        name: physical("eventRule", "rotation-failed"),
+        description: "The DB secret's rotation failed: notify the alarm topic",
+        eventPattern: dbSecret.arn.apply((arn) =>
+          JSON.stringify(rotationEventPattern(arn, "RotationFailed")),
+        ),
+      },
+      child,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-rotation-failed-notify`,
+      { rule: rotationFailedRule.name, arn: alarmTopicArn },
+      child,
+    );
+    if (createdTopic) {
+      new aws.sns.TopicPolicy(
+        `${name}-alarms-policy`,
+        {
+          arn: createdTopic.arn,
+          policy: policyJson(
+            policyDocument(
+              {
+                Sid: "AccountAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: createdTopic.arn,
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+              },
+              {
+                Sid: "RotationFailedRulePublishes",
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: createdTopic.arn,
+                Condition: { ArnEquals: { "aws:SourceArn": rotationFailedRule.arn } },
+              },
+            ),
+          ),
+        },
+        child,
+      );
+    }
 
     // ---- The S3 → EFS sync function (handler: src/sync/handler.ts; contract in the README).
     const dlq = new aws.sqs.Queue(
@@ -1015,6 +1071,7 @@ export class BiDashboard extends pulumi.ComponentResource {
               [
                 "ec2:CreateNetworkInterface",
                 "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
                 "ec2:DeleteNetworkInterface",
                 "ec2:AssignPrivateIpAddresses",
                 "ec2:UnassignPrivateIpAddresses",

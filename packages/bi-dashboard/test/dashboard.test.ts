@@ -235,12 +235,12 @@ describe("BiDashboard component", function () {
     });
 
     it("nothing refreshes instances when the secret rotates", () => {
-      const rule = one(rec, "aws:cloudwatch/eventRule:EventRule");
+      const rule = named(rec, "bi-rotation-succeeded");
       const pattern = JSON.parse(String(rule.inputs["eventPattern"])) as Record<string, unknown>;
       assert.deepEqual(pattern["source"], ["aws.secretsmanager"]);
       const detail = pattern["detail"] as Record<string, unknown>;
       assert.deepEqual(detail["eventName"], ["RotationSucceeded"]);
-      const target = one(rec, "aws:cloudwatch/eventTarget:EventTarget");
+      const target = named(rec, "bi-rotation-refresh");
       assert.match(
         String(target.inputs["arn"]),
         /:automation-definition\/acme-tdp-production-bi-instance-refresh:\$DEFAULT$/,
@@ -261,6 +261,19 @@ describe("BiDashboard component", function () {
       assert.deepEqual(
         events.map((s) => s["Action"]),
         ["ssm:StartAutomationExecution", "iam:PassRole"],
+      );
+    });
+
+    it("a failed rotation notifies the alarm topic", () => {
+      const rule = named(rec, "bi-rotation-failed");
+      const pattern = JSON.parse(String(rule.inputs["eventPattern"])) as { detail: Record<string, unknown> };
+      assert.deepEqual(pattern.detail["eventName"], ["RotationFailed"]);
+      const target = named(rec, "bi-rotation-failed-notify");
+      assert.match(String(target.inputs["arn"]), /alarms/);
+      const topicPolicy = policy(named(rec, "bi-alarms-policy").inputs["policy"]);
+      assert.deepEqual(
+        topicPolicy.Statement.map((s) => (s["Principal"] as Record<string, string>)["Service"]),
+        ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
       );
     });
 
