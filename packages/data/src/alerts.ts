@@ -41,8 +41,8 @@ export class Alerts extends pulumi.ComponentResource {
   readonly alarmTarget: AlarmTarget;
 
   constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tdp:data:Alerts", name, {}, opts);
     validateAlertsArgs(args);
+    super("tdp:data:Alerts", name, {}, opts);
     const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
 

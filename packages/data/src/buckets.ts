@@ -150,8 +150,8 @@ export class DataBuckets extends pulumi.ComponentResource {
   readonly accessLogsBucketArn: pulumi.Output<string>;
 
   constructor(name: string, args: DataBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tdp:data:DataBuckets", name, {}, opts);
     validateDataBucketsArgs(args);
+    super("tdp:data:DataBuckets", name, {}, opts);
     const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const physical = (purpose: BucketPurpose | "access-logs") =>

@@ -4,7 +4,8 @@ import type { Naming, PolicyStatement } from "@tdp/core";
 
 import { DataKey } from "./keys";
 import type { BucketLifecycleArgs } from "./secure-bucket";
-import { SecureBucket } from "./secure-bucket";
+import { SecureBucket, validateBucketLifecycle } from "./secure-bucket";
+import { validateBucketName } from "./validation";
 
 export interface AuditTrailArgs {
   /** Physical names of the deployment. */
@@ -19,6 +20,13 @@ export interface AuditTrailArgs {
   bucketName?: string;
   /** Lifecycle of the trail bucket. @default keep logs, old versions 90 days, abort uploads after 7 */
   lifecycle?: BucketLifecycleArgs;
+}
+
+export function validateAuditTrailArgs(args: AuditTrailArgs): void {
+  if (args.bucketName !== undefined) {
+    validateBucketName("bucketName", args.bucketName);
+  }
+  validateBucketLifecycle(args.lifecycle ?? {});
 }
 
 /** The trail bucket's physical name, known before the component exists (the access-log bucket admits it). */
@@ -38,6 +46,7 @@ export class AuditTrail extends pulumi.ComponentResource {
   readonly kmsKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateAuditTrailArgs(args);
     super("tdp:data:AuditTrail", name, {}, opts);
     const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;

@@ -23,8 +23,8 @@ export class SenderEmail extends pulumi.ComponentResource {
   readonly identityArn: pulumi.Output<string>;
 
   constructor(name: string, args: SenderEmailArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tdp:data:SenderEmail", name, {}, opts);
     validateSenderEmailArgs(args);
+    super("tdp:data:SenderEmail", name, {}, opts);
     this.identity = new aws.sesv2.EmailIdentity(
       `${name}-identity`,
       { emailIdentity: args.sourceAddress },

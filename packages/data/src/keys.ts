@@ -248,8 +248,8 @@ export class DataKey extends pulumi.ComponentResource {
   readonly aliasArn: pulumi.Output<string>;
 
   constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tdp:data:DataKey", name, {}, opts);
     validateDataKeyArgs(args);
+    super("tdp:data:DataKey", name, {}, opts);
     const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
 
@@ -296,6 +296,19 @@ export interface DataKeysArgs {
   rotationPeriodInDays?: number;
 }
 
+export function validateDataKeysArgs(args: DataKeysArgs): void {
+  if (args.rotationPeriodInDays !== undefined) {
+    validateRotationPeriodInDays(args.rotationPeriodInDays);
+  }
+  for (const purpose of Object.keys(args.replication ?? {})) {
+    if (!(KEY_PURPOSES as readonly string[]).includes(purpose)) {
+      throw new Error(
+        `replication.${purpose}: unknown key purpose; the purposes are ${KEY_PURPOSES.join(", ")}`,
+      );
+    }
+  }
+}
+
 /**
  * One customer-managed key per purpose ({@link KEY_PURPOSES}). The database key's alias follows
  * the seed, `alias/ts-rds-<environment>` (the DR snapshot tool looked it up by that name).
@@ -306,6 +319,7 @@ export class DataKeys extends pulumi.ComponentResource {
   readonly arns: Record<KeyPurpose, pulumi.Output<string>>;
 
   constructor(name: string, args: DataKeysArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateDataKeysArgs(args);
     super("tdp:data:DataKeys", name, {}, opts);
     const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;

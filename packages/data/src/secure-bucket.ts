@@ -194,8 +194,8 @@ export class SecureBucket extends pulumi.ComponentResource {
   readonly versioning: aws.s3.BucketVersioning;
 
   constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tdp:data:SecureBucket", name, {}, opts);
     validateSecureBucketArgs(args);
+    super("tdp:data:SecureBucket", name, {}, opts);
     const parent = { parent: this };
 
     this.bucket = new aws.s3.Bucket(
