@@ -158,7 +158,7 @@ export class BiDashboard extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(
       `${name}-key-alias`,
-      { name: `alias/${naming.base}-${d}-bi-dashboard`, targetKeyId: key.keyId },
+      { name: `alias/${naming.base}-${d}-dashboard`, targetKeyId: key.keyId },
       child,
     );
     const keyArn = key.arn;
@@ -474,7 +474,7 @@ export class BiDashboard extends pulumi.ComponentResource {
       {
         naming,
         iam,
-        purpose: `${d}-bi-db-monitoring`,
+        purpose: `${d}-db-monitoring`,
         services: ["monitoring.rds.amazonaws.com"],
         sourceAccount: account,
         description: "RDS enhanced monitoring of the Panintelligence database",
@@ -726,7 +726,7 @@ export class BiDashboard extends pulumi.ComponentResource {
       {
         naming,
         iam,
-        purpose: `${d}-bi-instance`,
+        purpose: `${d}-instance`,
         services: ["ec2.amazonaws.com"],
         description: "Panintelligence dashboard instances: Session Manager, this deployment's secrets, EFS",
         managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
@@ -744,7 +744,7 @@ export class BiDashboard extends pulumi.ComponentResource {
     );
     const instanceProfile = new aws.iam.InstanceProfile(
       `${name}-instance-profile`,
-      { name: naming.roleName(`${d}-bi-instance`), role: instanceRole.roleName },
+      { name: naming.roleName(`${d}-instance`), role: instanceRole.roleName },
       child,
     );
     const userData = pulumi
@@ -878,7 +878,7 @@ export class BiDashboard extends pulumi.ComponentResource {
       {
         naming,
         iam,
-        purpose: `${d}-bi-refresh-automation`,
+        purpose: `${d}-refresh-automation`,
         services: ["ssm.amazonaws.com"],
         sourceAccount: account,
         description: "Starts an instance refresh of the dashboard group after a secret rotation",
@@ -929,7 +929,7 @@ export class BiDashboard extends pulumi.ComponentResource {
       {
         naming,
         iam,
-        purpose: `${d}-bi-refresh-events`,
+        purpose: `${d}-refresh-events`,
         services: ["events.amazonaws.com"],
         sourceAccount: account,
         description: "EventBridge starts the instance-refresh automation after a rotation",
@@ -1053,7 +1053,7 @@ export class BiDashboard extends pulumi.ComponentResource {
       {
         naming,
         iam,
-        purpose: `${d}-bi-efs-sync`,
+        purpose: `${d}-efs-sync`,
         services: ["lambda.amazonaws.com"],
         sourceAccount: account,
         description: "S3 to EFS sync: read the resources bucket, write EFS through the access point",
