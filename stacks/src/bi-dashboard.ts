@@ -16,7 +16,7 @@ export interface BiDashboardNetwork {
 
 /** Splits a subnet-list output of known length into the per-subnet inputs a component takes. */
 export function subnetInputs(ids: pulumi.Output<string[]>, count: number): pulumi.Output<string>[] {
-  return Array.from({ length: count }, (_, i) => ids.apply((all) => all[i] ?? ""));
+  return Array.from({ length: count }, (_, i) => ids.apply((all) => all?.[i] ?? ""));
 }
 
 /**

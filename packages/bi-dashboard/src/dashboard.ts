@@ -86,6 +86,8 @@ export class BiDashboard extends pulumi.ComponentResource {
   constructor(name: string, args: BiDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validated before the component registers: a bad argument leaves nothing behind.
     const s = validateBiDashboardArgs(args);
+    // Bundled first too: a handler that does not build leaves nothing behind either.
+    const syncCode = args.sync?.code ?? syncFunctionCode();
     super("tdp:bi-dashboard:BiDashboard", name, {}, opts);
 
     const naming = args.naming;
@@ -1133,7 +1135,7 @@ export class BiDashboard extends pulumi.ComponentResource {
         runtime: "nodejs22.x",
         architectures: ["arm64"],
         handler: "index.handler",
-        code: args.sync?.code ?? syncFunctionCode(),
+        code: syncCode,
         memorySize: s.sync.memorySizeMb,
         timeout: s.sync.timeoutSeconds,
         reservedConcurrentExecutions: s.sync.reservedConcurrency,
