@@ -42,11 +42,17 @@ export function rotationEventPattern(
 ): Record<string, unknown> {
   return {
     source: ["aws.secretsmanager"],
-    "detail-type": ["AWS Service Event via CloudTrail"],
+    "detail-type": ["AWS Service Event via CloudTrail", "AWS API Call via CloudTrail"],
     detail: {
       eventSource: ["secretsmanager.amazonaws.com"],
       eventName: [eventName],
-      additionalEventData: { SecretId: [secretArn] },
+      // The secret is named in additionalEventData (documented); some deliveries carry it in
+      // serviceEventDetails or responseElements instead, so any of the three matches.
+      $or: [
+        { additionalEventData: { SecretId: [secretArn] } },
+        { serviceEventDetails: { secretId: [secretArn] } },
+        { responseElements: { arn: [secretArn] } },
+      ],
     },
   };
 }

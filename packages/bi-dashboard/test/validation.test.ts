@@ -10,6 +10,7 @@ import {
   checkBiDashboardSettings,
   formatSettingProblem,
   renderUserData,
+  rotationEventPattern,
   validateBiDashboardArgs,
 } from "../src";
 import { goodArgs, goodSettings } from "./fixtures";
@@ -356,5 +357,27 @@ describe("instance user data", () => {
         }),
       /user data value dbSecretArn "x'; rm -rf \/; '" holds characters that are not allowed/,
     );
+  });
+});
+
+describe("rotation event pattern", () => {
+  const arn = "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf";
+
+  it("matches the secret's RotationSucceeded service event wherever the event names the secret", () => {
+    const pattern = rotationEventPattern(arn) as {
+      source: string[];
+      "detail-type": string[];
+      detail: { eventName: string[]; $or: Record<string, Record<string, string[]>>[] };
+    };
+    assert.deepEqual(pattern.source, ["aws.secretsmanager"]);
+    assert.ok(pattern["detail-type"].includes("AWS Service Event via CloudTrail"));
+    assert.deepEqual(pattern.detail.eventName, ["RotationSucceeded"]);
+    assert.deepEqual(pattern.detail.$or[0], { additionalEventData: { SecretId: [arn] } });
+    assert.equal(pattern.detail.$or.length, 3);
+  });
+
+  it("matches RotationFailed for the failure notification", () => {
+    const pattern = rotationEventPattern(arn, "RotationFailed") as { detail: { eventName: string[] } };
+    assert.deepEqual(pattern.detail.eventName, ["RotationFailed"]);
   });
 });
