@@ -142,8 +142,8 @@ export function validateSecureBucketArgs(args: SecureBucketArgs): void {
 }
 
 /**
- * The statements that keep a bucket's objects under its key: uploads naming another KMS key, or
- * another algorithm, are denied. A request without the headers is allowed: default encryption then
+ * The statements that keep a bucket's objects under its key: uploads naming another KMS key,
+ * asking for SSE-KMS without naming the key, or asking for another algorithm, are denied. A request without the headers is allowed: default encryption then
  * applies the bucket's key. (`Null: false` makes each deny apply only when the header is present;
  * a bare StringNotEquals would also deny every upload that omits it.)
  */
@@ -162,6 +162,18 @@ export function denyWrongEncryption(
       Condition: {
         StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
         Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+      },
+    },
+    {
+      // "aws:kms" without a key id would make S3 use the AWS-managed aws/s3 key, not the bucket's.
+      Sid: "DenyKmsUploadsWithoutTheKeyId",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      Condition: {
+        StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
       },
     },
     {
