@@ -1,0 +1,276 @@
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import type { OfflineContext } from "./context";
+import type { Inventory } from "./inventory";
+import { loadInventory } from "./inventory";
+import { answerInvoke } from "./invokes";
+import type { RecordedResource } from "./recording";
+import { Recording } from "./recording";
+import type { PlanValue } from "./serialize";
+import { toPlanValue, unwrapSecrets } from "./serialize";
+import { readStackFile } from "./stack-file";
+import { synthesize } from "./synth";
+
+/** The repository root: stack files, `stacks/` and `plans/` live there. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+export const PROJECT = "tdp";
+const DEFAULT_ACCOUNT = "111111111111";
+const DEFAULT_REGION = "us-east-1";
+
+/** The parts of the runtime the engine uses that the SDK's typings keep internal. */
+interface RuntimeInternals {
+  _setStack(stack: string): void;
+  waitForRPCs(): Promise<void>;
+}
+
+interface WireStruct {
+  toJavaScript(): Record<string, unknown>;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getObject(): WireStruct | undefined;
+}
+
+interface RegisterOutputsRequest {
+  getUrn(): string;
+  getOutputs(): WireStruct | undefined;
+}
+
+type Callback<T> = (error: Error | null, response: T) => void;
+
+interface MockMonitorShape {
+  registerResource(req: RegisterRequest, callback: Callback<{ getUrn(): string }>): Promise<void>;
+  registerResourceOutputs(req: RegisterOutputsRequest, callback: Callback<unknown>): void;
+}
+
+export interface RunStackOptions {
+  /** The stack name, e.g. "prod": its config is `Pulumi.<stack>.yaml` at the repo root. */
+  stack: string;
+  /** Another stack file to use instead of `Pulumi.<stack>.yaml`. */
+  configFile?: string;
+  /** The program to run; by default the repo's `stacks/` program. */
+  program?: () => Promise<Record<string, unknown> | void>;
+}
+
+/** Pulumi stack references resolve to the outputs of the committed offline plan of that stack. */
+function planOutputs(stackName: string): Record<string, unknown> {
+  const stack = stackName.split("/").pop() ?? stackName;
+  const file = path.join(REPO_ROOT, "plans", `${stack}.json`);
+  if (!existsSync(file)) {
+    throw new Error(
+      `the stack reference to "${stackName}" needs the offline plan ${path.relative(REPO_ROOT, file)}: run pnpm plan ${stack} first`,
+    );
+  }
+  const plan = JSON.parse(readFileSync(file, "utf8")) as { outputs?: Record<string, unknown> };
+  return plan.outputs ?? {};
+}
+
+/**
+ * The offline engine: Pulumi's mocks, installed once per process, that answer invokes and stack
+ * references, synthesise computed attributes and record every registration in full.
+ */
+export class OfflineEngine {
+  private ctx: OfflineContext;
+  private recorded: RecordedResource[] = [];
+  private stackOutputs: Record<string, PlanValue> = {};
+  private pending = 0;
+  private installed = false;
+
+  constructor() {
+    this.ctx = {
+      region: DEFAULT_REGION,
+      accountId: DEFAULT_ACCOUNT,
+      partition: "aws",
+      stack: "test",
+      inventory: loadInventory(),
+    };
+  }
+
+  /** Installs the mocks (once). */
+  install(): void {
+    if (this.installed) {
+      return;
+    }
+    this.installed = true;
+    void pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          if (args.type === "pulumi:pulumi:StackReference") {
+            const name = String(args.inputs["name"] ?? args.name);
+            return {
+              id: name,
+              state: { ...args.inputs, name, outputs: planOutputs(name), secretOutputNames: [] },
+            };
+          }
+          return synthesize(
+            {
+              type: args.type,
+              name: args.name,
+              inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+            },
+            this.ctx,
+          );
+        },
+        call: (args) =>
+          answerInvoke(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, this.ctx),
+      },
+      PROJECT,
+      this.ctx.stack,
+      false,
+    );
+    this.wrapMonitor();
+  }
+
+  private wrapMonitor(): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorShape;
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+      this.pending++;
+      return registerResource(req, (error, response) => {
+        try {
+          if (!error) {
+            this.recorded.push(this.toRecord(req, response.getUrn()));
+          }
+        } finally {
+          this.pending--;
+          callback(error, response);
+        }
+      });
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, callback) => {
+      if (req.getUrn().split("::").pop() !== undefined && req.getUrn().includes("::pulumi:pulumi:Stack::")) {
+        const outputs = toPlanValue(req.getOutputs()?.toJavaScript() ?? {});
+        this.stackOutputs = (outputs ?? {}) as Record<string, PlanValue>;
+      }
+      registerOutputs(req, callback);
+    };
+  }
+
+  private toRecord(req: RegisterRequest, urn: string): RecordedResource {
+    const provider = req.getProvider();
+    return {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || null,
+      custom: req.getCustom(),
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      dependencies: [...new Set(req.getDependenciesList())].sort(),
+      provider: provider ? provider.split("::").slice(0, -1).join("::") : null,
+      inputs: (toPlanValue(req.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
+    };
+  }
+
+  /** Where look-ups of existing resources are answered from. */
+  setInventory(inventory: Partial<Inventory>): void {
+    this.ctx.inventory = { ...loadInventory(), ...inventory };
+  }
+
+  /** Back to the default inventory, account and region. */
+  reset(): void {
+    this.ctx.inventory = loadInventory();
+    this.ctx.accountId = DEFAULT_ACCOUNT;
+    this.ctx.region = DEFAULT_REGION;
+  }
+
+  /** Replaces the whole config of the program (keys like `tdp:platform`, values as the CLI gives them). */
+  setConfig(config: Record<string, string>, secretKeys: string[] = []): void {
+    this.install();
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    this.ctx.region = config["aws:region"] ?? DEFAULT_REGION;
+    const platform = config["tdp:platform"];
+    let accountId: string | undefined;
+    try {
+      accountId = platform
+        ? (JSON.parse(platform) as { accountId?: unknown }).accountId?.toString()
+        : undefined;
+    } catch {
+      accountId = undefined;
+    }
+    this.ctx.accountId = accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT;
+  }
+
+  private useStack(stack: string): void {
+    this.install();
+    this.ctx.stack = stack;
+    (pulumi.runtime as unknown as RuntimeInternals)._setStack(stack);
+  }
+
+  /**
+   * Runs `fn` inside a stack and waits for every registration it causes; returns what was
+   * registered. Errors thrown by `fn` or by a registration reject the promise.
+   */
+  async record(fn: () => unknown, stack = "test"): Promise<Recording> {
+    this.useStack(stack);
+    this.recorded = [];
+    this.stackOutputs = {};
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        const result = await fn();
+        return result && typeof result === "object" ? result : {};
+      });
+      await this.settle();
+    } finally {
+      process.off("unhandledRejection", onRejection);
+    }
+    if (failures.length > 0) {
+      throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
+    }
+    return new Recording([...this.recorded], { ...this.stackOutputs });
+  }
+
+  /** Waits until no registration is in flight, several turns in a row. */
+  private async settle(): Promise<void> {
+    const internals = pulumi.runtime as unknown as RuntimeInternals;
+    let quiet = 0;
+    while (quiet < 3) {
+      await internals.waitForRPCs();
+      await new Promise((resolve) => setImmediate(resolve));
+      quiet = this.pending === 0 ? quiet + 1 : 0;
+    }
+  }
+
+  /** Runs a stack's program with its stack file (or another one) and records it. */
+  async runStack(options: RunStackOptions): Promise<Recording> {
+    const file = options.configFile ?? path.join(REPO_ROOT, `Pulumi.${options.stack}.yaml`);
+    const { config, secretKeys } = readStackFile(file);
+    this.setConfig(config, secretKeys);
+    const program =
+      options.program ??
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require(path.join(REPO_ROOT, "stacks")) as () => Promise<Record<string, unknown>>);
+    return this.record(() => program(), options.stack);
+  }
+
+  /** The value of an output, once it resolves. */
+  outputValue<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => {
+      pulumi.output(output).apply((value) => {
+        resolve(value as T);
+        return value;
+      });
+    });
+  }
+}
+
+const ENGINE_KEY = Symbol.for("tdp.offline.engine");
+const globalRegistry = globalThis as unknown as Record<symbol, OfflineEngine | undefined>;
+
+/** The one engine of this process. */
+export const offline: OfflineEngine = (globalRegistry[ENGINE_KEY] ??= new OfflineEngine());

@@ -1,0 +1,50 @@
+import type { PlanValue } from "./serialize";
+
+/** One resource registration, as the engine recorded it. */
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string | null;
+  custom: boolean;
+  protect: boolean;
+  retainOnDelete: boolean;
+  dependencies: string[];
+  provider: string | null;
+  inputs: Record<string, PlanValue>;
+}
+
+/** The resources a program or a test callback registered, and the stack outputs. */
+export class Recording {
+  constructor(
+    readonly resources: RecordedResource[],
+    readonly outputs: Record<string, PlanValue> = {},
+  ) {}
+
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  named(name: string): RecordedResource | undefined {
+    return this.resources.find((r) => r.name === name);
+  }
+
+  /** The one resource of `type` (named `name` when given); throws unless there is exactly one. */
+  one(type: string, name?: string): RecordedResource {
+    const matches = this.ofType(type).filter((r) => name === undefined || r.name === name);
+    if (matches.length !== 1) {
+      const known = this.ofType(type).map((r) => r.name);
+      throw new Error(
+        `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}` +
+          (known.length > 0 ? ` (registered: ${known.join(", ")})` : ""),
+      );
+    }
+    return matches[0]!;
+  }
+
+  /** The direct children of `parent` (a resource or its URN). */
+  childrenOf(parent: RecordedResource | string): RecordedResource[] {
+    const urn = typeof parent === "string" ? parent : parent.urn;
+    return this.resources.filter((r) => r.parent === urn);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Turns the wire form of a registration's inputs (a protobuf Struct as JavaScript) into plain
+ * plan values: secrets become "[secret]", unknowns "[unknown]", resource references their URN, and
+ * assets and archives a content hash, so a plan never holds a secret or a bundle's text.
+ */
+import { createHash } from "node:crypto";
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const SECRET_PLACEHOLDER = "[secret]";
+export const UNKNOWN_PLACEHOLDER = "[unknown]";
+
+export type PlanValue = null | boolean | number | string | PlanValue[] | { [key: string]: PlanValue };
+
+function digest(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+}
+
+export function toPlanValue(value: unknown): PlanValue {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (typeof value === "string") {
+    return value === UNKNOWN ? UNKNOWN_PLACEHOLDER : value;
+  }
+  if (typeof value === "number" || typeof value === "boolean") {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    return value.map(toPlanValue);
+  }
+  if (typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    switch (record[SIG_KEY]) {
+      case SECRET_SIG:
+        return SECRET_PLACEHOLDER;
+      case RESOURCE_SIG:
+        return typeof record["urn"] === "string" ? record["urn"] : UNKNOWN_PLACEHOLDER;
+      case OUTPUT_SIG:
+        return record["secret"] === true
+          ? SECRET_PLACEHOLDER
+          : "value" in record
+            ? toPlanValue(record["value"])
+            : UNKNOWN_PLACEHOLDER;
+      case ASSET_SIG:
+        return { asset: digest(record) };
+      case ARCHIVE_SIG:
+        return { archive: digest(record) };
+      default: {
+        const out: Record<string, PlanValue> = {};
+        for (const key of Object.keys(record).sort()) {
+          out[key] = toPlanValue(record[key]);
+        }
+        return out;
+      }
+    }
+  }
+  return String(value);
+}
+
+/** True when a deserialised mock input is a secret wrapper. */
+export function isSecretWrapper(value: unknown): value is { value: unknown } {
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
+  );
+}
+
+/** Removes secret wrappers from deserialised mock inputs, keeping the values. */
+export function unwrapSecrets(value: unknown): unknown {
+  if (isSecretWrapper(value)) {
+    return unwrapSecrets(value.value);
+  }
+  if (Array.isArray(value)) {
+    return value.map(unwrapSecrets);
+  }
+  if (typeof value === "object" && value !== null && !(SIG_KEY in value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
