@@ -6,3 +6,5 @@ export * from "./serialize";
 export * from "./stack-file";
 export { ATTRIBUTES, synthesize } from "./synth";
 export { INVOKES, answerInvoke } from "./invokes";
+export * from "./plan";
+export * from "./stacks";
