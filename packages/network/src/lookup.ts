@@ -15,6 +15,12 @@ export interface AdoptLookupRequest {
   isolatedSubnetIds?: string[];
 }
 
+/** The provider's message, or what an empty one means (the SDK drops messages of some invoke errors). */
+function reason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message || "it does not exist in this account and region, or these credentials cannot see it";
+}
+
 async function describeSubnet(
   field: string,
   id: string,
@@ -31,7 +37,7 @@ async function describeSubnet(
       mapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch,
     };
   } catch (err) {
-    throw new Error(`${field}: subnet ${id} could not be looked up: ${(err as Error).message}`);
+    throw new Error(`${field}: subnet ${id} could not be looked up: ${reason(err)}`);
   }
 }
 
@@ -55,7 +61,7 @@ export async function lookupAdoptedNetwork(
   try {
     vpc = await aws.ec2.getVpc({ id: request.vpcId }, opts);
   } catch (err) {
-    throw new Error(`vpcId: VPC ${request.vpcId} could not be looked up: ${(err as Error).message}`);
+    throw new Error(`vpcId: VPC ${request.vpcId} could not be looked up: ${reason(err)}`);
   }
   // A VPC without its own option set ("default") gets AmazonProvidedDNS.
   let servers = ["AmazonProvidedDNS"];
