@@ -38,6 +38,9 @@ export function bundleHandler(entry: string): string {
   }
   const result = buildSync({
     entryPoints: [entry],
+    // Paths in the bundle's comments are relative to this folder: the same code, and so the same
+    // plan, from whichever directory the program runs.
+    absWorkingDir: path.dirname(entry),
     bundle: true,
     platform: "node",
     target: "node22",
