@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { offline } from "@tdp/offline";
 
 import type { NetworkArgs } from "../src";
-import { DEFAULT_INTERFACE_ENDPOINTS, Network } from "../src";
+import { DEFAULT_INTERFACE_ENDPOINTS, Network, noPublicIpOnLaunch } from "../src";
 import { VPC_ID, baseArgs, goodAdoptedVpc } from "./fixtures";
 
 type Recording = Awaited<ReturnType<typeof offline.record>>;
@@ -339,5 +339,85 @@ describe("Network in adopt mode", () => {
       }),
       /vpcId: vpc-0a1b2c3d4e5f60718 has DNS hostnames disabled/,
     );
+  });
+});
+
+describe("Network PrivateLink (seed 002)", () => {
+  const serviceName = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
+  let rec: Recording;
+  let network: Network;
+  before(async () => {
+    ({ rec, network } = await build(
+      baseArgs({
+        privateLink: {
+          serviceName,
+          allowedCidrs: ["10.40.0.0/16", "10.100.0.0/16"],
+          dnsNames: ["api.platform.tetrascience.com", "platform.tetrascience.com"],
+        },
+      }),
+    ));
+  });
+
+  it("creates an interface endpoint to the TDP service behind its own security group", async () => {
+    const endpoint = one(rec, "network-privatelink-endpoint");
+    assert.equal(endpoint.inputs["serviceName"], serviceName);
+    assert.equal(endpoint.inputs["vpcEndpointType"], "Interface");
+    assert.equal(endpoint.inputs["privateDnsEnabled"], false);
+    assert.deepEqual(endpoint.inputs["subnetIds"], await value(network.privateSubnetIds));
+    const sg = one(rec, "network-privatelink-sg");
+    assert.deepEqual(
+      (sg.inputs["ingress"] as Record<string, unknown>[]).map((r) => [
+        r["protocol"],
+        r["fromPort"],
+        r["cidrBlocks"],
+      ]),
+      [["tcp", 443, ["10.40.0.0/16", "10.100.0.0/16"]]],
+    );
+    assert.deepEqual(sg.inputs["egress"], []);
+  });
+
+  it("resolves each TDP hostname to the endpoint through a private zone of its own", async () => {
+    const dnsName = await value(network.privateLinkDnsName);
+    assert.match(String(dnsName), /^vpce-.*\.vpce\.amazonaws\.com$/);
+    for (const host of ["api.platform.tetrascience.com", "platform.tetrascience.com"]) {
+      const role = host.replace(/\./g, "-");
+      const zone = one(rec, `network-privatelink-zone-${role}`);
+      assert.equal(zone.inputs["name"], host);
+      assert.deepEqual(zone.inputs["vpcs"], [{ vpcId: await value(network.vpcId), vpcRegion: "us-east-1" }]);
+      const record = one(rec, `network-privatelink-record-${role}`);
+      assert.equal(record.inputs["name"], host);
+      assert.equal(record.inputs["type"], "A");
+      const aliases = record.inputs["aliases"] as Record<string, unknown>[];
+      assert.equal(aliases[0]!["name"], dnsName);
+      assert.equal(aliases[0]!["evaluateTargetHealth"], false);
+    }
+    assert.ok(await value(network.privateLinkEndpointId));
+  });
+
+  it("gives the zone ids of the zones in use (seed 002 asks for them)", async () => {
+    assert.deepEqual(await value(network.availabilityZoneIds), ["use1-az1", "use1-az2", "use1-az4"]);
+  });
+
+  it("has no PrivateLink outputs when not asked", async () => {
+    const { rec: plain, network: other } = await build(baseArgs());
+    assert.equal(plain.named("network-privatelink-endpoint"), undefined);
+    assert.equal(await value(other.privateLinkEndpointId), undefined);
+    assert.equal(await value(other.privateLinkDnsName), undefined);
+  });
+});
+
+describe("noPublicIpOnLaunch (the transform on awsx's subnets)", () => {
+  const run = (type: string, props: Record<string, unknown>) =>
+    noPublicIpOnLaunch({ type, name: "x", props, opts: {}, custom: true } as Parameters<
+      typeof noPublicIpOnLaunch
+    >[0]);
+
+  it("turns off public IPs on launch for every subnet awsx creates (FSBP EC2.15)", () => {
+    const result = run("aws:ec2/subnet:Subnet", { cidrBlock: "10.40.40.0/22", mapPublicIpOnLaunch: true });
+    assert.deepEqual(result, { props: { cidrBlock: "10.40.40.0/22", mapPublicIpOnLaunch: false }, opts: {} });
+  });
+
+  it("leaves every other resource alone", () => {
+    assert.equal(run("aws:ec2/natGateway:NatGateway", { subnetId: "subnet-1" }), undefined);
   });
 });
