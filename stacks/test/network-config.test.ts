@@ -134,6 +134,11 @@ describe("tdp:network config", () => {
       'tdp:network.privateSubnetIds: ["subnet-0123456789abcdef1"] — mode adopt needs at least 2 private subnets in different availability zones (seed 000)',
     ],
     [
+      "adopt with a network ACL setting",
+      { ...adopt, networkAcl: false },
+      "tdp:network.networkAcl: false — applies to a created VPC only (mode: create); an existing VPC's layout is the customer's",
+    ],
+    [
       "adopt with a NAT setting",
       { ...adopt, natGateways: "single" },
       "tdp:network.natGateways: \"single\" — applies to a created VPC only (mode: create); an existing VPC's layout is the customer's",
@@ -236,6 +241,7 @@ describe("tdp:network config", () => {
       privatePrefixLength: 20,
       publicPrefixLength: undefined,
       isolatedPrefixLength: undefined,
+      networkAcl: undefined,
     });
     assert.equal(args.internetFacing, true);
     assert.equal(args.logRetentionDays, 365);

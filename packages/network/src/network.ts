@@ -57,6 +57,13 @@ export interface CreateVpcArgs {
   publicPrefixLength?: number;
   /** Isolated subnet size. @default an eighth of each zone's block */
   isolatedPrefixLength?: number;
+  /**
+   * A network ACL on every subnet instead of the VPC's allow-all default: nothing from outside the
+   * VPC reaches ports below 1024 except 53 (from the resolver's clients), 80 and 443, and 3389
+   * never does (FSBP EC2.21). Security groups still do the fine-grained filtering.
+   * @default true
+   */
+  networkAcl?: boolean;
 }
 
 /** The DNS names the Windows workers use for the four services (seed 001 LogsEndpoint, ...). */
@@ -130,6 +137,8 @@ export interface NetworkArgs {
   logsKmsKeyArn?: pulumi.Input<string>;
 }
 
+/** A network ACL holds 20 inbound rules; 8 are the fixed ones below and 2 go to each DNS client network. */
+const MAX_NACL_DNS_CLIENTS = 6;
 const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const SERVICE_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 const DNS_NAME_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -293,6 +302,14 @@ export function validateNetworkArgs(args: NetworkArgs): void {
     validatePrivateLink(args.privateLink, args.region);
   }
 
+  const dnsClients = args.resolverInboundEndpoint?.allowedCidrs.length ?? 0;
+  if (args.adopt === undefined && (args.create?.networkAcl ?? true) && dnsClients > MAX_NACL_DNS_CLIENTS) {
+    throw new Error(
+      `resolverInboundEndpoint.allowedCidrs lists ${dnsClients} networks but the VPC's network ACL has room for ` +
+        `${MAX_NACL_DNS_CLIENTS} (20 inbound rules per ACL); summarise them into fewer blocks or set create.networkAcl to false`,
+    );
+  }
+
   const internetFacing = args.internetFacing ?? false;
   let hasIsolated: boolean;
   if (args.adopt !== undefined) {
@@ -369,6 +386,61 @@ export function regionalEndpointDnsName(
     return fallback;
   }
   return names.reduce((shortest, n) => (n.length < shortest.length ? n : shortest));
+}
+
+export interface NetworkAclRule {
+  ruleNo: number;
+  action: "allow" | "deny";
+  protocol: "-1" | "tcp" | "udp" | "icmp";
+  fromPort: number;
+  toPort: number;
+  cidrBlock: string;
+  icmpType?: number;
+  icmpCode?: number;
+}
+
+/**
+ * The ingress rules of the created VPC's network ACL. NACLs are stateless, so replies to
+ * connections the subnets open (through NAT, to AWS APIs) arrive on ephemeral ports: those are
+ * open from anywhere except 3389, split around it so the ACL never admits RDP (EC2.21). Below
+ * 1024 only HTTPS/HTTP (load balancers, PrivateLink) and DNS from the resolver's clients come in.
+ */
+export function networkAclIngressRules(vpcCidrs: string[], dnsClientCidrs: string[] = []): NetworkAclRule[] {
+  const anywhere = "0.0.0.0/0";
+  const rules: NetworkAclRule[] = vpcCidrs.map((cidrBlock, i) => ({
+    ruleNo: 100 + i,
+    action: "allow",
+    protocol: "-1",
+    fromPort: 0,
+    toPort: 0,
+    cidrBlock,
+  }));
+  rules.push(
+    { ruleNo: 200, action: "allow", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlock: anywhere },
+    { ruleNo: 210, action: "allow", protocol: "tcp", fromPort: 80, toPort: 80, cidrBlock: anywhere },
+    { ruleNo: 300, action: "allow", protocol: "tcp", fromPort: 1024, toPort: 3388, cidrBlock: anywhere },
+    { ruleNo: 310, action: "allow", protocol: "tcp", fromPort: 3390, toPort: 65535, cidrBlock: anywhere },
+    { ruleNo: 320, action: "allow", protocol: "udp", fromPort: 1024, toPort: 3388, cidrBlock: anywhere },
+    { ruleNo: 330, action: "allow", protocol: "udp", fromPort: 3390, toPort: 65535, cidrBlock: anywhere },
+    // Path MTU discovery: "fragmentation needed" must reach the instances.
+    {
+      ruleNo: 340,
+      action: "allow",
+      protocol: "icmp",
+      fromPort: 0,
+      toPort: 0,
+      cidrBlock: anywhere,
+      icmpType: 3,
+      icmpCode: 4,
+    },
+  );
+  dnsClientCidrs.forEach((cidrBlock, i) => {
+    rules.push(
+      { ruleNo: 400 + 2 * i, action: "allow", protocol: "udp", fromPort: 53, toPort: 53, cidrBlock },
+      { ruleNo: 401 + 2 * i, action: "allow", protocol: "tcp", fromPort: 53, toPort: 53, cidrBlock },
+    );
+  });
+  return rules;
 }
 
 /**
@@ -555,6 +627,26 @@ export class Network extends pulumi.ComponentResource {
       { vpcId, ingress: [], egress: [], tags: { Name: naming.name("securityGroup", "default-closed") } },
       { parent: this },
     );
+
+    // Create mode: a network ACL on every subnet the VPC has (awsx leaves them on the allow-all default).
+    if (args.adopt === undefined && (args.create?.networkAcl ?? true)) {
+      const allSubnetIds = pulumi
+        .all([this.publicSubnetIds, this.privateSubnetIds, this.isolatedSubnetIds])
+        .apply((tiers) => tiers.flat());
+      new aws.ec2.NetworkAcl(
+        `${name}-nacl`,
+        {
+          vpcId,
+          subnetIds: allSubnetIds,
+          ingress: networkAclIngressRules(vpcCidrs, args.resolverInboundEndpoint?.allowedCidrs ?? []),
+          egress: [
+            { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+          ],
+          tags: { Name: naming.name("generic", "nacl") },
+        },
+        { parent: this },
+      );
+    }
 
     // Interface endpoints: reachable on 443 from anywhere in the VPC (isolated subnets included),
     // from nowhere else. They never open connections, so the group has no egress rule.

@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { offline } from "@tdp/offline";
 
 import type { NetworkArgs } from "../src";
-import { DEFAULT_INTERFACE_ENDPOINTS, Network, noPublicIpOnLaunch } from "../src";
+import { DEFAULT_INTERFACE_ENDPOINTS, Network, networkAclIngressRules, noPublicIpOnLaunch } from "../src";
 import { VPC_ID, baseArgs, goodAdoptedVpc } from "./fixtures";
 
 type Recording = Awaited<ReturnType<typeof offline.record>>;
@@ -158,6 +158,39 @@ describe("Network in create mode", () => {
     assert.equal(zone.inputs["name"], "ts-dip.internal");
     const vpcs = zone.inputs["vpcs"] as Record<string, unknown>[];
     assert.deepEqual(vpcs, [{ vpcId: await value(network.vpcId), vpcRegion: "us-east-1" }]);
+  });
+
+  it("puts every subnet behind a network ACL that never admits RDP or SSH from outside the VPC", async () => {
+    const nacl = one(rec, "network-nacl");
+    assert.equal(nacl.type, "aws:ec2/networkAcl:NetworkAcl");
+    const subnets = [
+      ...(await value(network.publicSubnetIds)),
+      ...(await value(network.privateSubnetIds)),
+      ...(await value(network.isolatedSubnetIds)),
+    ];
+    assert.deepEqual(nacl.inputs["subnetIds"], subnets);
+    const ingress = nacl.inputs["ingress"] as {
+      protocol: string;
+      fromPort: number;
+      toPort: number;
+      cidrBlock: string;
+    }[];
+    const fromOutside = ingress.filter((r) => r.cidrBlock === "0.0.0.0/0");
+    for (const port of [22, 3389]) {
+      assert.ok(
+        !fromOutside.some(
+          (r) => (r.protocol === "-1" || r.fromPort <= port) && port <= r.toPort && r.protocol !== "icmp",
+        ),
+        `port ${port} is not open from 0.0.0.0/0`,
+      );
+    }
+    assert.deepEqual(
+      ingress.filter((r) => r.protocol === "-1").map((r) => r.cidrBlock),
+      ["10.40.0.0/16"],
+    );
+    assert.deepEqual(nacl.inputs["egress"], [
+      { ruleNo: 100, action: "allow", protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: "0.0.0.0/0" },
+    ]);
   });
 
   it("creates no resolver endpoint unless asked", () => {
@@ -403,6 +436,34 @@ describe("Network PrivateLink (seed 002)", () => {
     assert.equal(plain.named("network-privatelink-endpoint"), undefined);
     assert.equal(await value(other.privateLinkEndpointId), undefined);
     assert.equal(await value(other.privateLinkDnsName), undefined);
+  });
+});
+
+describe("networkAclIngressRules", () => {
+  it("opens 53 to the resolver's clients only and numbers every rule uniquely", () => {
+    const rules = networkAclIngressRules(
+      ["10.40.0.0/16", "100.64.0.0/16"],
+      ["10.100.0.0/24", "10.101.0.0/24"],
+    );
+    const dns = rules.filter((r) => r.fromPort === 53);
+    assert.deepEqual(
+      dns.map((r) => [r.protocol, r.cidrBlock]),
+      [
+        ["udp", "10.100.0.0/24"],
+        ["tcp", "10.100.0.0/24"],
+        ["udp", "10.101.0.0/24"],
+        ["tcp", "10.101.0.0/24"],
+      ],
+    );
+    assert.equal(new Set(rules.map((r) => r.ruleNo)).size, rules.length);
+    assert.ok(rules.length <= 20, "an ACL holds 20 inbound rules");
+  });
+
+  it("leaves the ACL out when asked, and in adopt mode", async () => {
+    const { rec } = await build(baseArgs({ create: { networkAcl: false } }));
+    assert.equal(rec.named("network-nacl"), undefined);
+    const { rec: adopted } = await build(baseArgs({ adopt: goodAdoptedVpc() }));
+    assert.equal(adopted.named("network-nacl"), undefined);
   });
 });
 

@@ -337,6 +337,23 @@ describe("validateNetworkArgs", () => {
       /privateLink\.dnsNames: "API\.Platform" is not a lowercase DNS name/,
     ],
     [
+      "more resolver client networks than the network ACL has room for",
+      {
+        resolverInboundEndpoint: {
+          allowedCidrs: [
+            "10.1.0.0/24",
+            "10.2.0.0/24",
+            "10.3.0.0/24",
+            "10.4.0.0/24",
+            "10.5.0.0/24",
+            "10.6.0.0/24",
+            "10.7.0.0/24",
+          ],
+        },
+      },
+      /resolverInboundEndpoint\.allowedCidrs lists 7 networks but the VPC's network ACL has room for 6/,
+    ],
+    [
       "a bad create layout",
       { create: { cidrBlock: "10.40.0.0/16", privatePrefixLength: 26 } },
       /privatePrefixLength 26 is invalid: private subnets must be \/24 or larger/,

@@ -24,6 +24,7 @@ const endpointService = z
   );
 
 const CREATE_ONLY = [
+  "networkAcl",
   "availabilityZoneCount",
   "natGateways",
   "publicSubnets",
@@ -83,6 +84,8 @@ export const networkSchema = z
         isolated: prefixLength.optional(),
       })
       .optional(),
+    /** Create: a network ACL on every subnet (nothing below port 1024 from outside but 53/80/443; never 3389). */
+    networkAcl: z.boolean().optional(),
     /** Adopt: seed VPCID. */
     vpcId: vpcId.optional(),
     /** Adopt: seed PublicSubnetIds (a list instead of a comma-delimited string). */
@@ -258,6 +261,7 @@ function createArgsFromConfig(network: NetworkConfig): NonNullable<NetworkArgs["
     privatePrefixLength: network.subnetPrefixLengths?.private,
     publicPrefixLength: network.subnetPrefixLengths?.public,
     isolatedPrefixLength: network.subnetPrefixLengths?.isolated,
+    networkAcl: network.networkAcl,
   };
 }
 
