@@ -108,7 +108,11 @@ export async function resolveAvailabilityZones(
   count: number | undefined,
   opts?: pulumi.InvokeOptions,
 ): Promise<string[]> {
-  const zones = await aws.getAvailabilityZones({ state: "available" }, opts);
+  // Availability Zones proper: opted-in Local and Wavelength Zones lack many services and endpoints.
+  const zones = await aws.getAvailabilityZones(
+    { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+    opts,
+  );
   const names = [...zones.names].sort();
   const wanted = count ?? Math.min(DEFAULT_AVAILABILITY_ZONE_COUNT, names.length);
   if (names.length < wanted || wanted < 2) {
