@@ -463,7 +463,7 @@ describe("BiDashboard component", function () {
       const resources = asList(read["Resource"]).map(String);
       assert.equal(resources.length, 2);
       assert.ok(
-        resources.every((r) => r.includes("bi-db-secret") || r.includes("bi-licence-secret")),
+        resources.every((r) => /:secret:acme-tdp-production-bi-(db|licence)-/.test(r)),
         resources.join(),
       );
       const attachments = rec
