@@ -10,7 +10,16 @@ export function subnet(
   availabilityZone: string,
   extra: Partial<SubnetDescription> = {},
 ): SubnetDescription {
-  return { id, cidrBlock, availabilityZone, vpcId: VPC_ID, mapPublicIpOnLaunch: false, ...extra };
+  const zoneNumber = { a: 1, b: 2, c: 4 }[availabilityZone.slice(-1)] ?? 9;
+  return {
+    id,
+    cidrBlock,
+    availabilityZone,
+    availabilityZoneId: `use1-az${zoneNumber}`,
+    vpcId: VPC_ID,
+    mapPublicIpOnLaunch: false,
+    ...extra,
+  };
 }
 
 /** An existing VPC that meets every rule of the seeds. */

@@ -363,6 +363,22 @@ describe("Network in adopt mode", () => {
     assert.ok(await value(network.privateZoneId));
     const endpoints = await value(network.serviceEndpoints);
     assert.deepEqual(Object.keys(endpoints).sort(), ["cloudformation", "logs", "monitoring", "sqs"]);
+    for (const [service, name] of Object.entries(endpoints)) {
+      assert.match(name, new RegExp(`^vpce-[0-9a-f-]+\\.${service}\\.us-east-1\\.vpce\\.amazonaws\\.com$`));
+    }
+    assert.deepEqual(await value(network.availabilityZoneIds), ["use1-az1", "use1-az2", "use1-az4"]);
+    assert.equal(
+      Object.keys(await value(network.interfaceEndpointIds)).length,
+      DEFAULT_INTERFACE_ENDPOINTS.length,
+    );
+    assert.equal(await value(network.flowLogGroupName), "/tdp/acme-tdp-production/vpc-flow-logs");
+    assert.match(await value(network.flowLogGroupArn), /^arn:aws:logs:us-east-1:/);
+    assert.match(await value(network.logsKmsKeyArn), /^arn:aws:kms:us-east-1:/);
+    assert.equal(await value(network.resolverInboundEndpointId), undefined);
+    assert.deepEqual(await value(network.resolverInboundAddresses), []);
+    assert.equal(await value(network.privateLinkEndpointId), undefined);
+    assert.equal(network.vpc, undefined);
+    assert.equal(network.subnetLayout, undefined);
   });
 
   it("refuses an adopted VPC that breaks a seed rule, before registering anything", async () => {
