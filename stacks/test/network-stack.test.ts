@@ -8,6 +8,30 @@ const fixture = (name: string) => path.join(__dirname, "fixtures", name);
 describe("the network in the stacks", () => {
   afterEach(() => offline.reset());
 
+  it("builds the prod network from Pulumi.prod.yaml: three zones, isolated tier, ACL, endpoints", async () => {
+    const rec = await offline.runStack({ stack: "prod" });
+    const network = rec.one("tdp:network:Network");
+    const vpc = rec.one("awsx:ec2:Vpc");
+    assert.equal(vpc.parent, network.urn);
+    assert.equal(vpc.inputs["cidrBlock"], "10.40.0.0/16");
+    assert.deepEqual(vpc.inputs["availabilityZoneNames"], ["us-east-1a", "us-east-1b", "us-east-1c"]);
+    assert.deepEqual(vpc.inputs["natGateways"], { strategy: "OnePerAz" });
+    assert.deepEqual(
+      (vpc.inputs["subnetSpecs"] as { type: string }[]).map((s) => s.type),
+      ["Private", "Public", "Isolated"],
+    );
+    assert.ok(rec.named("network-nacl"));
+    assert.equal(
+      rec.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.parent === network.urn).length,
+      12,
+    );
+    const outputs = rec.outputs["network"] as Record<string, unknown>;
+    assert.equal(outputs["mode"], "create");
+    assert.equal(outputs["privateZoneName"], "ts-dip.internal");
+    const endpoints = outputs["serviceEndpoints"] as Record<string, string>;
+    assert.match(endpoints["logs"]!, /\.logs\.us-east-1\.vpce\.amazonaws\.com$/);
+  });
+
   it("gives the dr stack its own VPC from Pulumi.dr.yaml", async () => {
     const rec = await offline.runStack({ stack: "dr" });
     const network = rec.one("tdp:network:Network");
@@ -18,7 +42,11 @@ describe("the network in the stacks", () => {
     assert.deepEqual(vpc.inputs["availabilityZoneNames"], ["us-west-2a", "us-west-2b", "us-west-2c"]);
     assert.deepEqual(vpc.inputs["natGateways"], { strategy: "Single" });
     const sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "network-endpoints-sg");
-    assert.match(String(sg.provider), /pulumi:providers:aws::aws$/, "children use the stack's tagged provider");
+    assert.match(
+      String(sg.provider),
+      /pulumi:providers:aws::aws$/,
+      "children use the stack's tagged provider",
+    );
     const outputs = rec.outputs["network"] as Record<string, unknown>;
     assert.equal(outputs["cidrBlock"], "10.41.0.0/16");
     assert.equal(outputs["privateZoneName"], "ts-dip.internal");
