@@ -232,6 +232,10 @@ describe("BiDashboard component", function () {
       assert.ok(named(rec, "bi-endpoints-from-rotation"));
       const rotation = one(rec, "aws:secretsmanager/secretRotation:SecretRotation");
       assert.deepEqual(rotation.inputs["rotationRules"], { automaticallyAfterDays: 30 });
+      assert.equal(
+        rotation.inputs["rotationLambdaArn"],
+        "arn:aws:lambda:us-east-1:111111111111:function:acme-tdp-production-bi-db-rotation",
+      );
     });
 
     it("nothing refreshes instances when the secret rotates", () => {
