@@ -654,7 +654,8 @@ export class Network extends pulumi.ComponentResource {
       `${name}-endpoints-sg`,
       {
         vpcId,
-        name: naming.name("securityGroup", "vpc-endpoints"),
+        // A prefix, not a fixed name: a replaced group is created before the old one is deleted.
+        namePrefix: `${naming.name("securityGroup", "vpc-endpoints")}-`,
         description: "VPC interface endpoints: HTTPS from the VPC only",
         ingress: [
           {
@@ -834,7 +835,8 @@ export class Network extends pulumi.ComponentResource {
         `${name}-resolver-sg`,
         {
           vpcId,
-          name: naming.name("securityGroup", "resolver-inbound"),
+          // A prefix, not a fixed name: a replaced group is created before the old one is deleted.
+          namePrefix: `${naming.name("securityGroup", "resolver-inbound")}-`,
           description: "Route53 Resolver inbound endpoint: DNS from the customer's DNS servers only",
           ingress: [
             { protocol: "udp", fromPort: 53, toPort: 53, cidrBlocks: allowed, description: "DNS over UDP" },
@@ -872,7 +874,8 @@ export class Network extends pulumi.ComponentResource {
         `${name}-privatelink-sg`,
         {
           vpcId,
-          name: naming.name("securityGroup", "tdp-privatelink"),
+          // A prefix, not a fixed name: a replaced group is created before the old one is deleted.
+          namePrefix: `${naming.name("securityGroup", "tdp-privatelink")}-`,
           description: "PrivateLink endpoint to the TDP: HTTPS from the allowed networks only",
           ingress: [
             {

@@ -86,6 +86,7 @@ describe("Network in create mode", () => {
 
   it("admits only HTTPS from the VPC to the interface endpoints", () => {
     const sg = one(rec, "network-endpoints-sg");
+    assert.equal(sg.inputs["namePrefix"], "acme-tdp-production-vpc-endpoints-");
     assert.deepEqual(
       (sg.inputs["ingress"] as Record<string, unknown>[]).map((r) => [
         r["protocol"],
