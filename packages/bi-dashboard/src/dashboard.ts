@@ -29,6 +29,46 @@ import {
 import { renderUserData } from "./user-data";
 import { validateBiDashboardArgs } from "./validation";
 
+/** What the account may do to the key itself (administration, no use of it). */
+export const KEY_ADMIN_ACTIONS = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+
+/** Encrypting and decrypting data with the key. */
+export const KEY_USE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+];
+
+/** The services that hold the dashboard's data with its key, and AWS Backup (EFS backups). */
+export const KEY_VIA_SERVICES = [
+  "secretsmanager",
+  "rds",
+  "elasticfilesystem",
+  "s3",
+  "sqs",
+  "sns",
+  "lambda",
+  "backup",
+];
+
 /** The log types RDS for MariaDB exports to CloudWatch Logs (RDS.9). */
 export const DB_LOG_EXPORTS = ["audit", "error", "general", "slowquery"];
 
@@ -120,6 +160,8 @@ export class BiDashboard extends pulumi.ComponentResource {
       pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:/aws/rds/instance/${dbIdentifier}/*`,
     ];
 
+    const root = pulumi.interpolate`arn:${partition}:iam::${account}:root`;
+    const viaServices = KEY_VIA_SERVICES.map((service) => `${service}.${region}.amazonaws.com`);
     // One customer-managed key for the deployment's data at rest: secrets, database, file system,
     // bucket, queue, topic, function environment and log groups.
     const key = new aws.kms.Key(
@@ -131,11 +173,21 @@ export class BiDashboard extends pulumi.ComponentResource {
         policy: policyJson(
           policyDocument(
             {
-              Sid: "AccountAdministers",
+              Sid: "AccountAdministersTheKey",
               Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
-              Action: "kms:*",
+              Principal: { AWS: root },
+              Action: KEY_ADMIN_ACTIONS,
               Resource: "*",
+            },
+            {
+              // The account's principals use the key only through the services that hold the
+              // deployment's data, never directly (no kms:Decrypt on everything encrypted).
+              Sid: "AccountPrincipalsUseTheKeyThroughServices",
+              Effect: "Allow",
+              Principal: { AWS: root },
+              Action: KEY_USE_ACTIONS,
+              Resource: "*",
+              Condition: { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": viaServices } },
             },
             {
               Sid: "CloudWatchLogsUsesForThisDeploymentsLogGroupsOnly",

@@ -534,6 +534,18 @@ describe("BiDashboard component", function () {
       const key = one(rec, "aws:kms/key:Key");
       assert.equal(key.inputs["enableKeyRotation"], true);
       assert.equal(key.protect, true);
+      const keyPolicy = policy(key.inputs["policy"]);
+      for (const statement of keyPolicy.Statement) {
+        const actions = asList(statement["Action"]).map(String);
+        const principal = statement["Principal"] as Record<string, unknown>;
+        if (principal["AWS"] !== undefined && actions.some((a) => a === "kms:Decrypt" || a === "kms:*")) {
+          const condition = statement["Condition"] as Record<string, Record<string, unknown>>;
+          assert.ok(
+            condition?.["StringEquals"]?.["kms:ViaService"],
+            `${String(statement["Sid"])} uses the key only through services`,
+          );
+        }
+      }
       const groups = rec.ofType("aws:cloudwatch/logGroup:LogGroup");
       assert.equal(groups.length, 6);
       for (const group of groups) {
