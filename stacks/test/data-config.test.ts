@@ -1,9 +1,8 @@
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { ConfigError, formatProblem } from "@tdp/core";
-import { parse } from "yaml";
+import { readStackFile } from "@tdp/offline";
 
 import { loadStackConfig } from "../src/config/load";
 
@@ -11,11 +10,7 @@ const platform = JSON.stringify({ infrastructureName: "acme-tdp" });
 
 /** The stack file's config as `pulumi.runtime.allConfig()` hands it to the program. */
 function stackFileConfig(stack: string): Record<string, string> {
-  const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
-  const { config } = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
+  return readStackFile(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`)).config;
 }
 
 function load(data: unknown) {

@@ -1,0 +1,144 @@
+import { strict as assert } from "node:assert";
+
+import { offline } from "@tdp/offline";
+
+import { DataKey, DataKeys, KEY_PURPOSES } from "../src";
+import { ACCOUNT, REGION, byName, naming, ofType, policyOf, statement } from "./helpers";
+
+describe("DataKeys", () => {
+  let rec: Awaited<ReturnType<typeof offline.record>>;
+  before(async () => {
+    rec = await offline.record(() => {
+      new DataKeys("data-keys", {
+        naming,
+        region: REGION,
+        accountId: ACCOUNT,
+        replication: {
+          datalake: {
+            multiRegion: true,
+            additionalPrincipalArns: ["arn:aws:iam::222222222222:role/replication"],
+          },
+        },
+      });
+    });
+  });
+
+  it("creates one key and one alias per purpose", () => {
+    assert.equal(ofType(rec, "aws:kms/key:Key").length, KEY_PURPOSES.length);
+    assert.equal(ofType(rec, "aws:kms/alias:Alias").length, KEY_PURPOSES.length);
+    assert.deepEqual(
+      [...KEY_PURPOSES],
+      ["datalake", "database", "search", "logs", "messaging", "secrets", "backup"],
+    );
+  });
+
+  for (const purpose of KEY_PURPOSES) {
+    it(`${purpose}: yearly rotation, 30-day deletion window, symmetric, protected and retained`, () => {
+      const key = byName(rec, `data-keys-${purpose}-key`);
+      assert.equal(key.inputs["enableKeyRotation"], true);
+      assert.equal(key.inputs["rotationPeriodInDays"], 365);
+      assert.equal(key.inputs["deletionWindowInDays"], 30);
+      assert.equal(key.inputs["customerMasterKeySpec"], "SYMMETRIC_DEFAULT");
+      assert.equal(key.protect, true);
+      assert.equal(key.retainOnDelete, true);
+    });
+
+    it(`${purpose}: the account administers the key but uses it only through services`, () => {
+      const key = byName(rec, `data-keys-${purpose}-key`);
+      const admin = statement(key, "AccountAdministersTheKey");
+      assert.deepEqual(admin.Principal, { AWS: `arn:aws:iam::${ACCOUNT}:root` });
+      const actions = admin.Action as string[];
+      for (const crypto of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:*"]) {
+        assert.ok(!actions.includes(crypto), `${crypto} in the admin statement`);
+      }
+      const use = statement(key, "AccountPrincipalsUseTheKeyThroughServices");
+      assert.equal(use.Condition?.["StringEquals"]?.["kms:CallerAccount"], ACCOUNT);
+      assert.ok(Array.isArray(use.Condition?.["StringEquals"]?.["kms:ViaService"]));
+      const grants = statement(key, "ServicesHoldGrantsForTheirResources");
+      assert.equal(grants.Condition?.["Bool"]?.["kms:GrantIsForAWSResource"], true);
+    });
+  }
+
+  it("scopes each key to the services that use it", () => {
+    const via = (purpose: string) =>
+      statement(byName(rec, `data-keys-${purpose}-key`), "AccountPrincipalsUseTheKeyThroughServices")
+        .Condition?.["StringEquals"]?.["kms:ViaService"];
+    assert.deepEqual(via("datalake"), ["s3.us-east-1.amazonaws.com"]);
+    assert.deepEqual(via("database"), ["rds.us-east-1.amazonaws.com", "backup.us-east-1.amazonaws.com"]);
+    assert.deepEqual(via("search"), ["es.us-east-1.amazonaws.com"]);
+    assert.deepEqual(via("messaging"), ["sns.us-east-1.amazonaws.com", "sqs.us-east-1.amazonaws.com"]);
+    assert.deepEqual(via("secrets"), [
+      "secretsmanager.us-east-1.amazonaws.com",
+      "ssm.us-east-1.amazonaws.com",
+      "lambda.us-east-1.amazonaws.com",
+    ]);
+    assert.deepEqual(via("backup"), ["backup.us-east-1.amazonaws.com"]);
+  });
+
+  it("lets CloudWatch Logs use the logs key only for this account's log groups", () => {
+    const logs = statement(byName(rec, "data-keys-logs-key"), "ServicePrincipal0");
+    assert.deepEqual(logs.Principal, { Service: "logs.us-east-1.amazonaws.com" });
+    assert.deepEqual(logs.Condition, {
+      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:*` },
+    });
+  });
+
+  it("lets CloudWatch, EventBridge and Backup of this account encrypt alert messages", () => {
+    const policy = policyOf(byName(rec, "data-keys-messaging-key"));
+    const services = policy.Statement.filter((s) => s.Sid?.startsWith("ServicePrincipal"));
+    assert.deepEqual(
+      services.map((s) => (s.Principal as { Service: string }).Service),
+      ["cloudwatch.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com"],
+    );
+    for (const s of services) {
+      assert.deepEqual(s.Action, ["kms:Decrypt", "kms:GenerateDataKey*"]);
+      assert.deepEqual(s.Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT } });
+    }
+  });
+
+  it("names the database key's alias as the seed does (ts-rds-<environment>)", () => {
+    assert.equal(byName(rec, "data-keys-database-alias").inputs["name"], "alias/ts-rds-production");
+    assert.equal(
+      byName(rec, "data-keys-datalake-alias").inputs["name"],
+      "alias/acme-tdp-production-datalake",
+    );
+  });
+
+  it("takes the DR issue's replication settings without reshaping", () => {
+    const datalake = byName(rec, "data-keys-datalake-key");
+    assert.equal(datalake.inputs["multiRegion"], true);
+    assert.deepEqual(statement(datalake, "AdditionalPrincipalsUseTheKey").Principal, {
+      AWS: ["arn:aws:iam::222222222222:role/replication"],
+    });
+    assert.equal(byName(rec, "data-keys-search-key").inputs["multiRegion"], false);
+    const search = policyOf(byName(rec, "data-keys-search-key"));
+    assert.ok(!search.Statement.some((s) => s.Sid === "AdditionalPrincipalsUseTheKey"));
+  });
+
+  it("parents every key under the component", () => {
+    const component = byName(rec, "data-keys");
+    assert.equal(component.type, "tdp:data:DataKeys");
+    const key = byName(rec, "data-keys-logs");
+    assert.equal(key.type, "tdp:data:DataKey");
+    assert.equal(key.parent, component.urn);
+  });
+});
+
+describe("DataKey", () => {
+  it("registers nothing when its arguments are invalid", async () => {
+    await assert.rejects(
+      offline.record(() => {
+        new DataKey("bad", {
+          naming,
+          purpose: "x",
+          description: "d",
+          region: REGION,
+          accountId: ACCOUNT,
+          viaServices: ["s3"],
+          rotationPeriodInDays: 10,
+        });
+      }),
+      /rotationPeriodInDays 10 must be a whole number from 90 to 2560/,
+    );
+  });
+});
