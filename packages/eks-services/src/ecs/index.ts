@@ -1,0 +1,3 @@
+export * from "./iam-users";
+export * from "./platform-services";
+export * from "./validation";
