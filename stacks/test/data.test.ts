@@ -1,0 +1,188 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { ConfigError, formatProblem } from "@tdp/core";
+import { BUCKET_PURPOSES, KEY_PURPOSES } from "@tdp/data";
+import type { Recording } from "@tdp/offline";
+import { offline } from "@tdp/offline";
+import { parse, stringify } from "yaml";
+
+const PROD_FILE = path.join(__dirname, "..", "..", "Pulumi.prod.yaml");
+
+/** A copy of Pulumi.prod.yaml with `tdp:data` changed by `edit`, written to a temporary file. */
+function prodWithData(edit: (data: Record<string, unknown>) => void): string {
+  const document = parse(fs.readFileSync(PROD_FILE, "utf8")) as { config: Record<string, unknown> };
+  const data = structuredClone(document.config["tdp:data"]) as Record<string, unknown>;
+  edit(data);
+  document.config["tdp:data"] = data;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tdp-data-"));
+  const file = path.join(dir, "Pulumi.prod.yaml");
+  fs.writeFileSync(file, stringify(document));
+  return file;
+}
+
+describe("the data layer in the prod stack", () => {
+  let rec: Recording;
+  before(async () => {
+    rec = await offline.runStack({ stack: "prod" });
+  });
+  after(() => offline.reset());
+
+  it("creates every data component once, with the stack's tagged provider", () => {
+    for (const type of [
+      "tdp:data:DataKeys",
+      "tdp:data:DataBuckets",
+      "tdp:data:Alerts",
+      "tdp:data:SenderEmail",
+      "tdp:data:ServiceLinkedRoles",
+      "tdp:data:AuditTrail",
+    ]) {
+      rec.one(type);
+    }
+    const provider = rec.one("pulumi:providers:aws");
+    for (const key of rec.ofType("aws:kms/key:Key").filter((k) => k.name.startsWith("data-keys"))) {
+      assert.equal(key.provider, provider.urn, key.name);
+    }
+  });
+
+  it("names the keys per purpose, the database key as the seed does", () => {
+    const keys = rec.childrenOf(rec.one("tdp:data:DataKeys"));
+    assert.deepEqual(
+      keys.map((k) => k.name),
+      KEY_PURPOSES.map((p) => `data-keys-${p}`),
+    );
+    assert.equal(
+      rec.one("aws:kms/alias:Alias", "data-keys-database-alias").inputs["name"],
+      "alias/ts-rds-production",
+    );
+  });
+
+  it("creates the platform buckets under the infrastructure name, plus the trail bucket", () => {
+    const names = rec
+      .ofType("aws:s3/bucket:Bucket")
+      .map((b) => String(b.inputs["bucket"]))
+      .filter((n) => n.startsWith("acme-tdp-production-"));
+    for (const purpose of [...BUCKET_PURPOSES, "access-logs", "cloudtrail"]) {
+      assert.ok(names.includes(`acme-tdp-production-${purpose}`), purpose);
+    }
+  });
+
+  it("subscribes NotificationEmail and verifies SourceNotificationEmail from the stack file", () => {
+    assert.equal(
+      rec.one("aws:sns/topicSubscription:TopicSubscription", "alerts-email").inputs["endpoint"],
+      "platform-alerts@acme.example.com",
+    );
+    assert.equal(
+      rec.one("aws:sesv2/emailIdentity:EmailIdentity").inputs["emailIdentity"],
+      "tdp-notifications@acme.example.com",
+    );
+  });
+
+  it("uses the prod lifecycle setting and the configured account for every key policy", () => {
+    const lifecycle = rec.one(
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      "data-buckets-datalake-lifecycle",
+    );
+    const rules = lifecycle.inputs["rules"] as Record<string, unknown>[];
+    assert.deepEqual(
+      rules.find((r) => r["id"] === "expire-noncurrent-versions")!["noncurrentVersionExpiration"],
+      {
+        noncurrentDays: 365,
+      },
+    );
+    for (const key of rec.ofType("aws:kms/key:Key").filter((k) => k.name.startsWith("data-keys"))) {
+      assert.match(String(key.inputs["policy"]), /arn:aws:iam::111111111111:root/);
+    }
+  });
+
+  it("exports what the service layer needs", () => {
+    const data = rec.outputs["data"] as Record<string, unknown>;
+    const keyArns = data["keyArns"] as Record<string, string>;
+    assert.deepEqual(Object.keys(keyArns).sort(), [...KEY_PURPOSES].sort());
+    for (const arn of Object.values(keyArns)) {
+      assert.match(arn, /^arn:aws:kms:us-east-1:\d{12}:key\//);
+    }
+    const buckets = data["buckets"] as Record<string, Record<string, unknown>>;
+    assert.deepEqual(Object.keys(buckets).sort(), [...BUCKET_PURPOSES].sort());
+    assert.equal(buckets["datalake"]!["name"], "acme-tdp-production-datalake");
+    assert.equal(buckets["datalake"]!["arn"], "arn:aws:s3:::acme-tdp-production-datalake");
+    assert.equal(buckets["backup"]!["kmsKeyArn"], keyArns["backup"]);
+    assert.equal(buckets["stream"]!["adopted"], false);
+    assert.match(String(data["alertTopicArn"]), /^arn:aws:sns:us-east-1:\d{12}:acme-tdp-production-alerts$/);
+    assert.equal(data["databaseKeyAlias"], "alias/ts-rds-production");
+    assert.ok(data["cloudTrailArn"]);
+  });
+
+  it("has no data layer in the dr stack", async () => {
+    const dr = await offline.runStack({ stack: "dr" });
+    assert.equal(dr.ofType("tdp:data:DataKeys").length, 0);
+  });
+});
+
+describe("the data layer's stack config", () => {
+  afterEach(() => offline.reset());
+
+  it("adopts the stream and data lake buckets in recovery mode (seed STBucket, DLBucket)", async () => {
+    const file = prodWithData((data) => {
+      data["recovery"] = {
+        streamBucket: "acme-tdp-production-stream-recovered",
+        datalakeBucket: "acme-tdp-production-datalake-recovered",
+      };
+    });
+    const rec = await offline.runStack({ stack: "prod", configFile: file });
+    const names = rec.ofType("aws:s3/bucket:Bucket").map((b) => b.inputs["bucket"]);
+    assert.ok(!names.includes("acme-tdp-production-stream"));
+    assert.ok(!names.includes("acme-tdp-production-datalake"));
+    const buckets = (rec.outputs["data"] as Record<string, unknown>)["buckets"] as Record<
+      string,
+      Record<string, unknown>
+    >;
+    assert.equal(buckets["stream"]!["name"], "acme-tdp-production-stream-recovered");
+    assert.equal(buckets["stream"]!["adopted"], true);
+    assert.equal(buckets["datalake"]!["name"], "acme-tdp-production-datalake-recovered");
+  });
+
+  it("fails at preview when an adopted bucket does not exist", async () => {
+    const file = prodWithData((data) => {
+      data["recovery"] = { streamBucket: "acme-missing-stream", datalakeBucket: "acme-missing-datalake" };
+    });
+    // The look-up (s3.getBucket) fails as AWS would; under mocks Pulumi drops the invoke's own message.
+    await assert.rejects(offline.runStack({ stack: "prod", configFile: file }));
+  });
+
+  it("stops a primary stack without NotificationEmail and SourceNotificationEmail before any resource", async () => {
+    const file = prodWithData((data) => {
+      delete data["alerts"];
+      delete data["email"];
+    });
+    try {
+      await offline.runStack({ stack: "prod", configFile: file });
+      assert.fail("expected a ConfigError");
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.deepEqual(error.problems.map(formatProblem), [
+        "tdp:data.alerts.notificationEmail: (missing) — required in a primary stack (seed NotificationEmail): the address alerts are sent to",
+        'tdp:data.email.sourceAddress: (missing) — required in a primary stack (seed SourceNotificationEmail): the "From" address of notification e-mails',
+      ]);
+    }
+  });
+
+  it("leaves out the trail and an existing service-linked role when asked", async () => {
+    const file = prodWithData((data) => {
+      data["cloudTrail"] = { enabled: false };
+      data["serviceLinkedRoles"] = { ecs: false, openSearch: true };
+    });
+    const rec = await offline.runStack({ stack: "prod", configFile: file });
+    assert.equal(rec.ofType("tdp:data:AuditTrail").length, 0);
+    assert.deepEqual(
+      rec.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs["awsServiceName"]),
+      ["opensearchservice.amazonaws.com"],
+    );
+    const delivery = String(
+      rec.one("aws:s3/bucketPolicy:BucketPolicy", "data-buckets-access-logs-policy").inputs["policy"],
+    );
+    assert.ok(!delivery.includes("cloudtrail"));
+  });
+});
