@@ -25,7 +25,7 @@ export const DEFAULT_WRITABLE_PATHS = ["/tmp"];
 export const FARGATE_SIZES: Readonly<
   Record<number, { min: number; max: number; step: number; extra?: number[] }>
 > = {
-  256: { min: 512, max: 2048, step: 1024, extra: [512] },
+  256: { min: 1024, max: 2048, step: 1024, extra: [512] },
   512: { min: 1024, max: 4096, step: 1024 },
   1024: { min: 2048, max: 8192, step: 1024 },
   2048: { min: 4096, max: 16384, step: 1024 },
@@ -158,8 +158,10 @@ export function validatePlatformService(spec: PlatformServiceSpec, field = `serv
     fail(
       `${field}.memory`,
       memory,
-      `is not valid with cpu ${cpu} on Fargate: use ${size.min} to ${size.max} MiB in steps of ${size.step}` +
-        (size.extra ? ` (or ${size.extra.join(", ")})` : ""),
+      `is not valid with cpu ${cpu} on Fargate: use ` +
+        (options.length <= 6
+          ? `one of ${options.join(", ")} MiB`
+          : `${size.min} to ${size.max} MiB in steps of ${size.step}`),
     );
   }
   const min = spec.minCapacity ?? DEFAULT_MIN_CAPACITY;
