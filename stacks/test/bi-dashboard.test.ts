@@ -56,10 +56,16 @@ describe("prod stack: the BI dashboard (tdp:biDashboard)", () => {
       "bi-dashboard-rotation-to-endpoints",
     );
     assert.equal(egress.inputs["cidrIpv4"], "10.40.0.0/16");
-    const app = rec.one("aws:serverlessrepository/cloudFormationStack:CloudFormationStack");
+    const fn = rec.one("aws:lambda/function:Function", "bi-dashboard-rotation");
+    const network = rec.outputs["network"] as Record<string, unknown>;
+    assert.deepEqual(
+      (fn.inputs["vpcConfig"] as Record<string, unknown>)["subnetIds"],
+      network["privateSubnetIds"],
+    );
+    const rotation = rec.one("aws:secretsmanager/secretRotation:SecretRotation");
     assert.equal(
-      (app.inputs["parameters"] as Record<string, string>)["endpoint"],
-      "https://secretsmanager.us-east-1.amazonaws.com",
+      rotation.inputs["rotationLambdaArn"],
+      "arn:aws:lambda:us-east-1:111111111111:function:acme-tdp-production-bi-db-rotation",
     );
     const endpointSg = rec.one("aws:ec2/securityGroup:SecurityGroup", "network-endpoints-sg");
     const https = (endpointSg.inputs["ingress"] as Record<string, unknown>[]).find(

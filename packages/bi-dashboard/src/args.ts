@@ -81,8 +81,8 @@ export interface DatabaseArgs {
   rotationDays?: number;
   /** RDS.8. Turn off only for throw-away test deployments. @default true */
   deletionProtection?: boolean;
-  /** Version of the AWS rotation application (SecretsManagerRDSMariaDBRotationSingleUser). @default latest */
-  rotationApplicationVersion?: string;
+  /** The rotation function's code; by default src/rotation/handler.ts bundled with esbuild. @default bundled */
+  rotationCode?: pulumi.asset.Archive;
 }
 
 /** The EFS data of the dashboard. */

@@ -62,3 +62,9 @@ export function bundleHandler(entry: string): string {
 export function syncFunctionCode(entry: string = syncHandlerEntry()): pulumi.asset.AssetArchive {
   return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(entry)) });
 }
+
+/** The rotation function's deployment package: `index.js` bundled from src/rotation/handler.ts. */
+export function rotationFunctionCode(): pulumi.asset.AssetArchive {
+  const entry = path.join(packageRoot(), "src", "rotation", "handler.ts");
+  return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(entry)) });
+}

@@ -13,14 +13,14 @@ import {
 
 import type { BiDashboardArgs } from "./args";
 import { SecureBucket } from "./buckets";
-import { syncFunctionCode } from "./bundle";
+import { rotationFunctionCode, syncFunctionCode } from "./bundle";
 import {
   DASHBOARD_PORT,
   DASHBOARD_SCHEMA,
   DEFAULT_EFS,
   ELB_ACCOUNT_BY_REGION,
   MARIADB_PARAMETERS,
-  MARIADB_ROTATION_APPLICATION_ID,
+  ROTATION_EXCLUDE_CHARACTERS,
   NO_PERFORMANCE_INSIGHTS_CLASSES,
   REQUIRED_INTERFACE_ENDPOINTS,
   SYNC_EFS_MOUNT,
@@ -134,6 +134,7 @@ export class BiDashboard extends pulumi.ComponentResource {
     const s = validateBiDashboardArgs(args);
     // Bundled first too: a handler that does not build leaves nothing behind either.
     const syncCode = args.sync?.code ?? syncFunctionCode();
+    const rotationCode = args.database?.rotationCode ?? rotationFunctionCode();
     super("tdp:bi-dashboard:BiDashboard", name, {}, opts);
 
     const naming = args.naming;
@@ -153,7 +154,7 @@ export class BiDashboard extends pulumi.ComponentResource {
     const rotationFunctionName = physical("lambdaFunction", "db-rotation");
     const dbIdentifier = physical("rdsIdentifier", "db");
     const syncLogGroupName = naming.logGroupName(`${d}/efs-sync`);
-    const rotationLogGroupName = `/aws/lambda/${rotationFunctionName}`;
+    const rotationLogGroupName = naming.logGroupName(`${d}/db-rotation`);
     const logGroupArnPatterns = [
       pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${syncLogGroupName}`,
       pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${rotationLogGroupName}`,
@@ -528,6 +529,20 @@ export class BiDashboard extends pulumi.ComponentResource {
       { Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } } },
     );
 
+    // The network interfaces of functions in the VPC. EC2 does not scope these actions to
+    // resources, so they take "*" (what AWSLambdaVPCAccessExecutionRole grants, without its logs:*).
+    const vpcNetworkInterfaces = allow(
+      [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ],
+      "*",
+    );
+
     // ---- Database.
     const monitoringRole = new ServiceRole(
       `${name}-db-monitoring`,
@@ -634,34 +649,103 @@ export class BiDashboard extends pulumi.ComponentResource {
       { parent: this, ignoreChanges: ["secretString"] },
     );
 
-    // Rotation: AWS's MariaDB single-user function in the private subnets; its security group
-    // reaches MariaDB and the Secrets Manager endpoint (the reference's could not).
-    const rotationApp = new aws.serverlessrepository.CloudFormationStack(
-      `${name}-db-rotation`,
+    // Rotation: our single-user function (src/rotation) in the private subnets; its security
+    // group reaches MariaDB and the Secrets Manager endpoint (the reference's could not). Its role
+    // goes through ServiceRole like every other (prefix and permissions boundary).
+    const rotationDlq = new aws.sqs.Queue(
+      `${name}-rotation-dlq`,
       {
-        name: physical("generic", "db-rotation"),
-        applicationId: MARIADB_ROTATION_APPLICATION_ID,
-        semanticVersion: s.database.rotationApplicationVersion,
-        capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
-        parameters: {
-          endpoint: `https://secretsmanager.${region}.amazonaws.com`,
-          functionName: rotationFunctionName,
-          vpcSubnetIds: pulumi.output(subnets).apply((ids) => ids.join(",")),
-          vpcSecurityGroupIds: rotationSg.id,
-          kmsKeyArn: keyArn,
-          excludeCharacters: "/@\"'\\ ",
+        name: physical("sqsQueue", "db-rotation-dlq"),
+        kmsMasterKeyId: keyArn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        messageRetentionSeconds: 1209600,
+      },
+      child,
+    );
+    const rotationRole = new ServiceRole(
+      `${name}-rotation-role`,
+      {
+        naming,
+        iam,
+        purpose: `${d}-db-rotation`,
+        services: ["lambda.amazonaws.com"],
+        sourceAccount: account,
+        description: "Rotates the Panintelligence DB password (Secrets Manager single-user rotation)",
+        inlinePolicies: {
+          "rotate-db-secret": policyDocument(
+            allow(
+              [
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage",
+              ],
+              dbSecret.arn,
+            ),
+            // GetRandomPassword acts on no resource: IAM accepts only "*" for it.
+            allow("secretsmanager:GetRandomPassword", "*"),
+            allow(["kms:Decrypt", "kms:GenerateDataKey"], keyArn, {
+              Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+            }),
+          ),
+          "vpc-network-interfaces": policyDocument(vpcNetworkInterfaces),
+          "own-logs": policyDocument(
+            allow(
+              ["logs:CreateLogStream", "logs:PutLogEvents"],
+              pulumi.interpolate`${rotationLogGroup.arn}:*`,
+            ),
+          ),
+          "dead-letter-queue": policyDocument(
+            allow("sqs:SendMessage", rotationDlq.arn),
+            allow(["kms:GenerateDataKey", "kms:Decrypt"], keyArn, {
+              Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } },
+            }),
+          ),
         },
       },
-      { parent: this, dependsOn: [rotationLogGroup] },
+      child,
+    );
+    const rotationFunction = new aws.lambda.Function(
+      `${name}-rotation`,
+      {
+        name: rotationFunctionName,
+        description:
+          "Rotates the Panintelligence DB password: createSecret, setSecret, testSecret, finishSecret",
+        role: rotationRole.arn,
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: rotationCode,
+        memorySize: 256,
+        timeout: 60,
+        reservedConcurrentExecutions: 2,
+        kmsKeyArn: keyArn,
+        deadLetterConfig: { targetArn: rotationDlq.arn },
+        vpcConfig: { subnetIds: subnets, securityGroupIds: [rotationSg.id] },
+        loggingConfig: { logFormat: "JSON", logGroup: rotationLogGroup.name },
+        environment: { variables: { EXCLUDE_CHARACTERS: ROTATION_EXCLUDE_CHARACTERS } },
+      },
+      { parent: this, dependsOn: [rotationRole, rotationLogGroup] },
+    );
+    const rotationPermission = new aws.lambda.Permission(
+      `${name}-rotation-from-secrets-manager`,
+      {
+        function: rotationFunction.name,
+        action: "lambda:InvokeFunction",
+        principal: "secretsmanager.amazonaws.com",
+        sourceArn: dbSecret.arn,
+        sourceAccount: account,
+      },
+      child,
     );
     const rotation = new aws.secretsmanager.SecretRotation(
       `${name}-db-secret-rotation`,
       {
         secretId: dbSecret.id,
-        rotationLambdaArn: rotationApp.outputs.apply((o) => o?.["RotationLambdaARN"] ?? ""),
+        rotationLambdaArn: rotationFunction.arn,
         rotationRules: { automaticallyAfterDays: s.database.rotationDays },
       },
-      { parent: this, dependsOn: [db, dbSecretValue] },
+      { parent: this, dependsOn: [db, dbSecretValue, rotationPermission] },
     );
 
     // ---- Load balancer.
@@ -1125,20 +1209,7 @@ export class BiDashboard extends pulumi.ComponentResource {
             }),
           ),
           "efs-through-access-point": policyDocument(efsClientPolicy),
-          "vpc-network-interfaces": policyDocument(
-            // EC2 does not scope these actions to resources; the function's VPC config needs them.
-            allow(
-              [
-                "ec2:CreateNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSubnets",
-                "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses",
-                "ec2:UnassignPrivateIpAddresses",
-              ],
-              "*",
-            ),
-          ),
+          "vpc-network-interfaces": policyDocument(vpcNetworkInterfaces),
           "own-logs": policyDocument(
             allow(["logs:CreateLogStream", "logs:PutLogEvents"], pulumi.interpolate`${syncLogGroup.arn}:*`),
           ),

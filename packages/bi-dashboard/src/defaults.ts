@@ -185,9 +185,8 @@ export const DEFAULT_DASHBOARD_SERVICE = {
   serviceUnits: ["docker.service"],
 } as const;
 
-/** The AWS Serverless Application Repository app AWS publishes for MariaDB single-user rotation. */
-export const MARIADB_ROTATION_APPLICATION_ID =
-  "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSMariaDBRotationSingleUser";
+/** Characters a rotated password never holds: RDS refuses / @ " and space; the rest avoid quoting trouble. */
+export const ROTATION_EXCLUDE_CHARACTERS = "/@\"'\\ `";
 
 /**
  * The Elastic Load Balancing account of each region opened before August 2022, which must be

@@ -96,7 +96,6 @@ export interface ResolvedBiDashboard {
     port: number;
     rotationDays: number;
     deletionProtection: boolean;
-    rotationApplicationVersion?: string;
   };
   efs: { ownerUid: number; ownerGid: number; permissions: string; backups: boolean };
   sync: { reservedConcurrency: number; memorySizeMb: number; timeoutSeconds: number };
@@ -410,13 +409,6 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
       "must be a whole number of days from 1 to 90 (seed 004: 30; SecretsManager.4 requires rotation within 90 days)",
     );
   }
-  if (db.rotationApplicationVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(db.rotationApplicationVersion)) {
-    problem(
-      "database.rotationApplicationVersion",
-      db.rotationApplicationVersion,
-      "must be a semantic version such as 1.1.367",
-    );
-  }
 
   // EFS.
   const efs = settings.efs ?? {};
@@ -533,7 +525,6 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
       port,
       rotationDays,
       deletionProtection: db.deletionProtection ?? true,
-      rotationApplicationVersion: db.rotationApplicationVersion,
     },
     efs: { ownerUid, ownerGid, permissions, backups: efs.backups ?? DEFAULT_EFS.backups },
     sync: { reservedConcurrency, memorySizeMb, timeoutSeconds },

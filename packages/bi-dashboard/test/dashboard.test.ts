@@ -217,12 +217,33 @@ describe("BiDashboard component", function () {
     });
 
     it("The rotation Lambda cannot reach Secrets Manager", () => {
-      const app = one(rec, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack");
-      assert.match(String(app.inputs["applicationId"]), /SecretsManagerRDSMariaDBRotationSingleUser$/);
-      const params = app.inputs["parameters"] as Record<string, string>;
-      assert.equal(params["endpoint"], "https://secretsmanager.us-east-1.amazonaws.com");
-      assert.equal(params["vpcSubnetIds"], SUBNETS.join(","));
-      assert.ok(params["vpcSecurityGroupIds"]);
+      const fn = named(rec, "bi-rotation");
+      assert.equal(fn.inputs["runtime"], "nodejs22.x");
+      assert.equal(fn.inputs["handler"], "index.handler");
+      assert.deepEqual((fn.inputs["vpcConfig"] as Record<string, unknown>)["subnetIds"], SUBNETS);
+      assert.equal(asList((fn.inputs["vpcConfig"] as Record<string, unknown>)["securityGroupIds"]).length, 1);
+      assert.ok(fn.inputs["kmsKeyArn"]);
+      assert.equal(fn.inputs["reservedConcurrentExecutions"], 2);
+      assert.ok((fn.inputs["deadLetterConfig"] as Record<string, unknown>)["targetArn"]);
+      const permission = named(rec, "bi-rotation-from-secrets-manager");
+      assert.equal(permission.inputs["principal"], "secretsmanager.amazonaws.com");
+      assert.match(String(permission.inputs["sourceArn"]), /:secret:acme-tdp-production-bi-db-/);
+      assert.ok(permission.inputs["sourceAccount"]);
+      const statements = roleStatements(rec, "rotation-role");
+      const secretActions = statements.find((st) =>
+        asList(st["Action"]).includes("secretsmanager:PutSecretValue"),
+      )!;
+      assert.match(String(secretActions["Resource"]), /:secret:acme-tdp-production-bi-db-/);
+      for (const st of statements) {
+        if (st["Resource"] === "*") {
+          assert.ok(
+            asList(st["Action"]).every(
+              (a) => a === "secretsmanager:GetRandomPassword" || String(a).startsWith("ec2:"),
+            ),
+            JSON.stringify(st),
+          );
+        }
+      }
       const rotationEgress = rec
         .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
         .filter((r) => r.name.startsWith("bi-rotation-"));
@@ -282,7 +303,7 @@ describe("BiDashboard component", function () {
     });
 
     it("Lambda: python3.8 (deprecated), tracing on without X-Ray permission, 15 s timeout", () => {
-      const fn = one(rec, "aws:lambda/function:Function");
+      const fn = named(rec, "bi-sync");
       assert.equal(fn.inputs["runtime"], "nodejs22.x");
       assert.equal(fn.inputs["handler"], "index.handler");
       assert.equal(fn.inputs["timeout"], 300);
@@ -316,14 +337,14 @@ describe("BiDashboard component", function () {
       const notification = one(rec, "aws:s3/bucketNotification:BucketNotification");
       const [fn] = notification.inputs["lambdaFunctions"] as Record<string, unknown>[];
       assert.deepEqual(fn!["events"], ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]);
-      const permission = one(rec, "aws:lambda/permission:Permission");
+      const permission = named(rec, "bi-sync-from-s3");
       assert.equal(permission.inputs["principal"], "s3.amazonaws.com");
       assert.ok(permission.inputs["sourceAccount"], "scoped by source account");
       assert.match(String(permission.inputs["sourceArn"]), /acme-tdp-production-bi-resources$/);
     });
 
     it("`excel-data/` lands in a folder the instances never link; `svg` is linked but not accepted", () => {
-      const fn = one(rec, "aws:lambda/function:Function");
+      const fn = named(rec, "bi-sync");
       const env = (fn.inputs["environment"] as Record<string, Record<string, string>>)["variables"]!;
       assert.equal(
         env["ALLOWED_FOLDERS"],
@@ -343,7 +364,7 @@ describe("BiDashboard component", function () {
     });
 
     it("the dead-letter queue is encrypted and alarmed", () => {
-      const dlq = one(rec, "aws:sqs/queue:Queue");
+      const dlq = named(rec, "bi-sync-dlq");
       assert.ok(dlq.inputs["kmsMasterKeyId"]);
       const alarm = named(rec, "bi-sync-dlq-alarm");
       assert.equal(alarm.inputs["namespace"], "AWS/SQS");
@@ -588,7 +609,7 @@ describe("BiDashboard component", function () {
 
     it("every role goes through ServiceRole", () => {
       const roles = rec.ofType("aws:iam/role:Role");
-      assert.equal(roles.length, 5);
+      assert.equal(roles.length, 6);
       for (const role of roles) {
         const parent = rec.resources.find((r) => r.urn === role.parent);
         assert.equal(parent?.type, "tdp:core:ServiceRole");

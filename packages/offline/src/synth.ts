@@ -247,23 +247,6 @@ export const ATTRIBUTES: Record<string, Synth> = {
     const id = `fsap-${h.hex(17)}`;
     return { id, state: { arn: h.arn("elasticfilesystem", `access-point/${id}`) } };
   },
-  // An AWS Serverless Application Repository app (bi-dashboard: AWS's rotation function). The
-  // rotation apps declare one output, RotationLambdaARN, the function named by functionName.
-  "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": ({ inputs }, h) => {
-    const name = str(inputs["name"]) ?? h.physical;
-    const parameters = (inputs["parameters"] ?? {}) as Record<string, unknown>;
-    const functionName = str(parameters["functionName"]);
-    return {
-      id: h.arn("cloudformation", `stack/serverlessrepo-${name}/${uuid(h)}`),
-      state: {
-        outputs: functionName
-          ? {
-              RotationLambdaARN: `arn:${h.ctx.partition}:lambda:${h.ctx.region}:${h.ctx.accountId}:function:${functionName}`,
-            }
-          : {},
-      },
-    };
-  },
   "aws:secretsmanager/secret:Secret": ({ inputs }, h) => {
     const name = str(inputs["name"]) ?? h.physical;
     const arn = h.arn("secretsmanager", `secret:${name}-${h.hex(6)}`);

@@ -88,7 +88,6 @@ export const biDashboardSchema = z
         port: z.number().optional(),
         rotationDays: z.number().optional(),
         deletionProtection: z.boolean().optional(),
-        rotationApplicationVersion: z.string().optional(),
       })
       .default({}),
     efs: z
