@@ -42,6 +42,16 @@ interface RegisterRequest {
   getObject(): WireStruct | undefined;
 }
 
+interface ReadRequest {
+  getId(): string;
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getProperties(): WireStruct | undefined;
+}
+
 interface RegisterOutputsRequest {
   getUrn(): string;
   getOutputs(): WireStruct | undefined;
@@ -50,7 +60,9 @@ interface RegisterOutputsRequest {
 type Callback<T> = (error: Error | null, response: T) => void;
 
 interface MockMonitorShape {
+  newUrn(parent: string, type: string, name: string): string;
   registerResource(req: RegisterRequest, callback: Callback<{ getUrn(): string }>): Promise<void>;
+  readResource(req: ReadRequest, callback: Callback<{ getUrn(): string }>): Promise<void>;
   registerResourceOutputs(req: RegisterOutputsRequest, callback: Callback<unknown>): void;
 }
 
@@ -63,10 +75,15 @@ export interface RunStackOptions {
   program?: () => Promise<Record<string, unknown> | void>;
 }
 
-/** Pulumi stack references resolve to the outputs of the committed offline plan of that stack. */
-function planOutputs(stackName: string): Record<string, unknown> {
+export const DEFAULT_PLANS_DIR = path.join(REPO_ROOT, "plans");
+
+/**
+ * Pulumi stack references (`acme/tdp/dr` or `dr`) resolve to the outputs of the offline plan of
+ * that stack, so prod's program sees what the dr program really exports.
+ */
+function planOutputs(stackName: string, plansDir: string): Record<string, unknown> {
   const stack = stackName.split("/").pop() ?? stackName;
-  const file = path.join(REPO_ROOT, "plans", `${stack}.json`);
+  const file = path.join(plansDir, `${stack}.json`);
   if (!existsSync(file)) {
     throw new Error(
       `the stack reference to "${stackName}" needs the offline plan ${path.relative(REPO_ROOT, file)}: run pnpm plan ${stack} first`,
@@ -74,6 +91,13 @@ function planOutputs(stackName: string): Record<string, unknown> {
   }
   const plan = JSON.parse(readFileSync(file, "utf8")) as { outputs?: Record<string, unknown> };
   return plan.outputs ?? {};
+}
+
+/** `urn:pulumi:<stack>::<project>::<parent types joined by $>$<type>::<name>`, as the engine makes them. */
+export function standardUrn(parent: string, type: string, name: string): string {
+  const parentType = parent ? (parent.split("::")[2] ?? "") : "";
+  const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
 }
 
 /**
@@ -86,6 +110,8 @@ export class OfflineEngine {
   private stackOutputs: Record<string, PlanValue> = {};
   private pending = 0;
   private installed = false;
+  private plansDir = DEFAULT_PLANS_DIR;
+  private identity: { accountId?: string; region?: string } = {};
 
   constructor() {
     this.ctx = {
@@ -110,7 +136,12 @@ export class OfflineEngine {
             const name = String(args.inputs["name"] ?? args.name);
             return {
               id: name,
-              state: { ...args.inputs, name, outputs: planOutputs(name), secretOutputNames: [] },
+              state: {
+                ...args.inputs,
+                name,
+                outputs: planOutputs(name, this.plansDir),
+                secretOutputNames: [],
+              },
             };
           }
           return synthesize(
@@ -122,8 +153,17 @@ export class OfflineEngine {
             this.ctx,
           );
         },
-        call: (args) =>
-          answerInvoke(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, this.ctx),
+        call: (args) => {
+          try {
+            return answerInvoke(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, this.ctx);
+          } catch (error) {
+            // The SDK rejects a failed invoke with `new Error(err.details)`, the gRPC status text;
+            // without `details` the message of the failure would be lost.
+            throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
+              details: error instanceof Error ? error.message : String(error),
+            });
+          }
+        },
       },
       PROJECT,
       this.ctx.stack,
@@ -134,6 +174,10 @@ export class OfflineEngine {
 
   private wrapMonitor(): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorShape;
+    // The mock monitor's URNs keep only the parent's last type and put `pulumi:pulumi:Stack` in
+    // every top-level URN; the engine's carry the whole chain of parent types and leave the root
+    // stack out. Plans and policies key on URNs, so they must be the real ones.
+    monitor.newUrn = (parent, type, name) => standardUrn(parent, type, name);
     const registerResource = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
       this.pending++;
@@ -141,6 +185,22 @@ export class OfflineEngine {
         try {
           if (!error) {
             this.recorded.push(this.toRecord(req, response.getUrn()));
+          }
+        } finally {
+          this.pending--;
+          callback(error, response);
+        }
+      });
+    };
+    // Reads (`Resource.get`, stack references) are recorded too, marked with the id they read:
+    // they are part of the graph a reviewer must see, but policies must not judge them as created.
+    const readResource = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, callback) => {
+      this.pending++;
+      return readResource(req, (error, response) => {
+        try {
+          if (!error) {
+            this.recorded.push(this.toReadRecord(req, response.getUrn()));
           }
         } finally {
           this.pending--;
@@ -174,24 +234,65 @@ export class OfflineEngine {
     };
   }
 
+  private toReadRecord(req: ReadRequest, urn: string): RecordedResource {
+    const provider = req.getProvider();
+    return {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || null,
+      custom: true,
+      protect: false,
+      retainOnDelete: false,
+      dependencies: [...new Set(req.getDependenciesList())].sort(),
+      provider: provider ? provider.split("::").slice(0, -1).join("::") : null,
+      inputs: (toPlanValue(req.getProperties()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
+      read: req.getId(),
+    };
+  }
+
   /** Where look-ups of existing resources are answered from. */
   setInventory(inventory: Partial<Inventory>): void {
     this.ctx.inventory = { ...loadInventory(), ...inventory };
   }
 
-  /** Back to the default inventory, account and region. */
-  reset(): void {
-    this.ctx.inventory = loadInventory();
-    this.ctx.accountId = DEFAULT_ACCOUNT;
-    this.ctx.region = DEFAULT_REGION;
+  /**
+   * The account and region the invokes and ARNs answer with, whatever the config says (until
+   * `reset`). By default they follow `aws:region` and `tdp:platform.accountId` of the config.
+   */
+  setIdentity(identity: { accountId?: string; region?: string }): void {
+    this.identity = { ...identity };
+    this.ctx.accountId = identity.accountId ?? this.ctx.accountId;
+    this.ctx.region = identity.region ?? this.ctx.region;
   }
 
-  /** Replaces the whole config of the program (keys like `tdp:platform`, values as the CLI gives them). */
-  setConfig(config: Record<string, string>, secretKeys: string[] = []): void {
+  /** Where stack references find the plans of other stacks (default: `plans/` at the repo root). */
+  setPlansDir(dir: string): void {
+    this.plansDir = dir;
+  }
+
+  /** Back to the default inventory, account, region, plans directory and an empty config. */
+  reset(): void {
+    this.ctx.inventory = loadInventory();
+    this.identity = {};
+    this.plansDir = DEFAULT_PLANS_DIR;
+    this.setConfig({});
+  }
+
+  /**
+   * Replaces the whole config of the program (keys like `tdp:platform`). Values are given as the
+   * CLI hands them to a program: strings as they are, anything else (objects, numbers, booleans)
+   * as JSON text. Keys in `secretKeys` are secret, as `secure:` values are.
+   */
+  setConfig(config: Record<string, unknown>, secretKeys: string[] = []): void {
     this.install();
-    pulumi.runtime.setAllConfig(config, secretKeys);
-    this.ctx.region = config["aws:region"] ?? DEFAULT_REGION;
-    const platform = config["tdp:platform"];
+    const asText: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+      asText[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    pulumi.runtime.setAllConfig(asText, secretKeys);
+    this.ctx.region = this.identity.region ?? asText["aws:region"] ?? DEFAULT_REGION;
+    const platform = asText["tdp:platform"];
     let accountId: string | undefined;
     try {
       accountId = platform
@@ -200,7 +301,8 @@ export class OfflineEngine {
     } catch {
       accountId = undefined;
     }
-    this.ctx.accountId = accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT;
+    this.ctx.accountId =
+      this.identity.accountId ?? (accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT);
   }
 
   private useStack(stack: string): void {
@@ -226,7 +328,12 @@ export class OfflineEngine {
         return result && typeof result === "object" ? result : {};
       });
       await this.settle();
+    } catch (error) {
+      failures.unshift(error);
     } finally {
+      // A failed program leaves other promises of the same run rejected; Node reports them after
+      // this turn, and they belong to this run, not to whatever test comes next.
+      await new Promise((resolve) => setImmediate(resolve));
       process.off("unhandledRejection", onRejection);
     }
     if (failures.length > 0) {

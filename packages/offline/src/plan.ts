@@ -13,6 +13,8 @@ export interface PlanResource {
   provider: string | null;
   dependencies: string[];
   inputs: Record<string, PlanValue>;
+  /** Only on reads of existing resources (`Resource.get`, stack references): the id read. */
+  read?: string;
 }
 
 export interface PlanFile {
@@ -37,6 +39,7 @@ export function toPlan(project: string, stack: string, recording: Recording): Pl
       provider: r.provider,
       dependencies: r.dependencies,
       inputs: r.inputs,
+      ...(r.read === undefined ? {} : { read: r.read }),
     }));
   return { project, stack, resources, outputs: recording.outputs };
 }

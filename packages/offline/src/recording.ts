@@ -12,6 +12,8 @@ export interface RecordedResource {
   dependencies: string[];
   provider: string | null;
   inputs: Record<string, PlanValue>;
+  /** Set only for a read of an existing resource (`Resource.get`, a stack reference): the id read. */
+  read?: string;
 }
 
 /** The resources a program or a test callback registered, and the stack outputs. */

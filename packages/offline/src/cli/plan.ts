@@ -9,22 +9,23 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 
+import type { ConfigProblem } from "@tdp/core";
+import { formatProblem } from "@tdp/core";
+
 import { PROJECT, REPO_ROOT, offline } from "../engine";
 import { loadInventory } from "../inventory";
 import { planJson, planMarkdown, planSummary, toPlan } from "../plan";
 import { allStacks } from "../stacks";
 
-interface ProblemLike {
-  key: string;
-  value: unknown;
-  rule: string;
-}
-
-function configProblems(error: unknown): ProblemLike[] | undefined {
+/**
+ * The problems of a `ConfigError` from @tdp/core. Matched by name and shape rather than
+ * `instanceof`: the program may load its own copy of core.
+ */
+function configProblems(error: unknown): ConfigProblem[] | undefined {
   if (error instanceof Error && error.name === "ConfigError") {
     const problems = (error as Error & { problems?: unknown }).problems;
     if (Array.isArray(problems)) {
-      return problems as ProblemLike[];
+      return problems as ConfigProblem[];
     }
   }
   return undefined;
@@ -90,9 +91,8 @@ async function main(): Promise<number> {
         console.error(
           `stack ${stack}: invalid config (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
         );
-        for (const p of problems) {
-          const shown = p.value === undefined ? "(missing)" : JSON.stringify(p.value);
-          console.error(`${p.key}: ${shown} — ${p.rule}`);
+        for (const problem of problems) {
+          console.error(formatProblem(problem));
         }
       } else {
         console.error(`stack ${stack}: ${error instanceof Error ? error.message : String(error)}`);
@@ -103,8 +103,23 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// With preview=false every output resolves; if one never did (say a method call of a
+// multi-language component), Node would run out of work and exit 0 with nothing written.
+let finished = false;
+process.on("beforeExit", () => {
+  if (!finished) {
+    console.error(
+      "the program stopped with an output that never resolved (a method of an awsx/eks component? an invoke the offline engine ignores?)",
+    );
+    process.exit(1);
+  }
+});
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    finished = true;
+    process.exit(code);
+  },
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -1,0 +1,81 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+
+import { REPO_ROOT } from "../src";
+import type { PlanFile } from "../src";
+
+const CLI = path.join(REPO_ROOT, "packages", "offline", "src", "cli", "plan.ts");
+const fixture = (file: string) => path.join(__dirname, "fixtures", file);
+
+/** `pnpm plan ...` as a child process, the way a user runs it. */
+function plan(...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("pnpm plan (child process)", function () {
+  this.timeout(120_000);
+
+  it("exits 1 on bad config with one line per problem and no stack trace", () => {
+    const result = plan("prod", "--config", fixture("bad-platform.yaml"));
+    assert.equal(result.status, 1, result.stderr);
+    const lines = result.stderr.trim().split("\n");
+    assert.match(lines[0]!, /^stack prod: invalid config \(2 problems\):$/);
+    assert.ok(
+      lines.some((l) => l.startsWith('tdp:platform.accountId: "12" — ')),
+      result.stderr,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('tdp:platform.infrastructureName: "Not_Valid_Name" — ')),
+      result.stderr,
+    );
+    assert.equal(lines.length, 3, result.stderr);
+    assert.ok(!/\bat .*\.ts:\d+/.test(result.stderr), "no stack trace");
+    assert.equal(result.stdout, "");
+  });
+
+  it("--config plans another stack file, prints the summary and writes nothing without --out", () => {
+    const committed = path.join(REPO_ROOT, "plans", "dr.json");
+    const before = existsSync(committed) ? statSync(committed).mtimeMs : undefined;
+    const result = plan("dr", "--config", path.join(REPO_ROOT, "Pulumi.dr.yaml"));
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^stack dr: \d+ resources \(\d+ protected\)/);
+    assert.match(result.stdout, /planned in [\d.]+ s\n$/);
+    assert.doesNotMatch(result.stdout, /wrote/);
+    assert.equal(existsSync(committed) ? statSync(committed).mtimeMs : undefined, before);
+  });
+
+  it("--out writes the plan and its Markdown to another directory", () => {
+    const out = mkdtempSync(path.join(tmpdir(), "plan-out-"));
+    try {
+      const result = plan("dr", "--config", path.join(REPO_ROOT, "Pulumi.dr.yaml"), "--out", out);
+      assert.equal(result.status, 0, result.stderr);
+      const written = JSON.parse(readFileSync(path.join(out, "dr.json"), "utf8")) as PlanFile;
+      assert.equal(written.project, "tdp");
+      assert.equal(written.stack, "dr");
+      assert.ok(written.resources.length > 0);
+      const urns = written.resources.map((r) => r.urn);
+      assert.deepEqual(urns, [...urns].sort());
+      assert.ok(readFileSync(path.join(out, "dr.md"), "utf8").includes("```mermaid\nflowchart LR"));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 with the usage when no stack is given, and 1 with the message on other errors", () => {
+    const usage = plan();
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /^usage: pnpm plan <stack>/);
+    const missing = plan("prod", "--config", fixture("no-such-file.yaml"));
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^stack prod: cannot read the stack file .*no-such-file\.yaml/);
+    assert.ok(!/\n\s+at /.test(missing.stderr), "no stack trace");
+  });
+});
