@@ -15,6 +15,12 @@ import type { Network } from "@tdp/network";
 
 import type { StackContext } from "./context";
 
+/**
+ * Where the service layer's web load balancer writes its access logs in the access-log bucket
+ * (agreed in /work/notes/services-b-alb-logs.md); the bucket policy admits ELB log delivery there.
+ */
+export const WEB_ALB_LOG_PREFIX = "alb/web";
+
 /** What the data step built: the service layer takes its outputs. */
 export interface DataLayer {
   keys: DataKeys;
@@ -88,6 +94,8 @@ export function deployData(ctx: StackContext, _network: Network): DataLayer {
               kmsKeyArn: data.recovery.kmsKeyArn,
             },
       additionalLogSourceBucketNames: trailBucket ? [trailBucket] : [],
+      region: ctx.region,
+      loadBalancerLogPrefixes: [WEB_ALB_LOG_PREFIX],
     },
     opts,
   );

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Naming } from "@tdp/core";
+import type { Naming, PolicyStatement } from "@tdp/core";
+
+import { loadBalancerLogPrincipal, validateLoadBalancerLogPrefix } from "./elb-log-delivery";
 
 import type { BucketLifecycleArgs, BucketReplicationArgs } from "./secure-bucket";
 import { SecureBucket, validateBucketLifecycle } from "./secure-bucket";
@@ -55,6 +57,14 @@ export interface DataBucketsArgs {
   replication?: Partial<Record<BucketPurpose, BucketReplicationArgs>>;
   /** Other buckets that log to the access-log bucket (the CloudTrail bucket). @default [] */
   additionalLogSourceBucketNames?: string[];
+  /**
+   * Key prefixes under which load balancers of this account write access logs to the access-log
+   * bucket (for example `alb/web`); ALB log delivery, like S3's, needs SSE-S3. Needs `region`.
+   * @default []
+   */
+  loadBalancerLogPrefixes?: string[];
+  /** The region (chooses the ELB log-delivery principal). Required with loadBalancerLogPrefixes. */
+  region?: string;
 }
 
 export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
@@ -76,6 +86,12 @@ export function validateDataBucketsArgs(args: Omit<DataBucketsArgs, "naming" | "
       throw new Error(`lifecycle.${purpose}: unknown bucket; the buckets are ${BUCKET_PURPOSES.join(", ")}`);
     }
     validateBucketLifecycle(lifecycle ?? {}, `lifecycle.${purpose}`);
+  }
+  (args.loadBalancerLogPrefixes ?? []).forEach((prefix, i) =>
+    validateLoadBalancerLogPrefix(`loadBalancerLogPrefixes[${i}]`, prefix),
+  );
+  if ((args.loadBalancerLogPrefixes ?? []).length > 0 && args.region === undefined) {
+    throw new Error("loadBalancerLogPrefixes: region is required to choose the ELB log-delivery principal");
   }
   const names = Object.values(args.bucketNames ?? {});
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -189,6 +205,20 @@ export class DataBuckets extends pulumi.ComponentResource {
           noncurrentVersionExpirationDays: 30,
           expirationDays: args.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         },
+        policyStatements: (bucketArn): PolicyStatement[] =>
+          (args.loadBalancerLogPrefixes ?? []).length === 0
+            ? []
+            : [
+                {
+                  Sid: "LoadBalancerAccessLogs",
+                  Effect: "Allow",
+                  Principal: loadBalancerLogPrincipal(args.region!, partition),
+                  Action: "s3:PutObject",
+                  Resource: (args.loadBalancerLogPrefixes ?? []).map(
+                    (prefix) => pulumi.interpolate`${bucketArn}/${prefix}/AWSLogs/${accountId}/*`,
+                  ),
+                },
+              ],
       },
       { parent: this },
     );

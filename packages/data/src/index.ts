@@ -2,6 +2,7 @@ export * from "./alarms";
 export * from "./alerts";
 export * from "./buckets";
 export * from "./cloudtrail";
+export * from "./elb-log-delivery";
 export * from "./email";
 export * from "./keys";
 export * from "./log-group";

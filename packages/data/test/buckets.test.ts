@@ -180,6 +180,8 @@ describe("DataBuckets", () => {
         kmsKeyArns: { datalake: KEY_ARN, backup: BACKUP_KEY_ARN },
         lifecycle: { stream: { noncurrentVersionExpirationDays: 14 } },
         additionalLogSourceBucketNames: ["acme-tdp-production-cloudtrail"],
+        region: "us-east-1",
+        loadBalancerLogPrefixes: ["alb/web"],
       });
     });
   });
@@ -228,6 +230,15 @@ describe("DataBuckets", () => {
     assert.deepEqual(delivery.Condition?.["ArnLike"]?.["aws:SourceArn"], [
       ...BUCKET_PURPOSES.map((p) => `arn:aws:s3:::acme-tdp-production-${p}`),
       "arn:aws:s3:::acme-tdp-production-cloudtrail",
+    ]);
+  });
+
+  it("admits the region's ELB log delivery under the load-balancer prefixes only", () => {
+    const elb = statement(byName(rec, "data-buckets-access-logs-policy"), "LoadBalancerAccessLogs");
+    assert.deepEqual(elb.Principal, { AWS: "arn:aws:iam::127311923021:root" });
+    assert.equal(elb.Action, "s3:PutObject");
+    assert.deepEqual(elb.Resource, [
+      `arn:aws:s3:::acme-tdp-production-access-logs/alb/web/AWSLogs/${ACCOUNT}/*`,
     ]);
   });
 

@@ -11,6 +11,7 @@ import {
   validateDataBucketsArgs,
   validateDataKeyArgs,
   validateEmail,
+  loadBalancerLogPrincipal,
   validateLogRetentionDays,
   validateRotationPeriodInDays,
   validateSecureBucketArgs,
@@ -216,6 +217,26 @@ describe("data validation: DataBuckets arguments", () => {
       () => validateDataBucketsArgs({ bucketNames: { datalake: "acme-one", stream: "acme-one" } }),
       /bucketNames: "acme-one" is given to two buckets/,
     );
+  });
+  it("rejects a load-balancer log prefix with slashes at its ends", () => {
+    assert.throws(
+      () => validateDataBucketsArgs({ region: "us-east-1", loadBalancerLogPrefixes: ["/alb/"] }),
+      {
+        message:
+          'loadBalancerLogPrefixes[0] "/alb/" must be a key prefix such as "alb/web": no leading or trailing "/", no "AWSLogs" (ELB adds it)',
+      },
+    );
+  });
+  it("needs the region for load-balancer logs", () => {
+    assert.throws(
+      () => validateDataBucketsArgs({ loadBalancerLogPrefixes: ["alb"] }),
+      /region is required to choose the ELB log-delivery principal/,
+    );
+  });
+  it("uses the log-delivery service principal in regions without an ELB account", () => {
+    assert.deepEqual(loadBalancerLogPrincipal("ap-southeast-5", "aws"), {
+      Service: "logdelivery.elasticloadbalancing.amazonaws.com",
+    });
   });
   it("checks lifecycle overrides per bucket", () => {
     assert.throws(
