@@ -1,0 +1,32 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+
+import type { BenchEntry, BenchFigure } from "./types";
+import { median } from "./types";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Wall time of a command run from the repository root; fails the bench when the command fails. */
+export function timeCommand(command: string, args: string[]): BenchFigure {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: REPO_ROOT, stdio: "ignore", env: process.env });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
+  }
+  return { value: seconds, unit: "s" };
+}
+
+export const planProd: BenchEntry = {
+  name: "pnpm plan prod",
+  target: "< 5 s",
+  run: async () => timeCommand("pnpm", ["plan", "prod"]),
+  meets: (figures) => median(figures.map((f) => f.value)) < 5,
+};
+
+export const wholeTestSuite: BenchEntry = {
+  name: "pnpm test (type-check, lint, every test)",
+  target: "< 180 s",
+  run: async () => timeCommand("pnpm", ["test"]),
+  meets: (figures) => median(figures.map((f) => f.value)) < 180,
+};
