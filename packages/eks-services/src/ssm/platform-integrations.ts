@@ -205,7 +205,9 @@ export class PlatformIntegrations extends pulumi.ComponentResource {
         {
           name: `${this.settingsPath}/${key}`,
           type: "String",
-          value,
+          // insecureValue: the provider marks `value` secret; these are plain settings and the
+          // plan should show them.
+          insecureValue: value,
           description: `Platform setting ${key} (not secret)`,
           tier: "Standard",
         },

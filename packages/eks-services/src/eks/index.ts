@@ -1,0 +1,3 @@
+export * from "./cluster";
+export * from "./validation";
+export * from "./workload-role";
