@@ -28,6 +28,7 @@ import {
   validateKubernetesVersion,
   validateNodeGroups,
   validateServiceIpv4Cidr,
+  validateSupportType,
 } from "./validation";
 import type { OidcProvider, WorkloadRoleArgs } from "./workload-role";
 import { createWorkloadRole, validateWorkloadName } from "./workload-role";
@@ -70,6 +71,13 @@ export interface PlatformClusterArgs {
   privateSubnetIds: pulumi.Input<string>[];
   /** Kubernetes minor version (FSBP EKS.2). @default DEFAULT_KUBERNETES_VERSION ("1.35") */
   kubernetesVersion?: string;
+  /**
+   * EKS upgrade policy. STANDARD: when the version leaves standard support EKS upgrades the
+   * control plane, so the cluster never runs an unsupported version (FSBP EKS.2) and never pays
+   * for extended support. EXTENDED postpones that by 12 months at an extra hourly charge.
+   * @default "STANDARD"
+   */
+  supportType?: "STANDARD" | "EXTENDED";
   /** API endpoint access: private always; public only on request and only for listed CIDRs. @default private only */
   endpoint?: EndpointAccess;
   /** IAM roles given cluster-admin access entries (authentication mode API). @default [] */
@@ -95,6 +103,7 @@ export interface PlatformClusterArgs {
 /** Every rule of the args; runs before any child is created. */
 export function validatePlatformClusterArgs(args: PlatformClusterArgs): void {
   validateKubernetesVersion(args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  validateSupportType(args.supportType ?? "STANDARD");
   validateEndpointAccess(args.endpoint ?? {});
   validateAdminRoleArns(args.adminRoleArns ?? []);
   validateServiceIpv4Cidr(args.serviceIpv4Cidr ?? DEFAULT_SERVICE_IPV4_CIDR);
@@ -123,6 +132,20 @@ export function validatePlatformClusterArgs(args: PlatformClusterArgs): void {
 
 /** Cluster administrators get the EKS cluster-admin access policy on the whole cluster. */
 const CLUSTER_ADMIN_POLICY = "cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/**
+ * Access-entry keys of the admin roles: `admin-<role name>` (path dropped, lowercased), with the
+ * position appended only when two roles of different accounts or paths share a name.
+ */
+export function accessEntryKeys(roleArns: readonly string[]): Record<string, string> {
+  const keys: Record<string, string> = {};
+  roleArns.forEach((arn, i) => {
+    const roleName = (arn.split("/").pop() ?? arn).toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    const key = Object.hasOwn(keys, `admin-${roleName}`) ? `admin-${roleName}-${i}` : `admin-${roleName}`;
+    keys[key] = arn;
+  });
+  return keys;
+}
 
 /** The fields of the kubeconfig the component reads (pulumi-eks types it `any`). */
 interface Kubeconfig {
@@ -342,8 +365,9 @@ export class PlatformCluster extends pulumi.ComponentResource {
     );
 
     const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
-    (args.adminRoleArns ?? []).forEach((principalArn, i) => {
-      accessEntries[`admin-${i}`] = {
+    // Keyed by role name (not position), so reordering the list replaces nothing.
+    for (const [key, principalArn] of Object.entries(accessEntryKeys(args.adminRoleArns ?? []))) {
+      accessEntries[key] = {
         principalArn,
         type: "STANDARD",
         accessPolicies: {
@@ -353,7 +377,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
           },
         },
       };
-    });
+    }
 
     this.cluster = new eks.Cluster(
       `${name}-cluster`,
@@ -381,6 +405,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
         createOidcProvider: true,
         kubernetesServiceIpAddressRange: serviceIpv4Cidr,
         deletionProtection: true,
+        upgradePolicy: { supportType: args.supportType ?? "STANDARD" },
       },
       { parent: this, dependsOn: [logGroup] },
     );

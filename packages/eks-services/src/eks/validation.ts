@@ -79,6 +79,20 @@ export function validateKubernetesVersion(version: string, field = "kubernetesVe
   }
 }
 
+/** The broadest network a public endpoint may admit (a /8 is already 16 million addresses). */
+export const MIN_PUBLIC_ACCESS_PREFIX = 8;
+
+export const SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
+
+export function validateSupportType(supportType: string, field = "supportType"): void {
+  if (!(SUPPORT_TYPES as readonly string[]).includes(supportType)) {
+    throw new Error(
+      `${field} "${supportType}" must be STANDARD (EKS upgrades the cluster when standard support ends; the default) ` +
+        "or EXTENDED (12 more months on the version, at an extra hourly charge)",
+    );
+  }
+}
+
 export interface EndpointAccess {
   /** Serve the Kubernetes API on a public endpoint as well as the private one. @default false */
   publicAccess?: boolean;
@@ -116,10 +130,18 @@ export function validateEndpointAccess(access: EndpointAccess, field = "endpoint
         `${field}.publicAccessCidrs[${i}] "${cidr}" is not an IPv4 CIDR block a.b.c.d/n with no host bits set`,
       );
     }
-    if (parseCidr(cidr).prefixLength === 0) {
+    const { prefixLength } = parseCidr(cidr);
+    if (prefixLength === 0) {
       throw new Error(
         `${field}.publicAccessCidrs[${i}] "${cidr}" opens the Kubernetes API to the whole internet; ` +
           "list the networks of your administrators and CI runners instead (FSBP EKS.1)",
+      );
+    }
+    // Splitting 0.0.0.0/0 into halves or quarters is the same opening under another name.
+    if (prefixLength < MIN_PUBLIC_ACCESS_PREFIX) {
+      throw new Error(
+        `${field}.publicAccessCidrs[${i}] "${cidr}" is broader than /${MIN_PUBLIC_ACCESS_PREFIX}; ` +
+          "a public endpoint answers only the listed networks of your administrators and CI runners (FSBP EKS.1)",
       );
     }
   });
