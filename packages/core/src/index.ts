@@ -1,3 +1,4 @@
+export * from "./bundle";
 export * from "./cidr";
 export * from "./config";
 export * from "./iam";
@@ -5,3 +6,4 @@ export * from "./naming";
 export * from "./policy-document";
 export * from "./protection";
 export * from "./tags";
+export * from "./elb-accounts";

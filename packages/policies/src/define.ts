@@ -1,0 +1,132 @@
+import type { PolicyConfigSchema, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+
+import type { Props } from "./props";
+import type { Controls, PolicyMetadata, TdpPolicyConfig, TdpResourcePolicy, TdpStackPolicy } from "./types";
+
+/** A resource as a policy reads it, whichever shape (plan or preview) it came from. */
+export interface CheckedResource {
+  type: string;
+  name: string;
+  urn: string;
+  props: Props;
+  /** `protect` (the only deletion guard a real preview shows; ours always sets it with retainOnDelete). */
+  protect: boolean;
+}
+
+/** A resource in a stack-wide check: also its parent and what it depends on. */
+export interface StackResource extends CheckedResource {
+  parentUrn?: string;
+  dependencyUrns: string[];
+}
+
+interface PolicyDefinition {
+  name: string;
+  description: string;
+  module: PolicyMetadata["module"];
+  controls: Partial<Controls>;
+  enforcementLevel: PolicyMetadata["enforcementLevel"];
+  /** What to change, shown with every violation (and as remediation steps in the Pulumi service). */
+  remediation: string;
+  /** Where the project satisfies it (repository paths), for the control table in docs/security.md. */
+  satisfiedBy: string[];
+}
+
+export interface ResourcePolicyDefinition extends PolicyDefinition {
+  /** The type tokens checked, e.g. `aws:s3/bucket:Bucket`; both shapes (plan, preview) where they differ. */
+  types: string[];
+  check(resource: CheckedResource, report: (problem: string) => void, config: TdpPolicyConfig): void;
+}
+
+export interface StackPolicyDefinition extends PolicyDefinition {
+  check(
+    resources: StackResource[],
+    report: (problem: string, urn: string) => void,
+    config: TdpPolicyConfig,
+  ): void;
+}
+
+/** The configuration every policy accepts (see TdpPolicyConfig). */
+export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    iamRolePrefix: { type: "string" },
+    permissionsBoundaryArn: { type: "string" },
+    allowedAccountIds: { type: "array", items: { type: "string" } },
+    allowIamUsers: { type: "boolean" },
+  },
+};
+
+function controlsOf(definition: PolicyDefinition): Controls {
+  return { fsbp: definition.controls.fsbp ?? [], checkov: definition.controls.checkov ?? [] };
+}
+
+function tagsOf(controls: Controls): string[] {
+  return [...controls.fsbp.map((id) => `fsbp:${id}`), ...controls.checkov.map((id) => `checkov:${id}`)];
+}
+
+function message(problem: string, remediation: string): string {
+  return `${problem}. ${remediation}`;
+}
+
+/** A policy over single resources of the given types. */
+export function resourcePolicy(definition: ResourcePolicyDefinition): TdpResourcePolicy {
+  const controls = controlsOf(definition);
+  const types = new Set(definition.types);
+  return {
+    name: definition.name,
+    description: definition.description,
+    module: definition.module,
+    satisfiedBy: definition.satisfiedBy,
+    controls,
+    enforcementLevel: definition.enforcementLevel,
+    tags: tagsOf(controls),
+    remediationSteps: definition.remediation,
+    configSchema: POLICY_CONFIG_SCHEMA,
+    validateResource: (args: ResourceValidationArgs, reportViolation) => {
+      if (!types.has(args.type)) return;
+      const resource: CheckedResource = {
+        type: args.type,
+        name: args.name,
+        urn: args.urn,
+        props: args.props,
+        protect: args.opts.protect,
+      };
+      definition.check(
+        resource,
+        (problem) => reportViolation(message(problem, definition.remediation)),
+        args.getConfig<TdpPolicyConfig>(),
+      );
+    },
+  };
+}
+
+/** A policy over the whole stack (relations between resources, or rules every resource obeys). */
+export function stackPolicy(definition: StackPolicyDefinition): TdpStackPolicy {
+  const controls = controlsOf(definition);
+  return {
+    name: definition.name,
+    description: definition.description,
+    module: definition.module,
+    satisfiedBy: definition.satisfiedBy,
+    controls,
+    enforcementLevel: definition.enforcementLevel,
+    tags: tagsOf(controls),
+    remediationSteps: definition.remediation,
+    configSchema: POLICY_CONFIG_SCHEMA,
+    validateStack: (args: StackValidationArgs, reportViolation) => {
+      const resources: StackResource[] = args.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: r.props,
+        protect: r.opts.protect,
+        parentUrn: r.parent?.urn,
+        dependencyUrns: r.dependencies.map((d) => d.urn),
+      }));
+      definition.check(
+        resources,
+        (problem, urn) => reportViolation(message(problem, definition.remediation), urn),
+        args.getConfig<TdpPolicyConfig>(),
+      );
+    },
+  };
+}

@@ -1,0 +1,11 @@
+// The policies as a library: evaluate them over a plan file, or build a pack (index.ts at the
+// package root is the only place a PolicyPack is constructed).
+export * from "./allowlist";
+export * from "./define";
+export * from "./evaluate";
+export * from "./pack";
+export * from "./plan-file";
+export * from "./policies";
+export * from "./report";
+export * from "./stack-config";
+export * from "./types";
