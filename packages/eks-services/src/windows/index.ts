@@ -1,1 +1,2 @@
-export {};
+export * from "./validation";
+export * from "./windows-workers";
