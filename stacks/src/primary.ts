@@ -4,12 +4,14 @@ import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { buildNetwork, networkOutputs } from "./network";
+import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
 
 /** The main account and region: the whole platform. Returns the stack outputs. */
 export async function deployPrimary(ctx: StackContext): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
   // Cross-section requirements of the data layer, before any resource is registered.
   requireDataConfig(ctx);
+  requireServicesConfig(ctx);
 
   const network = await buildNetwork(ctx);
   outputs["network"] = networkOutputs(network);
@@ -17,6 +19,9 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Seed 001 Data Layer: keys, buckets, alerts, SES sender, service-linked roles, CloudTrail.
   const data = deployData(ctx, network);
   outputs["data"] = dataOutputs(data);
+
+  // Seed 001 Service Layer: integrations, web entry point, EKS, ECS services, database/search access.
+  outputs["services"] = servicesOutputs(deployServices(ctx, network, data));
 
   // Seed 004: the Panintelligence BI dashboard, in the network's private subnets, when enabled.
   const biDashboard = deployBiDashboard(ctx, network);

@@ -4,6 +4,7 @@ import { biDashboardSchema } from "./bi-dashboard";
 import { dataSchema } from "./data";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
+import { servicesSchema } from "./services";
 
 /**
  * Every `tdp:<section>` key a stack file may hold. A section that is absent is parsed from `{}`
@@ -14,6 +15,7 @@ export const SECTIONS = {
   network: { schema: networkSchema, required: false },
   biDashboard: { schema: biDashboardSchema, required: false },
   data: { schema: dataSchema, required: false },
+  services: { schema: servicesSchema, required: false },
 } as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
 
 export type SectionName = keyof typeof SECTIONS;

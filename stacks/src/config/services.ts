@@ -1,0 +1,70 @@
+import { LINK_FILE_SERVICE, WEB_SERVICE, isServiceDisabled } from "@tdp/eks-services";
+import { z } from "zod";
+
+import { ecsSchema } from "./services/ecs";
+import { eksSchema } from "./services/eks";
+import { integrationsSchema } from "./services/integrations";
+import { webSchema } from "./services/web";
+import { windowsSchema } from "./services/windows";
+
+/** The services an integration's SecureStrings are injected into (seed "Service Parameters"). */
+const INTEGRATION_SERVICES = {
+  box: [LINK_FILE_SERVICE, WEB_SERVICE],
+  egnyte: [WEB_SERVICE],
+} as const;
+
+/**
+ * `tdp:services`: the service layer (seed 001 Service Layer, package `@tdp/eks-services`): the
+ * EKS cluster, the ECS platform services, the web entry point, the SSM integrations and the
+ * Windows workers. A primary stack needs `web.publicDomain`; a dr stack leaves the section out.
+ */
+export const servicesSchema = z
+  .strictObject({
+    eks: eksSchema.prefault({}),
+    ecs: ecsSchema.prefault({}),
+    /** Optional in the schema because a dr stack has no service layer; a primary stack requires it. */
+    web: webSchema.optional(),
+    integrations: integrationsSchema.prefault({}),
+    windows: windowsSchema.prefault({}),
+  })
+  .superRefine((services, ctx) => {
+    // Rules across subsections: an enabled integration's parameters are injected into its
+    // services, which must therefore run.
+    const running = new Set(services.ecs.services.filter((s) => !isServiceDisabled(s)).map((s) => s.name));
+    for (const [integration, needed] of Object.entries(INTEGRATION_SERVICES)) {
+      if (!services.integrations[integration as keyof typeof INTEGRATION_SERVICES].enabled) {
+        continue;
+      }
+      for (const service of needed) {
+        if (!running.has(service)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["integrations", integration, "enabled"],
+            message: `the ${integration} integration's parameters are read by ${service}, which is not an enabled service in ecs.services; add it (minCapacity 1 or more) or disable the integration`,
+          });
+        }
+      }
+    }
+    const athena = services.integrations.athenaCreateIamUser;
+    if (athena.enabled) {
+      athena.services.forEach((service, i) => {
+        if (!running.has(service)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["integrations", "athenaCreateIamUser", "services", i],
+            message: `"${service}" is not an enabled service in ecs.services; only a running service's task role can be allowed to create the Athena users`,
+          });
+        }
+      });
+    }
+    const routed = services.ecs.services.filter((s) => s.routing && !isServiceDisabled(s));
+    if (services.web === undefined && routed.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["web"],
+        message: `ecs.services ${routed.map((s) => s.name).join(", ")} have routing, which needs the web entry point: set web.publicDomain`,
+      });
+    }
+  });
+
+export type ServicesConfig = z.output<typeof servicesSchema>;

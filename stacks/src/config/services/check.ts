@@ -1,0 +1,38 @@
+import type { z } from "zod";
+
+/** A dotted field with indexes (`nodeGroups[0].instanceTypes[1]`) as a zod issue path. */
+export function fieldPath(field: string): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (const part of field.split(".")) {
+    const match = /^([^[]+)((\[\d+\])*)$/.exec(part);
+    if (!match) {
+      path.push(part);
+      continue;
+    }
+    path.push(match[1]!);
+    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) {
+      path.push(Number(index[1]));
+    }
+  }
+  return path;
+}
+
+/** The leading `field` of a package validator's message ("nodeGroups[0].minSize 3 is …"). */
+const FIELD = /^([A-Za-z][A-Za-z0-9]*(?:\[\d+\])*(?:\.[A-Za-z][A-Za-z0-9]*(?:\[\d+\])*)*)[\s:]/;
+
+/**
+ * Runs one of `@tdp/eks-services`' pure validators. Its error becomes a zod issue at `base` plus
+ * the field the message starts with, so `pnpm plan` reports `tdp:services.<path>: <value> — <rule>`
+ * at the exact key; the message itself (field, value and rule) is the rule text.
+ */
+export function check(ctx: z.RefinementCtx, base: (string | number)[], validate: () => void): boolean {
+  try {
+    validate();
+    return true;
+  } catch (err) {
+    const message = (err as Error).message;
+    const field = FIELD.exec(message)?.[1];
+    ctx.addIssue({ code: "custom", path: [...base, ...(field ? fieldPath(field) : [])], message });
+    return false;
+  }
+}

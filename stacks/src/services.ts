@@ -1,0 +1,254 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConfigProblem } from "@tdp/core";
+import { ConfigError } from "@tdp/core";
+import {
+  PlatformCluster,
+  PlatformIntegrations,
+  PlatformServices,
+  WebEntryPoint,
+  validateIamUserCreation,
+  validateWebSettings,
+} from "@tdp/eks-services";
+import type { Network } from "@tdp/network";
+
+import { biDashboardNetwork } from "./bi-dashboard";
+import { eksNodeGroups, eksSupportType } from "./config/services/eks";
+import type { WebConfig } from "./config/services/web";
+import { webSettings } from "./config/services/web";
+import type { StackContext } from "./context";
+import type { DataLayer } from "./data";
+import { WEB_ALB_LOG_PREFIX } from "./data";
+
+/** What the service step built. */
+export interface ServiceLayer {
+  integrations: PlatformIntegrations;
+  web: WebEntryPoint;
+  cluster: PlatformCluster;
+  services: PlatformServices;
+}
+
+/** The first line of a package validator's message is its rule; the key is ours. */
+function problemFrom(key: string, value: unknown, validate: () => void): ConfigProblem | undefined {
+  try {
+    validate();
+    return undefined;
+  } catch (err) {
+    return { key, value, rule: (err as Error).message };
+  }
+}
+
+/**
+ * The service layer's rules that need more than `tdp:services` (the region, tdp:platform, the
+ * stack's role). deployPrimary calls it before any resource is registered, so a bad value stops
+ * the run the way a schema error does.
+ */
+export function requireServicesConfig(ctx: StackContext): void {
+  const services = ctx.config.services;
+  const platform = ctx.config.platform;
+  const problems: ConfigProblem[] = [];
+  if (services.web === undefined) {
+    problems.push({
+      key: "tdp:services.web.publicDomain",
+      value: undefined,
+      rule: "required in a primary stack (seed PublicDomain): the domain name of the web UI; api.<domain> serves the API",
+    });
+  } else {
+    const web = services.web;
+    const problem = problemFrom("tdp:services.web.certificateArn", web.certificateArn, () =>
+      validateWebSettings(webSettings(web), ctx.region),
+    );
+    if (problem) {
+      problems.push(problem);
+    }
+  }
+  const athena = services.integrations.athenaCreateIamUser;
+  if (athena.enabled) {
+    const boundary = athena.permissionsBoundaryArn ?? platform.iamBoundaryPolicyArn;
+    const problem = problemFrom(
+      "tdp:services.integrations.athenaCreateIamUser.permissionsBoundaryArn",
+      boundary,
+      () => validateIamUserCreation({ ...athena, permissionsBoundaryArn: boundary }),
+    );
+    if (problem) {
+      problems.push(problem);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+}
+
+/**
+ * The service layer from `tdp:services` (seed 001 Service Layer): the SSM integrations and
+ * platform settings, the web entry point, the EKS cluster and the ECS platform services. The data
+ * layer's keys, buckets and access-log bucket are passed in directly (the seed's DataStack
+ * parameter is gone).
+ */
+export function deployServices(ctx: StackContext, network: Network, data: DataLayer): ServiceLayer {
+  requireServicesConfig(ctx);
+  const section = ctx.config.services;
+  const platform = ctx.config.platform;
+  const opts = ctx.componentOptions;
+  const web: WebConfig = section.web!;
+  const ids = biDashboardNetwork(ctx, network);
+  const keys = data.keys.arns;
+  const datalake = data.buckets.buckets.datalake;
+  const athena = section.integrations.athenaCreateIamUser;
+
+  const integrations = new PlatformIntegrations(
+    "service-integrations",
+    {
+      naming: ctx.naming,
+      secretsKmsKeyArn: keys.secrets,
+      logsKmsKeyArn: keys.logs,
+      logRetentionDays: platform.logRetentionDays,
+      settings: {
+        taskThroughput: section.ecs.taskThroughput,
+        connectorMaxMemory: section.ecs.connectorMaxMemory,
+      },
+      box: {
+        enabled: section.integrations.box.enabled,
+        clientId: secretOf(section.integrations.box.clientId),
+        clientSecret: secretOf(section.integrations.box.clientSecret),
+      },
+      egnyte: {
+        enabled: section.integrations.egnyte.enabled,
+        clientId: secretOf(section.integrations.egnyte.clientId),
+      },
+      anylinkEnabled: section.integrations.anylink.enabled,
+      athenaCreateIamUser: athena.enabled,
+      userAuditLogGroupSuffix: section.integrations.userAuditLogGroupSuffix,
+    },
+    opts,
+  );
+
+  // Seed ExposedOnInternet: internet-facing in the public subnets, otherwise internal.
+  const webEntryPoint = new WebEntryPoint(
+    "web",
+    {
+      ...webSettings(web),
+      accessLogsPrefix: WEB_ALB_LOG_PREFIX,
+      deletionProtection: web.deletionProtection,
+      naming: ctx.naming,
+      region: ctx.region,
+      vpcId: network.vpcId,
+      vpcCidrBlock: network.cidrBlock,
+      internetFacing: platform.exposedOnInternet,
+      subnetIds: platform.exposedOnInternet ? ids.publicSubnetIds : ids.privateSubnetIds,
+      accessLogsBucketName: data.buckets.accessLogsBucketName,
+    },
+    opts,
+  );
+
+  const eks = section.eks;
+  const cluster = new PlatformCluster(
+    "eks",
+    {
+      naming: ctx.naming,
+      iam: ctx.iam,
+      region: ctx.region,
+      accountId: platform.accountId,
+      vpcId: network.vpcId,
+      privateSubnetIds: ids.privateSubnetIds,
+      kubernetesVersion: eks.kubernetesVersion,
+      supportType: eksSupportType(eks),
+      endpoint: eks.endpoint,
+      adminRoleArns: eks.adminRoleArns,
+      serviceIpv4Cidr: eks.serviceIpv4Cidr,
+      // Kubernetes secrets stay on the cluster's own key (its policy is the cluster role's); the
+      // control-plane logs use the data layer's logs key like every other log group.
+      logsKmsKeyArn: keys.logs,
+      logRetentionDays: platform.logRetentionDays,
+      nodeGroups: eksNodeGroups(eks),
+      metadataHopLimit: eks.metadataHopLimit,
+      workloads: {
+        clusterAutoscaler: eks.workloads.clusterAutoscaler,
+        dataProcessing: eks.workloads.dataProcessing.enabled
+          ? {
+              namespace: eks.workloads.dataProcessing.namespace,
+              serviceAccount: eks.workloads.dataProcessing.serviceAccount,
+              prefix: eks.workloads.dataProcessing.prefix,
+              bucketArn: datalake.arn,
+              kmsKeyArn: datalake.kmsKeyArn,
+            }
+          : undefined,
+      },
+    },
+    opts,
+  );
+
+  const services = new PlatformServices(
+    "ecs",
+    {
+      naming: ctx.naming,
+      iam: ctx.iam,
+      region: ctx.region,
+      accountId: platform.accountId,
+      vpcId: network.vpcId,
+      vpcCidrBlock: network.cidrBlock,
+      privateSubnetIds: network.privateSubnetIds,
+      privateDomain: ctx.config.network.privateDomain,
+      serviceDiscoverySubdomain: section.ecs.serviceDiscovery.subdomain,
+      services: section.ecs.services,
+      logRetentionDays: platform.logRetentionDays,
+      logsKmsKeyArn: keys.logs,
+      secretsKmsKeyArn: keys.secrets,
+      web: {
+        listenerArn: webEntryPoint.listenerArn,
+        securityGroupId: webEntryPoint.securityGroupId,
+        hostNames: webEntryPoint.hostNames,
+        loadBalancerArnSuffix: webEntryPoint.loadBalancerArnSuffix,
+      },
+      settingsParameterArns: Object.values(integrations.settingsParameterArns),
+      injectedSecrets: integrations.secretsByService,
+      iamUserCreation: {
+        enabled: athena.enabled,
+        services: athena.services,
+        userPath: athena.userPath,
+        permissionsBoundaryArn: athena.permissionsBoundaryArn ?? platform.iamBoundaryPolicyArn,
+      },
+      auditLogGroupArn: integrations.auditLogGroupArn,
+      containerInsights: section.ecs.containerInsights,
+    },
+    opts,
+  );
+
+  return { integrations, web: webEntryPoint, cluster, services };
+}
+
+/** A config secret as a Pulumi secret (absent stays absent, so a missing value is caught). */
+function secretOf(value: string | undefined): pulumi.Output<string> | undefined {
+  return value === undefined || value === "" ? undefined : pulumi.secret(value);
+}
+
+/** The service layer's stack outputs. */
+export function servicesOutputs(layer: ServiceLayer): Record<string, pulumi.Input<unknown>> {
+  const { web, cluster, services, integrations } = layer;
+  return {
+    url: web.url,
+    webHostNames: web.hostNames,
+    loadBalancerDnsName: web.dnsName,
+    certificateArn: web.certificateArn,
+    publicZoneId: web.publicZoneId,
+    publicZoneNameServers: web.nameServers,
+    eks: {
+      clusterName: cluster.clusterName,
+      kubernetesVersion: cluster.kubernetesVersion,
+      endpoint: cluster.endpoint,
+      oidcProviderArn: cluster.oidcProviderArn,
+      nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+      workloadRoleArns: cluster.workloadRoleArns,
+      kubeconfig: cluster.kubeconfigJson,
+    },
+    ecs: {
+      clusterName: services.clusterName,
+      namespace: services.namespaceName,
+      tasksSecurityGroupId: services.tasksSecurityGroupId,
+      services: Object.keys(services.services),
+      disabledServices: services.disabledServices,
+    },
+    settingsPath: integrations.settingsPath,
+    secureParameterNames: integrations.secureParameterNames,
+    userAuditLogGroup: integrations.auditLogGroupName,
+  };
+}
