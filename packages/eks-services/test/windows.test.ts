@@ -304,6 +304,31 @@ describe("WindowsWorkers (options)", () => {
   });
 });
 
+describe("WindowsWorkers (several instance types)", () => {
+  it("launches through a mixed-instances policy, on-demand in the listed order, still refreshing on new versions", async () => {
+    const rec = await offline.record(() => {
+      new WindowsWorkers("mix", args({ additionalInstanceTypes: ["t3a.medium", "m6i.large"] }));
+    });
+    const asg = inputs(rec.one("aws:autoscaling/group:Group"));
+    assert.equal(asg["launchTemplate"], undefined);
+    const policy = asg["mixedInstancesPolicy"] as Record<string, Record<string, unknown>>;
+    const spec = policy["launchTemplate"]!["launchTemplateSpecification"] as Record<string, unknown>;
+    assert.match(String(spec["launchTemplateId"]), /^lt-/);
+    assert.equal(spec["version"], "1");
+    assert.deepEqual(policy["launchTemplate"]!["overrides"], [
+      { instanceType: "t3.medium" },
+      { instanceType: "t3a.medium" },
+      { instanceType: "m6i.large" },
+    ]);
+    assert.deepEqual(policy["instancesDistribution"], {
+      onDemandAllocationStrategy: "prioritized",
+      onDemandBaseCapacity: 0,
+      onDemandPercentageAboveBaseCapacity: 100,
+    });
+    assert.equal((asg["instanceRefresh"] as Record<string, unknown>)["strategy"], "Rolling");
+  });
+});
+
 describe("WindowsWorkers argument checks", () => {
   async function refusedWithNothingRegistered(
     extra: Partial<WindowsWorkersArgs>,
@@ -373,6 +398,17 @@ describe("WindowsWorkers argument checks", () => {
       { serviceEndpoints: { logs: "https://logs.us-east-1.amazonaws.com" } },
       'serviceEndpoints.logs "https://logs.us-east-1.amazonaws.com" is not a host name',
     ));
+
+  it("refuses an additional instance type that cannot run Windows, or a repeated one", async () => {
+    await refusedWithNothingRegistered(
+      { additionalInstanceTypes: ["t3a.medium", "c7g.large"] },
+      'additionalInstanceTypes[1] "c7g.large" is an arm64 (Graviton) type',
+    );
+    await refusedWithNothingRegistered(
+      { additionalInstanceTypes: ["t3.medium"] },
+      'additionalInstanceTypes[0] "t3.medium" is already listed',
+    );
+  });
 
   it("refuses a wildcard inline policy", () =>
     refusedWithNothingRegistered(

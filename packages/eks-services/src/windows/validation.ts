@@ -98,6 +98,7 @@ export function validateEndpointHost(host: string, field: string): void {
 /** What the validator needs of the args (plain values; inputs are checked where they are plain). */
 export interface WindowsWorkersSettings {
   instanceType?: string;
+  additionalInstanceTypes?: readonly string[];
   isolatedSubnetIds: readonly unknown[];
   vpcCidrBlock?: unknown;
   minSize?: number;
@@ -111,7 +112,18 @@ export interface WindowsWorkersSettings {
 }
 
 export function validateWindowsWorkersArgs(args: WindowsWorkersSettings): void {
-  validateWindowsInstanceType(args.instanceType ?? DEFAULT_WINDOWS_INSTANCE_TYPE);
+  const instanceType = args.instanceType ?? DEFAULT_WINDOWS_INSTANCE_TYPE;
+  validateWindowsInstanceType(instanceType);
+  const seen = new Set([instanceType]);
+  (args.additionalInstanceTypes ?? []).forEach((t, i) => {
+    validateWindowsInstanceType(t, `additionalInstanceTypes[${i}]`);
+    if (seen.has(t)) {
+      throw new Error(
+        `additionalInstanceTypes[${i}] "${t}" is already listed; each instance type appears once`,
+      );
+    }
+    seen.add(t);
+  });
   if (args.isolatedSubnetIds.length === 0) {
     throw new Error(
       "isolatedSubnetIds is empty; the Windows workers need at least one isolated subnet (seed IsolatedSubnetIds)",

@@ -27,6 +27,12 @@ export interface WindowsWorkersArgs {
   isolatedSubnetIds: pulumi.Input<string>[];
   /** Seed WindowsInstanceType: x86_64, 4 GiB or more. @default "t3.medium" */
   instanceType?: string;
+  /**
+   * Further instance types the group may launch when the first is short in a zone, in order of
+   * preference (FSBP AutoScaling.6: several types across several zones); same rules as
+   * instanceType. @default [] (one type, the seed's)
+   */
+  additionalInstanceTypes?: string[];
   /** @default 1 */
   minSize?: number;
   /** @default 2 */
@@ -225,6 +231,9 @@ export class WindowsWorkers extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const additionalTypes = args.additionalInstanceTypes ?? [];
+    // The template's numbered version (not $Latest), so a new version starts an instance refresh.
+    const templateVersion = { id: template.id, version: template.latestVersion.apply(String) };
     const group = new aws.autoscaling.Group(
       `${name}-asg`,
       {
@@ -233,8 +242,25 @@ export class WindowsWorkers extends pulumi.ComponentResource {
         maxSize: args.maxSize ?? DEFAULT_WINDOWS_SIZES.maxSize,
         desiredCapacity: args.desiredSize ?? DEFAULT_WINDOWS_SIZES.desiredSize,
         vpcZoneIdentifiers: args.isolatedSubnetIds,
-        // The template's numbered version (not $Latest), so a new version starts an instance refresh.
-        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+        ...(additionalTypes.length === 0
+          ? { launchTemplate: templateVersion }
+          : {
+              // On-demand only, in the listed order; the template's type is the first choice.
+              mixedInstancesPolicy: {
+                launchTemplate: {
+                  launchTemplateSpecification: {
+                    launchTemplateId: templateVersion.id,
+                    version: templateVersion.version,
+                  },
+                  overrides: [instanceType, ...additionalTypes].map((t) => ({ instanceType: t })),
+                },
+                instancesDistribution: {
+                  onDemandAllocationStrategy: "prioritized",
+                  onDemandBaseCapacity: 0,
+                  onDemandPercentageAboveBaseCapacity: 100,
+                },
+              },
+            }),
         healthCheckType: "EC2",
         // Windows takes minutes to boot and run its first-launch tasks.
         healthCheckGracePeriod: 600,
