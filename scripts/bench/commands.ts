@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
+import { allPolicies, evaluate, loadAllowlist, readPlan } from "../../packages/policies/src";
 import type { BenchEntry, BenchFigure } from "./types";
 import { median } from "./types";
 
@@ -29,4 +30,17 @@ export const wholeTestSuite: BenchEntry = {
   target: "< 180 s",
   run: async () => timeCommand("pnpm", ["test"]),
   meets: (figures) => median(figures.map((f) => f.value)) < 180,
+};
+
+export const policyProd: BenchEntry = {
+  name: "policy pack over plans/prod.json (in process)",
+  target: "< 1 s",
+  run: async () => {
+    const allowlist = loadAllowlist();
+    const started = process.hrtime.bigint();
+    const plan = readPlan(path.join(REPO_ROOT, "plans", "prod.json"));
+    await evaluate(plan.resources, allPolicies, {}, allowlist);
+    return { value: Number(process.hrtime.bigint() - started) / 1e9, unit: "s" };
+  },
+  meets: (figures) => median(figures.map((f) => f.value)) < 1,
 };

@@ -1,18 +1,20 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import { loadAllowlist } from "./allowlist";
+import { controlTable, currentBlock, TABLE_END, TABLE_START, tableBlock } from "./control-table";
 import { blocking, evaluate } from "./evaluate";
 import { allPolicies } from "./policies";
 import { PlanFileError, readPlan } from "./plan-file";
 import { violationSummary, violationTable } from "./report";
 import { policyConfigFromStack } from "./stack-config";
 import type { TdpPolicyConfig } from "./types";
-import { readFileSync } from "node:fs";
 
 const USAGE = `usage: pnpm policy <plan.json>... [--config <policy-config.json>] [--allowlist <file>]
-       pnpm policy --print-config <stack>     (the --policy-pack-config file for pulumi preview)`;
+       pnpm policy --print-config <stack>     (the --policy-pack-config file for pulumi preview)
+       pnpm policy --controls                 (the control table, Markdown)
+       pnpm policy --write-docs docs/security.md  (refresh the control table in a document)`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -32,12 +34,16 @@ export function findProjectDir(start: string): string {
   return dir;
 }
 
-function readConfigFile(file: string): TdpPolicyConfig {
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as {
-    config?: Record<string, unknown>;
-  } & TdpPolicyConfig;
-  // A --policy-pack-config file may give the settings per policy or at the top ("all").
-  return (parsed.config?.["all"] as TdpPolicyConfig | undefined) ?? parsed;
+/** The `--policy-pack-config` file for a stack: the same settings for every policy of the pack. */
+export function packConfig(config: TdpPolicyConfig): Record<string, TdpPolicyConfig> {
+  return Object.fromEntries(allPolicies.map((p) => [p.name, config]));
+}
+
+/** Reads a settings file: plain settings, or a `--policy-pack-config` file (settings per policy). */
+export function readConfigFile(file: string): TdpPolicyConfig {
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  const perPolicy = allPolicies.map((p) => parsed[p.name]).find((v) => v !== null && typeof v === "object");
+  return (perPolicy ?? parsed) as TdpPolicyConfig;
 }
 
 /** Runs the CLI; returns the exit code (0 clean, 1 mandatory violations, 2 usage or input errors). */
@@ -51,6 +57,8 @@ export async function runPolicyCli(argv: string[], io: CliIo): Promise<number> {
         config: { type: "string" },
         allowlist: { type: "string" },
         "print-config": { type: "string" },
+        controls: { type: "boolean" },
+        "write-docs": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -63,6 +71,22 @@ export async function runPolicyCli(argv: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return 0;
   }
+  if (values.controls) {
+    io.out(controlTable(allPolicies));
+    return 0;
+  }
+  const docs = values["write-docs"];
+  if (docs !== undefined) {
+    const text = readFileSync(docs, "utf8");
+    const block = currentBlock(text);
+    if (block === undefined) {
+      io.err(`${docs}: no ${TABLE_START} … ${TABLE_END} markers`);
+      return 2;
+    }
+    writeFileSync(docs, text.replace(block, tableBlock(allPolicies)));
+    io.out(`${docs}: control table of ${allPolicies.length} policies written`);
+    return 0;
+  }
   const printStack = values["print-config"];
   if (printStack !== undefined) {
     const config = policyConfigFromStack(io.projectDir, printStack);
@@ -70,7 +94,7 @@ export async function runPolicyCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`Pulumi.${printStack}.yaml: not found in ${io.projectDir}`);
       return 2;
     }
-    io.out(JSON.stringify({ all: config }, null, 2));
+    io.out(JSON.stringify(packConfig(config), null, 2));
     return 0;
   }
   if (positionals.length === 0) {
@@ -93,11 +117,8 @@ export async function runPolicyCli(argv: string[], io: CliIo): Promise<number> {
       if (blocking(violations).length > 0) failed = true;
     }
   } catch (err) {
-    if (err instanceof PlanFileError || err instanceof SyntaxError) {
-      io.err(err.message);
-      return 2;
-    }
-    io.err((err as Error).message);
+    // A plan or settings file that cannot be read or parsed: say which, exit 2 (not a policy result).
+    io.err(err instanceof PlanFileError ? err.message : `policy: ${(err as Error).message}`);
     return 2;
   }
   return failed ? 1 : 0;

@@ -113,7 +113,8 @@ export async function evaluate(
   config: TdpPolicyConfig,
   allowlist: AllowlistEntry[],
 ): Promise<Violation[]> {
-  const policyResources = toPolicyResources(resources);
+  // Reads (adopted resources, `Resource.get`) are not the stack's to change: no policy applies.
+  const policyResources = toPolicyResources(resources.filter((r) => r.read === undefined));
   const typeByUrn = new Map(resources.map((r) => [r.urn, r.type]));
   const violations: Violation[] = [];
   const record = (policy: TdpPolicy, urn: string, message: string) => {

@@ -9,3 +9,4 @@ export * from "./policies";
 export * from "./report";
 export * from "./stack-config";
 export * from "./types";
+export * from "./control-table";

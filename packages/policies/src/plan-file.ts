@@ -18,6 +18,8 @@ const resourceSchema = z.object({
   provider: z.string().nullable().optional(),
   dependencies: z.array(z.string()).default([]),
   inputs: z.record(z.string(), z.unknown()).default({}),
+  /** Set on reads of existing resources (`Resource.get`): the stack does not manage them. */
+  read: z.string().optional(),
 });
 
 const planSchema = z.object({

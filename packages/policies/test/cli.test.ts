@@ -1,0 +1,116 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+import { runPolicyCli } from "../src/cli";
+import { secureBucket } from "./fixtures";
+import { res } from "./harness";
+
+const ROOT = resolve(__dirname, "..", "..", "..");
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runPolicyCli(argv, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    projectDir: ROOT,
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+function writePlan(resources: unknown[], stack = "handmade"): string {
+  const dir = mkdtempSync(join(tmpdir(), "policy-cli-"));
+  const file = join(dir, "plan.json");
+  writeFileSync(file, JSON.stringify({ project: "tdp", stack, resources }));
+  return file;
+}
+
+describe("pnpm policy", () => {
+  it("exits 0 on a clean hand-written plan and prints the summary", async () => {
+    const { code, out } = await run([writePlan(secureBucket("data"))]);
+    assert.equal(code, 0, out);
+    assert.match(out, /no violations/);
+    assert.match(out, /policies over 8 resources: 0 mandatory/);
+  });
+
+  it("exits 1 on a mandatory violation and prints policy, resource, message and level", async () => {
+    const file = writePlan(secureBucket("data", { Bucket: { forceDestroy: true } }, ["BucketVersioning"]));
+    const { code, out } = await run([file]);
+    assert.equal(code, 1);
+    assert.match(out, /LEVEL\s+POLICY\s+RESOURCE\s+MESSAGE/);
+    assert.match(out, /mandatory\s+s3-versioning\s+data-bucket\s+bucket data does not enable versioning/);
+    assert.match(out, /mandatory\s+stateful-resources-protected\s+data-bucket/);
+  });
+
+  it("exits 0 with only advisory findings", async () => {
+    const { code, out } = await run([writePlan(secureBucket("data", {}, ["BucketLogging"]))]);
+    assert.equal(code, 0);
+    assert.match(out, /advisory\s+s3-access-logging/);
+  });
+
+  it("accepts a minimal hand-edited plan (optional fields left out)", async () => {
+    const file = writePlan([
+      {
+        urn: "urn:pulumi:x::tdp::aws:cloudwatch/logGroup:LogGroup::logs",
+        type: "aws:cloudwatch/logGroup:LogGroup",
+        name: "logs",
+      },
+    ]);
+    const { code, out } = await run([file]);
+    assert.equal(code, 1);
+    assert.match(out, /log-group-retention\s+logs/);
+  });
+
+  it("reports a broken plan file by path and exits 2", async () => {
+    const file = writePlan([{ urn: "not-a-urn", type: "aws:s3/bucket:Bucket", name: "b" }]);
+    const { code, err } = await run([file]);
+    assert.equal(code, 2);
+    assert.match(err, /resources\.0\.urn: must be a Pulumi URN/);
+    const missing = await run(["/nonexistent/plan.json"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /\/nonexistent\/plan.json: cannot be read \(ENOENT\)/);
+  });
+
+  it("exits 2 with the usage when no plan is given or an option is unknown", async () => {
+    assert.equal((await run([])).code, 2);
+    const unknown = await run(["--bogus", "x"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /usage: pnpm policy/);
+  });
+
+  it("uses the settings file given with --config (pack-config format)", async () => {
+    const role = res("aws:iam/role:Role", "app", {
+      name: "app",
+      permissionsBoundary: "arn:aws:iam::111111111111:policy/b",
+    });
+    const dir = mkdtempSync(join(tmpdir(), "policy-config-"));
+    const config = join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({ "iam-roles-bounded-and-prefixed": { iamRolePrefix: "tdp-" } }));
+    const { code, out } = await run([writePlan([role]), "--config", config]);
+    assert.equal(code, 1);
+    assert.match(out, /named app, without the prefix tdp-/);
+  });
+
+  it("--print-config writes the pack config of a stack from its stack file", async () => {
+    const { code, out } = await run(["--print-config", "prod"]);
+    assert.equal(code, 0);
+    const config = JSON.parse(out) as Record<
+      string,
+      { allowedAccountIds?: string[]; allowIamUsers?: boolean }
+    >;
+    const settings = config["no-foreign-account-principals"];
+    assert.ok(settings?.allowedAccountIds?.includes("111111111111"));
+    assert.equal(settings?.allowIamUsers, false);
+    assert.equal((await run(["--print-config", "nosuchstack"])).code, 2);
+  });
+
+  it("every committed stack plan has no mandatory violation", async () => {
+    const plans = readdirSync(join(ROOT, "plans")).filter((f) => f.endsWith(".json"));
+    assert.ok(plans.length >= 2);
+    const { code, out } = await run(plans.map((f) => join(ROOT, "plans", f)));
+    assert.equal(code, 0, out);
+    assert.doesNotMatch(out, /^mandatory /m);
+  });
+});

@@ -1,0 +1,132 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import type { StackValidationArgs } from "@pulumi/policy";
+
+import { allowedBy, loadAllowlist, parseAllowlist } from "../src/allowlist";
+import { currentBlock, tableBlock } from "../src/control-table";
+import { evaluate, toPolicyResources } from "../src/evaluate";
+import { withAllowlist } from "../src/pack";
+import { allPolicies } from "../src/policies";
+import { s3PublicAccessBlocked, s3Versioning } from "../src/services/s3";
+import { isStackPolicy } from "../src/types";
+import { secureBucket } from "./fixtures";
+import { res, urnOf } from "./harness";
+
+const ROOT = join(__dirname, "..", "..", "..");
+
+describe("policies: allow-list", () => {
+  const entries = parseAllowlist(
+    `exceptions:\n  - policy: s3-versioning\n    resource: "scratch-*"\n    stacks: [test]\n    reason: a scratch bucket that is rebuilt every night from sources\n`,
+    "inline",
+  );
+
+  it("matches by policy, resource glob and stack", () => {
+    assert.ok(allowedBy(entries, "s3-versioning", urnOf("aws:s3/bucket:Bucket", "scratch-bucket")));
+    assert.equal(
+      allowedBy(entries, "s3-versioning", urnOf("aws:s3/bucket:Bucket", "data-bucket")),
+      undefined,
+    );
+    assert.equal(
+      allowedBy(entries, "s3-tls-only", urnOf("aws:s3/bucket:Bucket", "scratch-bucket")),
+      undefined,
+    );
+    assert.equal(
+      allowedBy(entries, "s3-versioning", urnOf("aws:s3/bucket:Bucket", "scratch-bucket", "prod")),
+      undefined,
+    );
+  });
+
+  it("keeps allowed findings in the offline run, marked with the reason", async () => {
+    const found = await evaluate(
+      secureBucket("scratch", {}, ["BucketVersioning"]),
+      [s3Versioning],
+      {},
+      entries,
+    );
+    assert.equal(found.length, 1);
+    assert.match(found[0]?.allowed ?? "", /rebuilt every night/);
+  });
+
+  it("drops allowed findings in the real pack (withAllowlist)", async () => {
+    const [wrapped] = withAllowlist([s3Versioning], entries);
+    assert.ok(wrapped && isStackPolicy(wrapped));
+    const reported: string[] = [];
+    const resources = toPolicyResources([
+      ...secureBucket("scratch", {}, ["BucketVersioning"]),
+      ...secureBucket("data", {}, ["BucketVersioning"]),
+    ]);
+    const args = {
+      resources,
+      stackTags: new Map(),
+      getConfig: () => ({}),
+      notApplicable: () => {
+        throw new Error("n/a");
+      },
+    } as unknown as StackValidationArgs;
+    await wrapped.validateStack(args, (message) => reported.push(message));
+    assert.equal(reported.length, 1);
+    assert.match(reported[0] ?? "", /bucket data does not enable versioning/);
+  });
+
+  it("rejects an entry without a reason, naming the path", () => {
+    assert.throws(
+      () => parseAllowlist("exceptions:\n  - policy: x\n    resource: y\n    reason: short\n", "a.yaml"),
+      /a.yaml: exceptions.0.reason: give the reason in a sentence/,
+    );
+    assert.throws(
+      () =>
+        parseAllowlist(
+          "exceptions:\n  - policy: x\n    resource: y\n    reason: a long enough reason here\n    typo: 1\n",
+          "a.yaml",
+        ),
+      /a.yaml: exceptions.0/,
+    );
+  });
+
+  it("the committed allow-list names only policies that exist, each with a reason", () => {
+    const names = new Set(allPolicies.map((p) => p.name));
+    for (const entry of loadAllowlist()) assert.ok(names.has(entry.policy), entry.policy);
+  });
+});
+
+describe("policies: the preview shape", () => {
+  it("follows dependencies when a new bucket's name is not known yet", async () => {
+    const bucketUrn = urnOf("aws:s3/bucket:Bucket", "new-bucket");
+    const resources = [
+      res("aws:s3/bucket:Bucket", "new-bucket", {}, { protect: true }),
+      res(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "new-pab",
+        {
+          bucket: undefined,
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        },
+        { dependencies: [bucketUrn] },
+      ),
+    ];
+    assert.deepEqual(await evaluate(resources, [s3PublicAccessBlocked], {}, []), []);
+    const orphan = [resources[0]!, { ...resources[1]!, dependencies: [] }];
+    assert.equal((await evaluate(orphan, [s3PublicAccessBlocked], {}, [])).length, 1);
+  });
+
+  it("leaves reads of existing resources (adopted buckets) alone", async () => {
+    const adopted = { ...res("aws:s3/bucket:Bucket", "adopted", { bucket: "old" }), read: "old" };
+    assert.deepEqual(await evaluate([adopted], allPolicies, {}, []), []);
+  });
+});
+
+describe("policies: docs/security.md", () => {
+  it("carries the current control table (pnpm policy --write-docs docs/security.md)", () => {
+    const doc = readFileSync(join(ROOT, "docs", "security.md"), "utf8");
+    assert.equal(
+      currentBlock(doc),
+      tableBlock(allPolicies),
+      "stale control table: run pnpm policy --write-docs docs/security.md",
+    );
+  });
+});
