@@ -1,26 +1,11 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
-import { buildSync } from "esbuild";
+import { bundleLambdaHandler, findPackageRoot } from "@tdp/core";
 
 /** The package root (the folder of this package's package.json), from src/ or from dist/src/. */
 export function packageRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest)) {
-      const { name } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string };
-      if (name === "@tdp/bi-dashboard") {
-        return dir;
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new Error("cannot find the @tdp/bi-dashboard package root above " + __dirname);
-    }
-    dir = parent;
-  }
+  return findPackageRoot("@tdp/bi-dashboard", __dirname);
 }
 
 /** The sync handler's source (contract: /work/notes/bi-sync-contract.md). */
@@ -33,29 +18,7 @@ export function syncHandlerEntry(): string {
  * the AWS SDK inside (its version is ours, not the runtime's). Returns the code text.
  */
 export function bundleHandler(entry: string): string {
-  if (!fs.existsSync(entry)) {
-    throw new Error(`the Lambda handler ${entry} does not exist; pass sync.code or add the handler`);
-  }
-  const result = buildSync({
-    entryPoints: [entry],
-    // Paths in the bundle's comments are relative to this folder: the same code, and so the same
-    // plan, from whichever directory the program runs.
-    absWorkingDir: path.dirname(entry),
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    write: false,
-    minify: false,
-    sourcemap: false,
-    legalComments: "none",
-    logLevel: "silent",
-  });
-  const output = result.outputFiles[0];
-  if (output === undefined) {
-    throw new Error(`esbuild produced no output for ${entry}`);
-  }
-  return output.text;
+  return bundleLambdaHandler(entry, { missingHint: "pass sync.code or add the handler" });
 }
 
 /** The sync function's deployment package: `index.js` (handler `index.handler`). */

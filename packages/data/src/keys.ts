@@ -30,8 +30,9 @@ export const KEY_VIA_SERVICES: Record<KeyPurpose, string[]> = {
   messaging: ["sns", "sqs"],
   // Secrets Manager (database master password), SSM SecureStrings and Lambda environments.
   secrets: ["secretsmanager", "ssm", "lambda"],
-  // The AWS Backup vault's recovery points.
-  backup: ["backup"],
+  // The AWS Backup vault's recovery points, and the backup bucket (OpenSearch snapshots are
+  // written through S3 by the snapshot role).
+  backup: ["backup", "s3"],
 };
 
 const KEY_DESCRIPTIONS: Record<KeyPurpose, string> = {

@@ -72,7 +72,7 @@ describe("DataKeys", () => {
       "ssm.us-east-1.amazonaws.com",
       "lambda.us-east-1.amazonaws.com",
     ]);
-    assert.deepEqual(via("backup"), ["backup.us-east-1.amazonaws.com"]);
+    assert.deepEqual(via("backup"), ["backup.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"]);
   });
 
   it("lets CloudWatch Logs use the logs key only for this account's log groups", () => {

@@ -206,6 +206,10 @@ export const ATTRIBUTES: Record<string, Synth> = {
     const name = str(inputs["name"]) ?? h.physical;
     return { id: name, state: { name, arn: h.arn("logs", `log-group:${name}`) } };
   },
+  "aws:cloudwatch/eventRule:EventRule": ({ inputs }, h) => {
+    const name = str(inputs["name"]) ?? h.physical;
+    return { id: name, state: { name, arn: h.arn("events", `rule/${name}`) } };
+  },
   "aws:sns/topic:Topic": ({ inputs }, h) => {
     const name = str(inputs["name"]) ?? h.physical;
     const arn = `arn:${h.ctx.partition}:sns:${h.ctx.region}:${h.ctx.accountId}:${name}`;

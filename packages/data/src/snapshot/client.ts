@@ -1,0 +1,175 @@
+import { createHash, createHmac } from "node:crypto";
+import * as http from "node:http";
+import * as https from "node:https";
+
+import { SignatureV4 } from "@smithy/signature-v4";
+
+/** SHA-256 (and HMAC-SHA-256 with a secret) for the signer, from node:crypto. */
+class Sha256 {
+  private hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = this.fresh();
+  }
+  private fresh() {
+    if (this.secret === undefined) {
+      return createHash("sha256");
+    }
+    const key =
+      typeof this.secret === "string"
+        ? this.secret
+        : ArrayBuffer.isView(this.secret)
+          ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
+          : Buffer.from(this.secret);
+    return createHmac("sha256", key);
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    if (typeof data === "string") {
+      this.hash.update(data, "utf8");
+    } else if (ArrayBuffer.isView(data)) {
+      this.hash.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    } else {
+      this.hash.update(Buffer.from(data));
+    }
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** The function's credentials: Lambda puts its role's session in the environment. */
+export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Credentials {
+  const accessKeyId = env["AWS_ACCESS_KEY_ID"];
+  const secretAccessKey = env["AWS_SECRET_ACCESS_KEY"];
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error("no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
+  }
+  return { accessKeyId, secretAccessKey, sessionToken: env["AWS_SESSION_TOKEN"] || undefined };
+}
+
+export interface DomainResponse {
+  status: number;
+  body: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+/** A non-2xx answer of the domain that the caller did not expect. */
+export class DomainRequestError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`${method} ${path} failed with HTTP ${status}: ${body.slice(0, 2000)}`);
+    this.name = "DomainRequestError";
+  }
+}
+
+/** Signs every request with SigV4 for service `es` and sends it to the domain's endpoint. */
+export class DomainClient {
+  private readonly signer: SignatureV4;
+
+  constructor(
+    private readonly endpoint: URL,
+    region: string,
+    credentials: Credentials,
+    private readonly timeoutMs = 60_000,
+  ) {
+    this.signer = new SignatureV4({ service: "es", region, credentials, sha256: Sha256 });
+  }
+
+  /**
+   * Sends `method path` with an optional JSON body. Statuses in `accept` (default: 2xx only)
+   * are returned; any other throws a {@link DomainRequestError} with the status and the body.
+   */
+  async request(
+    method: "GET" | "PUT" | "POST" | "DELETE",
+    path: string,
+    body?: unknown,
+    accept: (status: number) => boolean = (s) => s >= 200 && s < 300,
+  ): Promise<DomainResponse> {
+    const [pathname, search = ""] = path.split("?", 2) as [string, string?];
+    const query: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(search)) {
+      query[k] = v;
+    }
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const host = this.endpoint.port
+      ? `${this.endpoint.hostname}:${this.endpoint.port}`
+      : this.endpoint.hostname;
+    const headers: Record<string, string> = { host };
+    if (payload !== undefined) {
+      headers["content-type"] = "application/json";
+      headers["content-length"] = String(Buffer.byteLength(payload));
+    }
+    const signed = await this.signer.sign({
+      method,
+      protocol: this.endpoint.protocol,
+      hostname: this.endpoint.hostname,
+      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
+      path: pathname,
+      query,
+      headers,
+      body: payload,
+    });
+    const response = await this.send(method, path, signed.headers as Record<string, string>, payload);
+    if (!accept(response.status)) {
+      throw new DomainRequestError(method, path, response.status, response.body);
+    }
+    return response;
+  }
+
+  private send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+  ): Promise<DomainResponse> {
+    const transport = this.endpoint.protocol === "https:" ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(
+        {
+          method,
+          hostname: this.endpoint.hostname,
+          port: this.endpoint.port || undefined,
+          path,
+          headers,
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let json: unknown;
+            try {
+              json = text ? JSON.parse(text) : undefined;
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, body: text, json });
+          });
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () =>
+        req.destroy(new Error(`${method} ${path}: no answer within ${this.timeoutMs} ms`)),
+      );
+      req.on("error", reject);
+      if (payload !== undefined) {
+        req.write(payload);
+      }
+      req.end();
+    });
+  }
+}

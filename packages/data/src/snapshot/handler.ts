@@ -1,0 +1,113 @@
+import type { Credentials } from "./client";
+import { DomainClient, credentialsFromEnvironment } from "./client";
+import type { SnapshotInfo } from "./names";
+import { snapshotName, snapshotsToDelete } from "./names";
+import type { SnapshotSettings } from "./settings";
+import { readSnapshotSettings } from "./settings";
+
+/** What one run did (also the function's return value). */
+export interface SnapshotRunResult {
+  repositoryRegistered: boolean;
+  /** The snapshot started, or undefined when another snapshot was still running. */
+  snapshot?: string;
+  deleted: string[];
+}
+
+/** One JSON line per event: CloudWatch Logs Insights reads the fields. */
+export function log(event: string, fields: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ event, ...fields }));
+}
+
+/** Indices not snapshotted: the security plugin's index is restored only by an administrator. */
+export const SNAPSHOT_INDICES = "*,-.opendistro_security";
+
+/**
+ * Registers the S3 repository if the domain lacks it, starts a snapshot named by the time, and
+ * deletes our snapshots past the retention (keeping the newest `minimumSnapshots`).
+ */
+export async function runSnapshot(
+  settings: SnapshotSettings,
+  credentials: Credentials,
+  now: Date = new Date(),
+): Promise<SnapshotRunResult> {
+  const client = new DomainClient(settings.endpoint, settings.region, credentials);
+  const repoPath = `/_snapshot/${encodeURIComponent(settings.repository)}`;
+
+  // 1. The repository: registering needs iam:PassRole on the snapshot role, so it is done only when missing.
+  const existing = await client.request(
+    "GET",
+    repoPath,
+    undefined,
+    (s) => (s >= 200 && s < 300) || s === 404,
+  );
+  let repositoryRegistered = false;
+  if (existing.status === 404) {
+    await client.request("PUT", repoPath, {
+      type: "s3",
+      settings: {
+        bucket: settings.bucket,
+        base_path: settings.basePath,
+        region: settings.region,
+        role_arn: settings.snapshotRoleArn,
+      },
+    });
+    repositoryRegistered = true;
+    log("repository-registered", {
+      repository: settings.repository,
+      bucket: settings.bucket,
+      basePath: settings.basePath,
+    });
+  }
+
+  // 2. The snapshot, unless one is running (the domain runs one at a time, its own hourly ones included).
+  const status = await client.request("GET", "/_snapshot/_status");
+  const running = ((status.json as { snapshots?: { snapshot: string }[] } | undefined)?.snapshots ?? []).map(
+    (s) => s.snapshot,
+  );
+  let snapshot: string | undefined;
+  if (running.length > 0) {
+    log("snapshot-skipped", { reason: "another snapshot is in progress", running });
+  } else {
+    snapshot = snapshotName(settings.snapshotPrefix, now);
+    await client.request("PUT", `${repoPath}/${snapshot}`, {
+      indices: SNAPSHOT_INDICES,
+      include_global_state: false,
+    });
+    log("snapshot-started", { repository: settings.repository, snapshot });
+  }
+
+  // 3. Pruning.
+  const listing = await client.request("GET", `${repoPath}/_all`);
+  const snapshots = ((listing.json as { snapshots?: SnapshotInfo[] } | undefined)?.snapshots ?? []).map(
+    (s) => ({
+      snapshot: s.snapshot,
+      state: s.state,
+    }),
+  );
+  const deleted: string[] = [];
+  for (const name of snapshotsToDelete(
+    snapshots,
+    {
+      prefix: settings.snapshotPrefix,
+      retentionDays: settings.retentionDays,
+      minimumSnapshots: settings.minimumSnapshots,
+    },
+    now,
+  )) {
+    await client.request("DELETE", `${repoPath}/${name}`);
+    deleted.push(name);
+    log("snapshot-deleted", { repository: settings.repository, snapshot: name });
+  }
+  log("run-finished", { repositoryRegistered, snapshot: snapshot ?? null, deleted: deleted.length });
+  return { repositoryRegistered, snapshot, deleted };
+}
+
+/** The Lambda entry point (EventBridge schedule): settings and credentials from the environment. */
+export async function handler(): Promise<SnapshotRunResult> {
+  try {
+    return await runSnapshot(readSnapshotSettings(), credentialsFromEnvironment());
+  } catch (err) {
+    log("run-failed", { error: (err as Error).message });
+    throw err;
+  }
+}

@@ -1,0 +1,71 @@
+/** The snapshot function's settings, read from its environment (set by `SearchDomain`). */
+export interface SnapshotSettings {
+  /** `https://<domain endpoint>` (http only to a loopback address, for tests). */
+  endpoint: URL;
+  region: string;
+  /** Name of the S3 snapshot repository registered in the domain. */
+  repository: string;
+  bucket: string;
+  /** S3 prefix of the repository in the bucket. */
+  basePath: string;
+  /** The role OpenSearch assumes to write the bucket. */
+  snapshotRoleArn: string;
+  /** Prefix of the snapshot names this function creates and prunes. */
+  snapshotPrefix: string;
+  retentionDays: number;
+  minimumSnapshots: number;
+}
+
+export const SNAPSHOT_ENVIRONMENT = [
+  "DOMAIN_ENDPOINT",
+  "REPOSITORY",
+  "BUCKET",
+  "BASE_PATH",
+  "SNAPSHOT_ROLE_ARN",
+  "SNAPSHOT_PREFIX",
+  "RETENTION_DAYS",
+  "MINIMUM_SNAPSHOTS",
+] as const;
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+function positiveInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1) {
+    throw new Error(`${name} "${text}" must be a whole number of at least 1`);
+  }
+  return value;
+}
+
+/** Reads and checks the settings; throws naming the variable at fault. */
+export function readSnapshotSettings(env: NodeJS.ProcessEnv = process.env): SnapshotSettings {
+  const missing = SNAPSHOT_ENVIRONMENT.filter((k) => !env[k]);
+  const region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
+  if (missing.length > 0 || !region) {
+    throw new Error(
+      `the snapshot function is missing environment variables: ${[...missing, ...(region ? [] : ["AWS_REGION"])].join(", ")}`,
+    );
+  }
+  const text = (k: (typeof SNAPSHOT_ENVIRONMENT)[number]) => env[k] as string;
+  const raw = text("DOMAIN_ENDPOINT");
+  const endpoint = new URL(/^https?:\/\//.test(raw) ? raw : `https://${raw}`);
+  if (endpoint.protocol !== "https:" && !(endpoint.protocol === "http:" && LOOPBACK.has(endpoint.hostname))) {
+    throw new Error(`DOMAIN_ENDPOINT "${raw}" must use https (the domain enforces HTTPS)`);
+  }
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(text("SNAPSHOT_PREFIX"))) {
+    throw new Error(
+      `SNAPSHOT_PREFIX "${text("SNAPSHOT_PREFIX")}" must be lowercase letters, digits, _ and -`,
+    );
+  }
+  return {
+    endpoint,
+    region,
+    repository: text("REPOSITORY"),
+    bucket: text("BUCKET"),
+    basePath: text("BASE_PATH"),
+    snapshotRoleArn: text("SNAPSHOT_ROLE_ARN"),
+    snapshotPrefix: text("SNAPSHOT_PREFIX"),
+    retentionDays: positiveInteger("RETENTION_DAYS", text("RETENTION_DAYS")),
+    minimumSnapshots: positiveInteger("MINIMUM_SNAPSHOTS", text("MINIMUM_SNAPSHOTS")),
+  };
+}

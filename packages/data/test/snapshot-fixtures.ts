@@ -1,0 +1,167 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request the fake domain received. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+}
+
+export interface FakeDomainOptions {
+  /** The repository exists already. @default false */
+  repositoryExists?: boolean;
+  /** Snapshots already in the repository. @default [] */
+  snapshots?: { snapshot: string; state: string }[];
+  /** Snapshots running now (GET _snapshot/_status). @default [] */
+  running?: string[];
+  /** Answer this `METHOD /path` (a prefix) with this status and body. */
+  fail?: { request: string; status: number; body: string };
+}
+
+export interface FakeDomain {
+  endpoint: string;
+  requests: ReceivedRequest[];
+  /** The repository's settings as registered. */
+  repository?: unknown;
+  snapshots: { snapshot: string; state: string }[];
+  close(): Promise<void>;
+}
+
+const REPO = /^\/_snapshot\/([^/]+)$/;
+const SNAPSHOT = /^\/_snapshot\/([^/]+)\/([^/]+)$/;
+
+/**
+ * A node:http server on loopback standing in for the OpenSearch domain: the snapshot API the
+ * handler uses, with the answers OpenSearch gives (404 repository_missing_exception, and so on).
+ */
+export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<FakeDomain> {
+  const state: FakeDomain = {
+    endpoint: "",
+    requests: [],
+    repository: options.repositoryExists ? { type: "s3", settings: { bucket: "existing" } } : undefined,
+    snapshots: [...(options.snapshots ?? [])],
+    close: () => Promise.resolve(),
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const method = req.method ?? "";
+      const url = req.url ?? "";
+      state.requests.push({
+        method,
+        path: url,
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      });
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(typeof body === "string" ? body : JSON.stringify(body));
+      };
+      if (options.fail && `${method} ${url}`.startsWith(options.fail.request)) {
+        return reply(options.fail.status, options.fail.body);
+      }
+      const path = url.split("?")[0]!;
+      if (method === "GET" && path === "/_snapshot/_status") {
+        return reply(200, {
+          snapshots: (options.running ?? []).map((snapshot) => ({ snapshot, state: "STARTED" })),
+        });
+      }
+      const repo = REPO.exec(path);
+      if (repo) {
+        if (method === "GET") {
+          return state.repository
+            ? reply(200, { [repo[1]!]: state.repository })
+            : reply(404, {
+                error: { type: "repository_missing_exception", reason: `[${repo[1]}] missing` },
+                status: 404,
+              });
+        }
+        if (method === "PUT") {
+          state.repository = JSON.parse(text);
+          return reply(200, { acknowledged: true });
+        }
+      }
+      const snap = SNAPSHOT.exec(path);
+      if (snap) {
+        if (!state.repository) {
+          return reply(404, { error: { type: "repository_missing_exception" }, status: 404 });
+        }
+        if (method === "GET" && snap[2] === "_all") {
+          return reply(200, { snapshots: state.snapshots });
+        }
+        if (method === "PUT") {
+          state.snapshots.push({ snapshot: snap[2]!, state: "IN_PROGRESS" });
+          return reply(200, { accepted: true });
+        }
+        if (method === "DELETE") {
+          const before = state.snapshots.length;
+          state.snapshots = state.snapshots.filter((s) => s.snapshot !== snap[2]);
+          return state.snapshots.length < before
+            ? reply(200, { acknowledged: true })
+            : reply(404, { error: { type: "snapshot_missing_exception" }, status: 404 });
+        }
+      }
+      reply(400, { error: `unexpected ${method} ${url}` });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  state.endpoint = `http://127.0.0.1:${port}`;
+  state.close = () =>
+    new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+  return state;
+}
+
+/** The environment SearchDomain gives the function, pointed at `endpoint`. */
+export function snapshotEnvironment(endpoint: string): Record<string, string> {
+  return {
+    DOMAIN_ENDPOINT: endpoint,
+    AWS_REGION: "us-east-1",
+    REPOSITORY: "tdp-s3",
+    BUCKET: "acme-tdp-production-backup",
+    BASE_PATH: "opensearch",
+    SNAPSHOT_ROLE_ARN: "arn:aws:iam::111111111111:role/acme-tdp-production-search-snapshots",
+    SNAPSHOT_PREFIX: "tdp",
+    RETENTION_DAYS: "14",
+    MINIMUM_SNAPSHOTS: "4",
+    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    AWS_SESSION_TOKEN: "session-token",
+  };
+}
+
+/** Runs `fn` with `env` set, restoring the previous values after. */
+export async function withEnvironment<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** Silences console.log (the handler's JSON lines) and returns what was logged. */
+export async function captureLogs<T>(
+  fn: () => Promise<T>,
+): Promise<{ result?: T; error?: Error; lines: Record<string, unknown>[] }> {
+  const lines: Record<string, unknown>[] = [];
+  const original = console.log;
+  console.log = (line: string) => {
+    lines.push(JSON.parse(line) as Record<string, unknown>);
+  };
+  try {
+    return { result: await fn(), lines };
+  } catch (error) {
+    return { error: error as Error, lines };
+  } finally {
+    console.log = original;
+  }
+}
