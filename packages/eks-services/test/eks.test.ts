@@ -481,7 +481,7 @@ describe("PlatformCluster argument checks", () => {
     assert.ok(error, "the constructor throws");
     assert.match(error.message, message);
     assert.deepEqual(
-      rec.resources.filter((r) => r.custom).map((r) => r.name),
+      rec.resources.filter((r) => r.name.startsWith("bad")).map((r) => r.name),
       [],
       "no resource is registered",
     );

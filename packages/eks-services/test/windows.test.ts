@@ -345,7 +345,7 @@ describe("WindowsWorkers argument checks", () => {
     assert.ok(error, "the constructor throws");
     assert.ok(error.message.includes(message), `"${error.message}" should contain "${message}"`);
     assert.deepEqual(
-      rec.resources.filter((r) => r.custom).map((r) => r.name),
+      rec.resources.filter((r) => r.name.startsWith("bad")).map((r) => r.name),
       [],
       "no resource is registered",
     );

@@ -226,8 +226,9 @@ export class PlatformCluster extends pulumi.ComponentResource {
   private readonly oidc: OidcProvider;
 
   constructor(name: string, args: PlatformClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tdp:eks-services:PlatformCluster", name, {}, opts);
+    // Before super(): a bad argument registers nothing, not even the component.
     validatePlatformClusterArgs(args);
+    super("tdp:eks-services:PlatformCluster", name, {}, opts);
     this.componentName = name;
     this.naming = args.naming;
     this.iam = args.iam;

@@ -113,8 +113,9 @@ export class WindowsWorkers extends pulumi.ComponentResource {
   readonly amiId: pulumi.Output<string>;
 
   constructor(name: string, args: WindowsWorkersArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tdp:eks-services:WindowsWorkers", name, {}, opts);
+    // Before super(): a bad argument registers nothing, not even the component.
     validateWindowsWorkersArgs(args);
+    super("tdp:eks-services:WindowsWorkers", name, {}, opts);
 
     const naming = args.naming;
     const partition = args.partition ?? "aws";
