@@ -4,9 +4,12 @@ import { allPolicies } from "../src/policies";
 import { s3Cases } from "./cases/s3";
 import { stackWideCases } from "./cases/stack-wide";
 import { findings, type PolicyCase } from "./harness";
+import { eksCases } from "./cases/eks";
+import { ecsCases } from "./cases/ecs";
+import { elbCases } from "./cases/elb";
 
 /** Every module's cases; a module's file in cases/ adds its list here. */
-const CASES: PolicyCase[] = [...s3Cases, ...stackWideCases];
+const CASES: PolicyCase[] = [...s3Cases, ...stackWideCases, ...eksCases, ...ecsCases, ...elbCases];
 
 describe("policies: passing and failing fixtures", () => {
   for (const c of CASES) {
