@@ -286,6 +286,10 @@ describe("PlatformCluster (defaults)", () => {
       assert.ok(![s["Action"]].flat().includes("*"), "no * action");
     }
     const scaling = policy.find((s) => [s["Action"]].flat().includes("autoscaling:SetDesiredCapacity"))!;
+    assert.equal(
+      scaling["Resource"],
+      "arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:*:autoScalingGroupName/eks-*",
+    );
     assert.deepEqual(scaling["Condition"], {
       StringEquals: { "aws:ResourceTag/eks:cluster-name": "acme-tdp-production-eks" },
     });

@@ -545,10 +545,13 @@ export class PlatformCluster extends pulumi.ComponentResource {
             ],
             "*",
           ),
-          // EKS tags the node groups' Auto Scaling groups with the cluster's name.
-          allow(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], "*", {
-            Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": clusterName } },
-          }),
+          // Managed node groups' Auto Scaling groups are named eks-<group>-<uuid> and tagged with
+          // the cluster's name: both the ARN and the tag hold the role to this cluster's groups.
+          allow(
+            ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+            pulumi.interpolate`arn:${partition}:autoscaling:${args.region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-*`,
+            { Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": clusterName } } },
+          ),
           allow(
             "eks:DescribeNodegroup",
             pulumi.interpolate`arn:${partition}:eks:${args.region}:${accountId}:nodegroup/${clusterName}/*`,
