@@ -18,7 +18,7 @@ export function fieldPath(field: string): (string | number)[] {
 }
 
 /** The leading `field` of a package validator's message ("nodeGroups[0].minSize 3 is …"). */
-const FIELD = /^([A-Za-z][A-Za-z0-9]*(?:\[\d+\])*(?:\.[A-Za-z][A-Za-z0-9]*(?:\[\d+\])*)*)[\s:]/;
+const FIELD = /^([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*)[\s:]/;
 
 /**
  * Runs one of `@tdp/eks-services`' pure validators. Its error becomes a zod issue at `base` plus
@@ -32,7 +32,13 @@ export function check(ctx: z.RefinementCtx, base: (string | number)[], validate:
   } catch (err) {
     const message = (err as Error).message;
     const field = FIELD.exec(message)?.[1];
-    ctx.addIssue({ code: "custom", path: [...base, ...(field ? fieldPath(field) : [])], message });
+    const path = [...base, ...(field ? fieldPath(field) : [])];
+    // The report shows the value found at the path; a value the validator redacted (a secret-looking
+    // variable) is reported at a key that holds nothing, so the secret is not printed.
+    if (message.includes('"[redacted]"') && path.length > 0) {
+      path.push(`${String(path.pop())} (value not shown)`);
+    }
+    ctx.addIssue({ code: "custom", path, message });
     return false;
   }
 }

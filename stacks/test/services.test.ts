@@ -1,0 +1,436 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { ConfigError, formatProblem } from "@tdp/core";
+import type { RecordedResource, Recording } from "@tdp/offline";
+import { offline } from "@tdp/offline";
+import { parse, stringify } from "yaml";
+
+const PROD_FILE = path.join(__dirname, "..", "..", "Pulumi.prod.yaml");
+const GIVEN_CERTIFICATE =
+  "arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012";
+const DOMAIN = "tdp.acme-corp.example.com";
+
+type Section = Record<string, unknown>;
+
+/** A copy of Pulumi.prod.yaml with `tdp:services` (and optionally `tdp:platform`) changed. */
+function prodWith(edit: (services: Section, platform: Section) => void): string {
+  const document = parse(fs.readFileSync(PROD_FILE, "utf8")) as { config: Record<string, unknown> };
+  const services = structuredClone(document.config["tdp:services"]) as Section;
+  const platform = structuredClone(document.config["tdp:platform"]) as Section;
+  edit(services, platform);
+  if (Object.keys(services).length === 0) {
+    delete document.config["tdp:services"];
+  } else {
+    document.config["tdp:services"] = services;
+  }
+  document.config["tdp:platform"] = platform;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tdp-services-"));
+  const file = path.join(dir, "Pulumi.prod.yaml");
+  fs.writeFileSync(file, stringify(document));
+  return file;
+}
+
+const web = (services: Section) => services["web"] as Section;
+const integrations = (services: Section) => services["integrations"] as Record<string, Section>;
+
+async function configProblems(file: string): Promise<string[]> {
+  try {
+    await offline.runStack({ stack: "prod", configFile: file });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems.map(formatProblem);
+  }
+  assert.fail("expected a ConfigError");
+}
+
+function outputsOf(rec: Recording): Record<string, unknown> {
+  return rec.outputs["services"] as Record<string, unknown>;
+}
+
+function networkOutput(rec: Recording, key: string): unknown {
+  return (rec.outputs["network"] as Record<string, unknown>)[key];
+}
+
+function zoneIdsOf(records: RecordedResource[]): unknown[] {
+  return [...new Set(records.map((r) => r.inputs["zoneId"]))];
+}
+
+describe("the service layer in the prod stack", () => {
+  let rec: Recording;
+  before(async () => {
+    rec = await offline.runStack({ stack: "prod" });
+  });
+  after(() => offline.reset());
+
+  it("creates each service-layer component once, with the stack's tagged provider", () => {
+    const provider = rec.one("pulumi:providers:aws");
+    for (const type of [
+      "tdp:eks-services:PlatformIntegrations",
+      "tdp:eks-services:WebEntryPoint",
+      "tdp:eks-services:PlatformCluster",
+      "tdp:eks-services:PlatformServices",
+    ]) {
+      rec.one(type);
+    }
+    assert.equal(rec.one("aws:lb/loadBalancer:LoadBalancer", "web-alb").provider, provider.urn);
+    assert.equal(rec.one("aws:ecs/cluster:Cluster").provider, provider.urn);
+  });
+
+  it("keeps the EKS API endpoint private (seed post-deployment task 3) in the private subnets", () => {
+    const cluster = rec.one("eks:index:Cluster");
+    assert.equal(cluster.inputs["endpointPrivateAccess"], true);
+    assert.equal(cluster.inputs["endpointPublicAccess"], false);
+    assert.equal(cluster.inputs["publicAccessCidrs"], undefined);
+    assert.deepEqual(cluster.inputs["privateSubnetIds"], networkOutput(rec, "privateSubnetIds"));
+    assert.deepEqual(Object.keys(cluster.inputs["accessEntries"] as object), ["admin-tdp-platform-admins"]);
+    for (const group of rec.ofType("aws:eks/nodeGroup:NodeGroup")) {
+      assert.deepEqual(group.inputs["subnetIds"], networkOutput(rec, "privateSubnetIds"));
+    }
+  });
+
+  it("puts an internal load balancer in the private subnets (exposedOnInternet false)", () => {
+    const alb = rec.one("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+    assert.equal(alb.inputs["internal"], true);
+    assert.deepEqual(alb.inputs["subnets"], networkOutput(rec, "privateSubnetIds"));
+  });
+
+  it("logs the load balancer into the data layer's access-log bucket under the agreed prefix", () => {
+    const alb = rec.one("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+    const accessLogs = (rec.outputs["data"] as Record<string, Record<string, unknown>>)["accessLogsBucket"]!;
+    assert.deepEqual(alb.inputs["accessLogs"], {
+      bucket: accessLogs["name"],
+      enabled: true,
+      prefix: "alb/web",
+    });
+    const policy = String(
+      rec.one("aws:s3/bucketPolicy:BucketPolicy", "data-buckets-access-logs-policy").inputs["policy"],
+    );
+    assert.match(policy, /alb\/web\/AWSLogs\/111111111111\//);
+  });
+
+  it("creates the certificate and validates it in the existing zone (PublicDomainZoneId)", () => {
+    const certificate = rec.one("aws:acm/certificate:Certificate", "web-certificate");
+    assert.equal(certificate.inputs["domainName"], DOMAIN);
+    assert.deepEqual(certificate.inputs["subjectAlternativeNames"], [`api.${DOMAIN}`]);
+    assert.equal(certificate.inputs["keyAlgorithm"], "RSA_2048");
+    const records = rec
+      .childrenOf(rec.one("tdp:eks-services:WebEntryPoint"))
+      .filter((r) => r.type === "aws:route53/record:Record");
+    assert.deepEqual(records.map((r) => r.name).sort(), [
+      "web-alias-api",
+      "web-alias-web",
+      "web-validation-api",
+      "web-validation-web",
+    ]);
+    assert.deepEqual(zoneIdsOf(records), ["Z0123456789ABCDEFGHIJ"]);
+    assert.equal(
+      rec
+        .childrenOf(rec.one("tdp:eks-services:WebEntryPoint"))
+        .filter((r) => r.type === "aws:route53/zone:Zone").length,
+      0,
+    );
+    const https = rec.one("aws:lb/listener:Listener", "web-https");
+    assert.equal(https.inputs["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    assert.equal(https.inputs["certificateArn"], outputsOf(rec)["certificateArn"]);
+  });
+
+  it("stores the Box values as SecureStrings under the stack's environment, encrypted with the secrets key", () => {
+    const keyArns = (rec.outputs["data"] as Record<string, Record<string, string>>)["keyArns"]!;
+    const secure = rec
+      .ofType("aws:ssm/parameter:Parameter")
+      .filter((p) => p.inputs["type"] === "SecureString");
+    assert.deepEqual(secure.map((p) => p.inputs["name"]).sort(), [
+      "/tetrascience/production/ECS/ts-service-link-file/BOX_CLIENT_ID",
+      "/tetrascience/production/ECS/ts-service-link-file/BOX_CLIENT_SECRET",
+      "/tetrascience/production/ECS/ts-service-web/INT_BOX_CLIENT_ID",
+    ]);
+    for (const parameter of secure) {
+      assert.equal(parameter.inputs["value"], "[secret]");
+      assert.equal(parameter.inputs["keyId"], keyArns["secrets"]);
+    }
+    const setting = (key: string) =>
+      rec
+        .ofType("aws:ssm/parameter:Parameter")
+        .find((p) => p.inputs["name"] === `/tetrascience/production/ECS/platform-settings/${key}`)!.inputs[
+        "insecureValue"
+      ];
+    assert.deepEqual(
+      [
+        "TASK_THROUGHPUT",
+        "CONNECTOR_MAX_MEMORY",
+        "BOX_ENABLED",
+        "EGNYTE_ENABLED",
+        "ANYLINK_ENABLED",
+        "ATHENA_CREATE_IAM_USER",
+      ].map(setting),
+      ["20", "2048", "true", "false", "false", "false"],
+    );
+  });
+
+  it("injects the Box secrets into their services' containers", () => {
+    const definition = JSON.stringify(
+      rec.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-ts-service-link-file-task").inputs[
+        "containerDefinitions"
+      ],
+    );
+    assert.match(definition, /BOX_CLIENT_ID/);
+    assert.match(definition, /BOX_CLIENT_SECRET/);
+    assert.doesNotMatch(definition, /offline-placeholder-secret-value/);
+  });
+
+  it("creates the enabled services in the private subnets without public IPs, and skips the 0/0 one", () => {
+    const services = rec.ofType("aws:ecs/service:Service");
+    assert.deepEqual(services.map((s) => s.inputs["name"]).sort(), [
+      "ts-service-api",
+      "ts-service-link-file",
+      "ts-service-pipeline",
+      "ts-service-user-org",
+      "ts-service-web",
+    ]);
+    for (const service of services) {
+      const network = service.inputs["networkConfiguration"] as Record<string, unknown>;
+      assert.equal(network["assignPublicIp"], false);
+      assert.deepEqual(network["subnets"], networkOutput(rec, "privateSubnetIds"));
+    }
+    const target = rec.one("aws:appautoscaling/target:Target", "ecs-ts-service-link-file-scaling-target");
+    assert.deepEqual([target.inputs["minCapacity"], target.inputs["maxCapacity"]], [2, 4]);
+    assert.equal(
+      rec.one("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace").inputs["name"],
+      "svc.ts-dip.internal",
+    );
+  });
+
+  it("denies IAM user creation to every task role (AthenaCreateIamUser off)", () => {
+    const policies = rec
+      .ofType("aws:iam/rolePolicy:RolePolicy")
+      .filter((p) => /^ecs-.*-task-role/.test(p.name));
+    assert.equal(policies.length, 5);
+    for (const policy of policies) {
+      assert.match(String(policy.inputs["policy"]), /"Sid":"DenyIamUserCreation","Effect":"Deny"/);
+    }
+  });
+
+  it("exports the service layer's outputs", () => {
+    const out = outputsOf(rec);
+    assert.equal(out["url"], `https://${DOMAIN}`);
+    assert.deepEqual(out["webHostNames"], { web: DOMAIN, api: `api.${DOMAIN}` });
+    assert.match(String(out["loadBalancerDnsName"]), /^internal-acme-tdp-production-web-/);
+    assert.equal(out["publicZoneId"], "Z0123456789ABCDEFGHIJ");
+    const eks = out["eks"] as Record<string, unknown>;
+    assert.equal(eks["clusterName"], "acme-tdp-production-eks");
+    assert.equal(eks["kubernetesVersion"], "1.35");
+    assert.equal(eks["kubeconfig"], "[secret]");
+    assert.match(String(eks["endpoint"]), /^https:\/\/.+\.eks\.amazonaws\.com$/);
+    const ecs = out["ecs"] as Record<string, unknown>;
+    assert.equal(ecs["namespace"], "svc.ts-dip.internal");
+    assert.deepEqual(ecs["disabledServices"], ["ts-service-anylink"]);
+    assert.match(String(ecs["tasksSecurityGroupId"]), /^sg-/);
+    assert.equal(out["settingsPath"], "/tetrascience/production/ECS/platform-settings");
+    assert.equal(out["userAuditLogGroup"], "acme-tdp-production-user-action-audit-log");
+    assert.equal((out["secureParameterNames"] as string[]).length, 3);
+  });
+
+  it("has no service layer in the dr stack", async () => {
+    const dr = await offline.runStack({ stack: "dr" });
+    assert.equal(dr.ofType("tdp:eks-services:PlatformCluster").length, 0);
+    assert.equal(dr.outputs["services"], undefined);
+  });
+});
+
+/**
+ * The other modes, in three stack runs (each run of the whole program takes seconds): every case of
+ * the certificate, DNS, exposure and integration settings appears in one of them.
+ */
+describe("exposedOnInternet with a given certificate and NoDNSWeb", () => {
+  let rec: Recording;
+  before(async () => {
+    rec = await offline.runStack({
+      stack: "prod",
+      configFile: prodWith((services, platform) => {
+        platform["exposedOnInternet"] = true;
+        delete web(services)["publicDomainZoneId"];
+        web(services)["noDnsWeb"] = true;
+        web(services)["certificateArn"] = GIVEN_CERTIFICATE;
+      }),
+    });
+  });
+  after(() => offline.reset());
+
+  it("is internet-facing in the public subnets, open to clients on 443 and 80 only", () => {
+    const alb = rec.one("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+    assert.equal(alb.inputs["internal"], false);
+    assert.deepEqual(alb.inputs["subnets"], networkOutput(rec, "publicSubnetIds"));
+    const ingress = rec
+      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((r) => r.name.startsWith("web-sg-"));
+    assert.deepEqual([...new Set(ingress.map((r) => r.inputs["cidrIpv4"]))], ["0.0.0.0/0"]);
+    assert.deepEqual([...new Set(ingress.map((r) => r.inputs["fromPort"]))].sort(), [443, 80]);
+  });
+
+  it("keeps the EKS endpoint private", () => {
+    assert.equal(rec.one("eks:index:Cluster").inputs["endpointPublicAccess"], false);
+  });
+
+  it("serves HTTPS with the given certificate and requests none", () => {
+    assert.equal(
+      rec.ofType("aws:acm/certificate:Certificate").filter((c) => c.name.startsWith("web-")).length,
+      0,
+    );
+    const https = rec.one("aws:lb/listener:Listener", "web-https");
+    assert.equal(https.inputs["certificateArn"], GIVEN_CERTIFICATE);
+    assert.equal(outputsOf(rec)["url"], `https://${DOMAIN}`);
+    assert.equal(outputsOf(rec)["certificateArn"], GIVEN_CERTIFICATE);
+  });
+
+  it("creates no public zone and no records (NoDNSWeb)", () => {
+    assert.equal(rec.ofType("aws:route53/record:Record").filter((r) => r.name.startsWith("web-")).length, 0);
+    assert.equal(rec.ofType("aws:route53/zone:Zone").filter((r) => r.name.startsWith("web-")).length, 0);
+    assert.equal(outputsOf(rec)["publicZoneId"], undefined);
+  });
+});
+
+describe("a created public zone, Box off and Egnyte on", () => {
+  let rec: Recording;
+  before(async () => {
+    rec = await offline.runStack({
+      stack: "prod",
+      configFile: prodWith((services) => {
+        delete web(services)["publicDomainZoneId"];
+        integrations(services)["box"] = { enabled: false };
+        integrations(services)["egnyte"] = { enabled: true, clientId: "Eg9x7SecretValue" };
+      }),
+    });
+  });
+  after(() => offline.reset());
+
+  it("creates the zone (protected), validates the certificate in it and exports its name servers", () => {
+    const zone = rec.one("aws:route53/zone:Zone", "web-zone");
+    assert.equal(zone.inputs["name"], DOMAIN);
+    assert.equal(zone.protect, true);
+    rec.one("aws:acm/certificate:Certificate", "web-certificate");
+    const records = rec.ofType("aws:route53/record:Record").filter((r) => r.name.startsWith("web-"));
+    assert.equal(records.length, 4);
+    assert.deepEqual(zoneIdsOf(records), [outputsOf(rec)["publicZoneId"]]);
+    assert.notEqual(outputsOf(rec)["publicZoneId"], "Z0123456789ABCDEFGHIJ");
+    assert.ok((outputsOf(rec)["publicZoneNameServers"] as string[]).length > 0);
+  });
+
+  it("stores only the Egnyte client id, as a SecureString, and never in clear", () => {
+    const secure = rec
+      .ofType("aws:ssm/parameter:Parameter")
+      .filter((p) => p.inputs["type"] === "SecureString");
+    assert.deepEqual(
+      secure.map((p) => [p.inputs["name"], p.inputs["value"]]),
+      [["/tetrascience/production/ECS/ts-service-web/INT_EGNYTE_CLIENT_ID", "[secret]"]],
+    );
+    assert.ok(!JSON.stringify(rec.resources).includes("Eg9x7SecretValue"));
+    assert.ok(!JSON.stringify(rec.outputs).includes("Eg9x7SecretValue"));
+  });
+});
+
+describe("plain HTTP (NoDNSWeb, no certificate, acknowledged), integrations off, AthenaCreateIamUser on", () => {
+  let rec: Recording;
+  before(async () => {
+    rec = await offline.runStack({
+      stack: "prod",
+      configFile: prodWith((services, platform) => {
+        platform["iamBoundaryPolicyArn"] = "arn:aws:iam::111111111111:policy/tdp-boundary";
+        delete web(services)["publicDomainZoneId"];
+        web(services)["noDnsWeb"] = true;
+        web(services)["allowPlainHttp"] = true;
+        integrations(services)["box"] = { enabled: false };
+        integrations(services)["athenaCreateIamUser"] = { enabled: true };
+      }),
+    });
+  });
+  after(() => offline.reset());
+
+  it("has one HTTP listener, no certificate and an http:// URL", () => {
+    const listeners = rec.ofType("aws:lb/listener:Listener").filter((l) => l.name.startsWith("web-"));
+    assert.deepEqual(
+      listeners.map((l) => [l.name, l.inputs["protocol"], l.inputs["port"]]),
+      [["web-http", "HTTP", 80]],
+    );
+    assert.equal(
+      rec.ofType("aws:acm/certificate:Certificate").filter((c) => c.name.startsWith("web-")).length,
+      0,
+    );
+    assert.equal(outputsOf(rec)["url"], `http://${DOMAIN}`);
+    const rule = rec.one("aws:lb/listenerRule:ListenerRule", "ecs-ts-service-web-rule");
+    assert.match(String(rule.inputs["listenerArn"]), /:listener\/web-http/);
+  });
+
+  it("creates no SecureString with every integration off", () => {
+    assert.equal(
+      rec.ofType("aws:ssm/parameter:Parameter").filter((p) => p.inputs["type"] === "SecureString").length,
+      0,
+    );
+    assert.deepEqual(outputsOf(rec)["secureParameterNames"], []);
+  });
+
+  it("lets only the user-org service create Athena users, with the platform's boundary", () => {
+    const policy = (service: string) =>
+      String(rec.one("aws:iam/rolePolicy:RolePolicy", `ecs-${service}-task-role-task`).inputs["policy"]);
+    assert.match(
+      policy("ts-service-user-org"),
+      /"iam:PermissionsBoundary":"arn:aws:iam::111111111111:policy\/tdp-boundary"/,
+    );
+    assert.match(policy("ts-service-web"), /DenyIamUserCreation/);
+  });
+});
+
+describe("service-layer config problems that stop the prod stack before any resource", () => {
+  afterEach(() => offline.reset());
+
+  it("refuses NoDNSWeb without a certificate or an acknowledgement", async () => {
+    const file = prodWith((services) => {
+      delete web(services)["publicDomainZoneId"];
+      web(services)["noDnsWeb"] = true;
+    });
+    assert.deepEqual(await configProblems(file), [
+      "tdp:services.web.allowPlainHttp: (missing) — allowPlainHttp false: noDnsWeb is true and no certificateArn is given, so the web UI would be served over unencrypted HTTP (seed NoDNSWeb); give a certificateArn, or set allowPlainHttp: true to acknowledge plain HTTP (an allow-listed policy exception)",
+    ]);
+  });
+
+  it("refuses a certificate of another region", async () => {
+    const other = GIVEN_CERTIFICATE.replace("us-east-1", "eu-west-1");
+    const file = prodWith((services) => {
+      web(services)["certificateArn"] = other;
+    });
+    assert.deepEqual(await configProblems(file), [
+      `tdp:services.web.certificateArn: "${other}" — certificateArn "${other}": is in eu-west-1, but a load balancer can only use an ACM certificate of its own region (us-east-1)`,
+    ]);
+  });
+
+  it("requires PublicDomain in a primary stack", async () => {
+    const file = prodWith((services) => {
+      for (const key of Object.keys(services)) {
+        delete services[key];
+      }
+    });
+    assert.deepEqual(await configProblems(file), [
+      "tdp:services.web.publicDomain: (missing) — required in a primary stack (seed PublicDomain): the domain name of the web UI; api.<domain> serves the API",
+    ]);
+  });
+
+  it("refuses an enabled integration without its secret", async () => {
+    const file = prodWith((services) => {
+      integrations(services)["egnyte"] = { enabled: true };
+    });
+    assert.deepEqual(await configProblems(file), [
+      "tdp:services.integrations.egnyte.clientId: (missing) — egnyte.clientId (missing): the Egnyte integration is enabled, so its client id is required; set it as a secret (pulumi config set --secret --path tdp:services.integrations.egnyte.clientId) or disable the integration",
+    ]);
+  });
+
+  it("refuses AthenaCreateIamUser without any permissions boundary", async () => {
+    const file = prodWith((services) => {
+      integrations(services)["athenaCreateIamUser"] = { enabled: true };
+    });
+    assert.deepEqual(await configProblems(file), [
+      "tdp:services.integrations.athenaCreateIamUser.permissionsBoundaryArn: (missing) — athenaCreateIamUser.permissionsBoundaryArn (missing): required when athenaCreateIamUser is enabled, so every user the platform creates at runtime carries a permissions boundary (give it, or set tdp:platform.iamBoundaryPolicyArn)",
+    ]);
+  });
+});
