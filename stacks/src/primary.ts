@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
+import { databaseOutputs, deployDatabase } from "./data-database";
 import { buildNetwork, networkOutputs } from "./network";
 import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
 
@@ -19,6 +20,9 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Seed 001 Data Layer: keys, buckets, alerts, SES sender, service-linked roles, CloudTrail.
   const data = deployData(ctx, network);
   outputs["data"] = dataOutputs(data);
+  // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.
+  const database = deployDatabase(ctx, network, data);
+  outputs["database"] = databaseOutputs(database);
 
   // Seed 001 Service Layer: integrations, web entry point, EKS, ECS services, database/search access.
   outputs["services"] = servicesOutputs(deployServices(ctx, network, data));

@@ -81,34 +81,37 @@ export function validateDatabaseBackupArgs(args: DatabaseBackupArgs): string {
   if (args.resourceArns.length === 0) {
     throw new Error("resourceArns is empty: give the ARN of the database instance to back up");
   }
-  const lock = args.vaultLock;
-  if (lock !== undefined) {
-    const retention = args.retentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS;
-    validateIntBetween("vaultLock.minRetentionDays", lock.minRetentionDays, 1, 36500, "days");
-    if (lock.minRetentionDays > retention) {
-      throw new Error(
-        `vaultLock.minRetentionDays ${lock.minRetentionDays} is above backupRetentionDays ${retention}: the vault would refuse the plan's recovery points`,
-      );
-    }
-    if (
-      lock.maxRetentionDays !== undefined &&
-      (lock.maxRetentionDays < retention || lock.maxRetentionDays < lock.minRetentionDays)
-    ) {
-      throw new Error(
-        `vaultLock.maxRetentionDays ${lock.maxRetentionDays} must be at least backupRetentionDays ${retention} and minRetentionDays ${lock.minRetentionDays}`,
-      );
-    }
-    if (lock.changeableForDays !== undefined) {
-      validateIntBetween(
-        "vaultLock.changeableForDays",
-        lock.changeableForDays,
-        3,
-        36500,
-        "days before a compliance-mode lock becomes permanent; AWS's minimum is 3",
-      );
-    }
+  if (args.vaultLock !== undefined) {
+    validateVaultLock(args.vaultLock, args.retentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS);
   }
   return schedule;
+}
+
+/** Vault Lock settings against the plan's retention (days). */
+export function validateVaultLock(lock: VaultLockArgs, retention: number): void {
+  validateIntBetween("vaultLock.minRetentionDays", lock.minRetentionDays, 1, 36500, "days");
+  if (lock.minRetentionDays > retention) {
+    throw new Error(
+      `vaultLock.minRetentionDays ${lock.minRetentionDays} is above backupRetentionDays ${retention}: the vault would refuse the plan's recovery points`,
+    );
+  }
+  if (
+    lock.maxRetentionDays !== undefined &&
+    (lock.maxRetentionDays < retention || lock.maxRetentionDays < lock.minRetentionDays)
+  ) {
+    throw new Error(
+      `vaultLock.maxRetentionDays ${lock.maxRetentionDays} must be at least backupRetentionDays ${retention} and minRetentionDays ${lock.minRetentionDays}`,
+    );
+  }
+  if (lock.changeableForDays !== undefined) {
+    validateIntBetween(
+      "vaultLock.changeableForDays",
+      lock.changeableForDays,
+      3,
+      36500,
+      "days before a compliance-mode lock becomes permanent; AWS's minimum is 3",
+    );
+  }
 }
 
 /**

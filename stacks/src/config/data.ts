@@ -11,6 +11,8 @@ import {
 } from "@tdp/data";
 import { z } from "zod";
 
+import { databaseSchema } from "./data/database";
+
 /** Runs one of the package's pure validators; its message becomes the issue at `path`. */
 function check(ctx: z.RefinementCtx, path: (string | number)[], validate: () => void): void {
   try {
@@ -74,6 +76,8 @@ export const dataSchema = z
         kmsKeyArn: arn("kms").optional(),
       })
       .optional(),
+    /** RDS PostgreSQL and its AWS Backup plan (seed InstanceTypeRDS, RDSBackup*, RDSSnapShot). */
+    database: databaseSchema.prefault({}),
     /** Seed 001 pre-deployment task 6: set one false where that role already exists in the account. */
     serviceLinkedRoles: z
       .strictObject({ ecs: z.boolean().default(true), openSearch: z.boolean().default(true) })
