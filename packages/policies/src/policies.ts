@@ -4,6 +4,14 @@ import type { TdpPolicy } from "./types";
 import { eksPolicies } from "./services/eks";
 import { ecsPolicies } from "./services/ecs";
 import { elbPolicies } from "./services/elb";
+import { kmsPolicies } from "./services/kms";
+import { rdsPolicies } from "./services/rds";
+import { opensearchPolicies } from "./services/opensearch";
+import { backupPolicies } from "./services/backup";
+import { secretsPolicies } from "./services/secrets";
+import { lambdaPolicies } from "./services/lambda";
+import { logsPolicies } from "./services/logs";
+import { snsSqsPolicies } from "./services/sns-sqs";
 
 /** Every policy of the pack, by service module. */
 export const allPolicies: TdpPolicy[] = [
@@ -12,4 +20,12 @@ export const allPolicies: TdpPolicy[] = [
   ...eksPolicies,
   ...ecsPolicies,
   ...elbPolicies,
+  ...kmsPolicies,
+  ...rdsPolicies,
+  ...opensearchPolicies,
+  ...backupPolicies,
+  ...secretsPolicies,
+  ...lambdaPolicies,
+  ...logsPolicies,
+  ...snsSqsPolicies,
 ];

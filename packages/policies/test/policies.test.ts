@@ -7,9 +7,31 @@ import { findings, type PolicyCase } from "./harness";
 import { eksCases } from "./cases/eks";
 import { ecsCases } from "./cases/ecs";
 import { elbCases } from "./cases/elb";
+import { kmsCases } from "./cases/kms";
+import { rdsCases } from "./cases/rds";
+import { opensearchCases } from "./cases/opensearch";
+import { backupCases } from "./cases/backup";
+import { secretsCases } from "./cases/secrets";
+import { lambdaCases } from "./cases/lambda";
+import { logsCases } from "./cases/logs";
+import { snsSqsCases } from "./cases/sns-sqs";
 
 /** Every module's cases; a module's file in cases/ adds its list here. */
-const CASES: PolicyCase[] = [...s3Cases, ...stackWideCases, ...eksCases, ...ecsCases, ...elbCases];
+const CASES: PolicyCase[] = [
+  ...s3Cases,
+  ...stackWideCases,
+  ...eksCases,
+  ...ecsCases,
+  ...elbCases,
+  ...kmsCases,
+  ...rdsCases,
+  ...opensearchCases,
+  ...backupCases,
+  ...secretsCases,
+  ...lambdaCases,
+  ...logsCases,
+  ...snsSqsCases,
+];
 
 describe("policies: passing and failing fixtures", () => {
   for (const c of CASES) {

@@ -1,0 +1,69 @@
+import { absent, knownText, numberOf } from "../conditions";
+import { resourcePolicy } from "../define";
+import { asArray, get, UNKNOWN } from "../props";
+
+export const VAULT_TYPES = ["aws:backup/vault:Vault"];
+export const PLAN_TYPES = ["aws:backup/plan:Plan"];
+
+export const backupVaultCmk = resourcePolicy({
+  name: "backup-vault-cmk",
+  satisfiedBy: ["packages/data/src/backup.ts", "packages/data/src/keys.ts"],
+  description:
+    "Every backup vault encrypts its recovery points with a customer-managed KMS key (which a DR account can be granted; the AWS-managed aws/backup key cannot be shared).",
+  module: "backup",
+  controls: { fsbp: ["Backup.1"], checkov: ["CKV_AWS_166"] },
+  enforcementLevel: "mandatory",
+  remediation: "Set kmsKeyArn on the vault to the backup key (@tdp/data's DataKeys backup key)",
+  types: VAULT_TYPES,
+  check(resource, report) {
+    const key = resource.props["kmsKeyArn"];
+    const name = knownText(resource.props["name"]) ?? resource.name;
+    if (absent(key)) report(`backup vault ${name} uses the AWS-managed key, not a customer-managed key`);
+    else if (typeof key === "string" && /:alias\/aws\/backup$|^alias\/aws\//.test(key))
+      report(`backup vault ${name} names the AWS-managed key ${key}`);
+  },
+});
+
+/** AWS Backup moves to cold storage no sooner than this many days before deletion. */
+const COLD_STORAGE_MINIMUM_DAYS = 90;
+
+function lifecycleProblem(lifecycle: unknown): string | undefined {
+  if (lifecycle === UNKNOWN) return undefined;
+  const deleteAfter = get(lifecycle, "deleteAfter");
+  if (deleteAfter === UNKNOWN) return undefined;
+  const days = numberOf(deleteAfter);
+  if (days === undefined) return "keeps its recovery points forever (no lifecycle.deleteAfter)";
+  if (days < 1) return `deletes its recovery points after ${days} days, at once`;
+  const cold = numberOf(get(lifecycle, "coldStorageAfter"));
+  if (cold !== undefined && days < cold + COLD_STORAGE_MINIMUM_DAYS)
+    return `deletes its recovery points after ${days} days, under ${COLD_STORAGE_MINIMUM_DAYS} days after they move to cold storage (day ${cold})`;
+  return undefined;
+}
+
+export const backupPlanRetention = resourcePolicy({
+  name: "backup-plan-retention",
+  satisfiedBy: ["packages/data/src/backup.ts", "packages/data/src/database-validation.ts"],
+  description:
+    "Every backup rule, and every copy it makes to another vault, expires its recovery points after the configured retention: none are kept forever, none deleted at once.",
+  module: "backup",
+  controls: { fsbp: [], checkov: [] },
+  enforcementLevel: "mandatory",
+  remediation:
+    "Set lifecycle.deleteAfter (days, 1 or more; at least coldStorageAfter + 90) on every rule and every copyActions entry (the backup component's retentionDays and copyRetentionDays)",
+  types: PLAN_TYPES,
+  check(resource, report) {
+    const plan = knownText(resource.props["name"]) ?? resource.name;
+    for (const rule of asArray(resource.props["rules"])) {
+      const ruleName = String(get(rule, "ruleName") ?? "(unnamed)");
+      const problem = lifecycleProblem(get(rule, "lifecycle"));
+      if (problem) report(`backup plan ${plan}: rule ${ruleName} ${problem}`);
+      for (const copy of asArray(get(rule, "copyActions"))) {
+        const copyProblem = lifecycleProblem(get(copy, "lifecycle"));
+        const target = knownText(get(copy, "destinationVaultArn")) ?? "another vault";
+        if (copyProblem) report(`backup plan ${plan}: rule ${ruleName}'s copy to ${target} ${copyProblem}`);
+      }
+    }
+  },
+});
+
+export const backupPolicies = [backupVaultCmk, backupPlanRetention];
