@@ -12,6 +12,7 @@ import { secretsPolicies } from "./services/secrets";
 import { lambdaPolicies } from "./services/lambda";
 import { logsPolicies } from "./services/logs";
 import { snsSqsPolicies } from "./services/sns-sqs";
+import { ec2Policies } from "./services/ec2";
 
 /** Every policy of the pack, by service module. */
 export const allPolicies: TdpPolicy[] = [
@@ -28,4 +29,5 @@ export const allPolicies: TdpPolicy[] = [
   ...lambdaPolicies,
   ...logsPolicies,
   ...snsSqsPolicies,
+  ...ec2Policies,
 ];

@@ -15,6 +15,7 @@ import { secretsCases } from "./cases/secrets";
 import { lambdaCases } from "./cases/lambda";
 import { logsCases } from "./cases/logs";
 import { snsSqsCases } from "./cases/sns-sqs";
+import { ec2Cases } from "./cases/ec2";
 
 /** Every module's cases; a module's file in cases/ adds its list here. */
 const CASES: PolicyCase[] = [
@@ -31,6 +32,7 @@ const CASES: PolicyCase[] = [
   ...lambdaCases,
   ...logsCases,
   ...snsSqsCases,
+  ...ec2Cases,
 ];
 
 describe("policies: passing and failing fixtures", () => {
