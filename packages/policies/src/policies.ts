@@ -13,6 +13,9 @@ import { lambdaPolicies } from "./services/lambda";
 import { logsPolicies } from "./services/logs";
 import { snsSqsPolicies } from "./services/sns-sqs";
 import { ec2Policies } from "./services/ec2";
+import { iamPolicies } from "./services/iam";
+import { cognitoPolicies } from "./services/cognito";
+import { acmPolicies } from "./services/acm";
 
 /** Every policy of the pack, by service module. */
 export const allPolicies: TdpPolicy[] = [
@@ -30,4 +33,7 @@ export const allPolicies: TdpPolicy[] = [
   ...logsPolicies,
   ...snsSqsPolicies,
   ...ec2Policies,
+  ...iamPolicies,
+  ...cognitoPolicies,
+  ...acmPolicies,
 ];

@@ -16,6 +16,9 @@ import { lambdaCases } from "./cases/lambda";
 import { logsCases } from "./cases/logs";
 import { snsSqsCases } from "./cases/sns-sqs";
 import { ec2Cases } from "./cases/ec2";
+import { iamCases } from "./cases/iam";
+import { cognitoCases } from "./cases/cognito";
+import { acmCases } from "./cases/acm";
 
 /** Every module's cases; a module's file in cases/ adds its list here. */
 const CASES: PolicyCase[] = [
@@ -33,6 +36,9 @@ const CASES: PolicyCase[] = [
   ...logsCases,
   ...snsSqsCases,
   ...ec2Cases,
+  ...iamCases,
+  ...cognitoCases,
+  ...acmCases,
 ];
 
 describe("policies: passing and failing fixtures", () => {
