@@ -243,6 +243,11 @@ describe("tdp:data.database config", () => {
       'tdp:data.database.clientSecurityGroupIds[0]: "web" — must be a security group id (sg-...)',
     ],
     [
+      "a free-storage alarm above the storage ceiling",
+      { alarms: { freeStorageGiB: 5000 } },
+      "tdp:data.database.alarms.freeStorageGiB: 5000 — alarms.freeStorageGiB 5000 must be a whole number from 1 to 1000 (GiB of free storage, at most maxAllocatedStorage)",
+    ],
+    [
       "an unknown key",
       { instanceType: "db.m7g.large" },
       'tdp:data.database.instanceType: "db.m7g.large" — unknown setting (misspelt?); see docs/parameters.md for the settings this section takes',

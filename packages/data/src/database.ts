@@ -123,6 +123,32 @@ export function postgresParameters(logMinDurationStatementMs: number): Record<st
   };
 }
 
+/** Alarm thresholds: a CPU percentage, GiB within the storage ceiling, a connection count. */
+export function validateDatabaseAlarms(
+  alarms: Omit<DatabaseAlarmArgs, "target">,
+  maxAllocatedStorage: number,
+): void {
+  validateIntBetween("alarms.cpuPercent", alarms.cpuPercent ?? 80, 1, 100, "percent CPU");
+  if (alarms.freeStorageGiB !== undefined) {
+    validateIntBetween(
+      "alarms.freeStorageGiB",
+      alarms.freeStorageGiB,
+      1,
+      maxAllocatedStorage,
+      "GiB of free storage, at most maxAllocatedStorage",
+    );
+  }
+  if (alarms.connections !== undefined) {
+    validateIntBetween(
+      "alarms.connections",
+      alarms.connections,
+      1,
+      5000,
+      "connections; RDS PostgreSQL allows at most 5000 by default",
+    );
+  }
+}
+
 /** Checks the database's arguments; throws an Error naming the field, the value and the rule. */
 export function validatePostgresDatabaseArgs(args: PostgresDatabaseArgs): void {
   validateDbInstanceClass(args.instanceClass ?? DEFAULT_DB_INSTANCE_CLASS);
@@ -163,10 +189,10 @@ export function validatePostgresDatabaseArgs(args: PostgresDatabaseArgs): void {
   );
   validateLogRetentionDays(args.logRetentionDays ?? 90);
   if (args.alarms !== undefined) {
+    validateDatabaseAlarms(args.alarms, args.maxAllocatedStorage ?? DEFAULT_MAX_ALLOCATED_STORAGE_GIB);
     for (const spec of databaseAlarmSpecs(args, "validate")) {
       validateAlarmSpec(spec);
     }
-    validateIntBetween("alarms.cpuPercent", args.alarms.cpuPercent ?? 80, 1, 100, "percent CPU");
   }
 }
 

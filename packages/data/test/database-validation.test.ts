@@ -178,6 +178,20 @@ describe("database validation: engine, storage and the rest of the instance", ()
     });
     assert.throws(() => validateSnapshotIdentifier("snap--1"), /is not a DB snapshot/);
   });
+  it("rejects alarm thresholds out of range", () => {
+    const target = { topicArn: "arn:aws:sns:us-east-1:111111111111:alerts", naming };
+    assert.throws(() => validatePostgresDatabaseArgs(dbArgs({ alarms: { target, cpuPercent: 150 } })), {
+      message: "alarms.cpuPercent 150 must be a whole number from 1 to 100 (percent CPU)",
+    });
+    assert.throws(() => validatePostgresDatabaseArgs(dbArgs({ alarms: { target, freeStorageGiB: 2000 } })), {
+      message:
+        "alarms.freeStorageGiB 2000 must be a whole number from 1 to 1000 (GiB of free storage, at most maxAllocatedStorage)",
+    });
+    assert.throws(() => validatePostgresDatabaseArgs(dbArgs({ alarms: { target, connections: 0 } })), {
+      message:
+        "alarms.connections 0 must be a whole number from 1 to 5000 (connections; RDS PostgreSQL allows at most 5000 by default)",
+    });
+  });
   it("estimates max_connections from the class's memory", () => {
     assert.equal(estimatedMaxConnections("db.m7g.large"), 901);
     assert.equal(estimatedMaxConnections("db.r6g.xlarge"), 3604);

@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_ALLOCATED_STORAGE_GIB,
   DEFAULT_POSTGRES_VERSION,
   resolveBackupSchedule,
+  validateDatabaseAlarms,
   validateDatabaseName,
   validateDbInstanceClass,
   validateDbStorage,
@@ -145,8 +146,8 @@ export const databaseSchema = z.strictObject(fields).superRefine((db, ctx) => {
       () => validateVaultLock(db.vaultLock!, db.backupRetentionDays),
     );
   }
-  check(ctx, [], "alarms.cpuPercent", () =>
-    validateIntBetween("alarms.cpuPercent", db.alarms.cpuPercent, 1, 100, "percent CPU"),
+  check(ctx, ["alarms.cpuPercent", "alarms.freeStorageGiB", "alarms.connections"], "alarms", () =>
+    validateDatabaseAlarms(db.alarms, db.maxAllocatedStorage),
   );
 });
 
