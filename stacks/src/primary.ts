@@ -25,7 +25,12 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   outputs["database"] = databaseOutputs(database);
 
   // Seed 001 Service Layer: integrations, web entry point, EKS, ECS services, database/search access.
-  outputs["services"] = servicesOutputs(deployServices(ctx, network, data));
+  outputs["services"] = servicesOutputs(
+    deployServices(ctx, network, data, {
+      databaseSecurityGroupId: database.database.securityGroupId,
+      databasePort: database.database.port,
+    }),
+  );
 
   // Seed 004: the Panintelligence BI dashboard, in the network's private subnets, when enabled.
   const biDashboard = deployBiDashboard(ctx, network);

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "@tdp/core";
 import { ConfigError } from "@tdp/core";
@@ -25,6 +26,18 @@ export interface ServiceLayer {
   web: WebEntryPoint;
   cluster: PlatformCluster;
   services: PlatformServices;
+  /** The rules admitting the ECS tasks and the EKS nodes to the database and the search domain. */
+  dataStoreIngress: aws.vpc.SecurityGroupIngressRule[];
+}
+
+/** The data stores the services reach: their security groups admit the tasks and the nodes. */
+export interface DataStoreAccess {
+  /** The database's security group (`deployDatabase`). @default none: no rule */
+  databaseSecurityGroupId?: pulumi.Input<string>;
+  /** The database's port. @default 5432 */
+  databasePort?: pulumi.Input<number>;
+  /** The search domain's security group (`deploySearch`); HTTPS only. @default none: no rule */
+  searchSecurityGroupId?: pulumi.Input<string>;
 }
 
 /** The first line of a package validator's message is its rule; the key is ours. */
@@ -84,7 +97,12 @@ export function requireServicesConfig(ctx: StackContext): void {
  * layer's keys, buckets and access-log bucket are passed in directly (the seed's DataStack
  * parameter is gone).
  */
-export function deployServices(ctx: StackContext, network: Network, data: DataLayer): ServiceLayer {
+export function deployServices(
+  ctx: StackContext,
+  network: Network,
+  data: DataLayer,
+  stores: DataStoreAccess = {},
+): ServiceLayer {
   requireServicesConfig(ctx);
   const section = ctx.config.services;
   const platform = ctx.config.platform;
@@ -213,7 +231,60 @@ export function deployServices(ctx: StackContext, network: Network, data: DataLa
     opts,
   );
 
-  return { integrations, web: webEntryPoint, cluster, services };
+  const dataStoreIngress = dataStoreRules(ctx, stores, {
+    "ecs-tasks": services.tasksSecurityGroupId,
+    "eks-nodes": cluster.nodeSecurityGroupId,
+  });
+
+  return { integrations, web: webEntryPoint, cluster, services, dataStoreIngress };
+}
+
+/**
+ * The database (its port) and the search domain (443) admit exactly the ECS tasks' and the EKS
+ * nodes' security groups (pods on the VPC CNI carry the node's groups); nothing else is added.
+ */
+function dataStoreRules(
+  ctx: StackContext,
+  stores: DataStoreAccess,
+  sources: Record<string, pulumi.Input<string>>,
+): aws.vpc.SecurityGroupIngressRule[] {
+  const targets: {
+    store: string;
+    securityGroupId?: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    what: string;
+  }[] = [
+    {
+      store: "database",
+      securityGroupId: stores.databaseSecurityGroupId,
+      port: stores.databasePort ?? 5432,
+      what: "PostgreSQL",
+    },
+    { store: "search", securityGroupId: stores.searchSecurityGroupId, port: 443, what: "OpenSearch HTTPS" },
+  ];
+  const rules: aws.vpc.SecurityGroupIngressRule[] = [];
+  for (const target of targets) {
+    if (target.securityGroupId === undefined) {
+      continue;
+    }
+    for (const [source, sourceGroupId] of Object.entries(sources)) {
+      rules.push(
+        new aws.vpc.SecurityGroupIngressRule(
+          `services-${target.store}-from-${source}`,
+          {
+            securityGroupId: target.securityGroupId,
+            referencedSecurityGroupId: sourceGroupId,
+            ipProtocol: "tcp",
+            fromPort: target.port,
+            toPort: target.port,
+            description: `${target.what} from the ${source.replace("-", " ")} (service layer)`,
+          },
+          { provider: ctx.provider },
+        ),
+      );
+    }
+  }
+  return rules;
 }
 
 /** A config secret as a Pulumi secret (absent stays absent, so a missing value is caught). */

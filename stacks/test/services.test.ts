@@ -213,6 +213,42 @@ describe("the service layer in the prod stack", () => {
     }
   });
 
+  it("admits the ECS tasks and the EKS nodes to the database on its port, and nothing else", () => {
+    const out = outputsOf(rec);
+    const database = rec.outputs["database"] as Record<string, unknown>;
+    const rules = rec
+      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((r) => r.name.startsWith("services-database-"));
+    assert.deepEqual(
+      rules.map((r) => [
+        r.name,
+        r.inputs["securityGroupId"],
+        r.inputs["referencedSecurityGroupId"],
+        r.inputs["fromPort"],
+        r.inputs["toPort"],
+      ]),
+      [
+        [
+          "services-database-from-ecs-tasks",
+          database["securityGroupId"],
+          (out["ecs"] as Record<string, unknown>)["tasksSecurityGroupId"],
+          database["port"],
+          database["port"],
+        ],
+        [
+          "services-database-from-eks-nodes",
+          database["securityGroupId"],
+          (out["eks"] as Record<string, unknown>)["nodeSecurityGroupId"],
+          database["port"],
+          database["port"],
+        ],
+      ],
+    );
+    for (const rule of rules) {
+      assert.equal(rule.inputs["cidrIpv4"], undefined);
+    }
+  });
+
   it("exports the service layer's outputs", () => {
     const out = outputsOf(rec);
     assert.equal(out["url"], `https://${DOMAIN}`);
