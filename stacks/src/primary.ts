@@ -4,6 +4,7 @@ import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
+import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search";
 import { buildNetwork, networkOutputs } from "./network";
 import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
 
@@ -13,6 +14,7 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Cross-section requirements of the data layer, before any resource is registered.
   requireDataConfig(ctx);
   requireServicesConfig(ctx);
+  requireSearchConfig(ctx);
 
   const network = await buildNetwork(ctx);
   outputs["network"] = networkOutputs(network);
@@ -23,6 +25,8 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.
   const database = deployDatabase(ctx, network, data);
   outputs["database"] = databaseOutputs(database);
+  // Seed 001 Data Layer: the OpenSearch domain and its snapshots to the backup bucket.
+  outputs["search"] = searchOutputs(deploySearch(ctx, network, data));
 
   // Seed 001 Service Layer: integrations, web entry point, EKS, ECS services, database/search access.
   outputs["services"] = servicesOutputs(

@@ -287,11 +287,13 @@ export interface SearchSettings {
 
 /**
  * Every rule of the settings, each failure as `{ path, message }` (the stack turns them into
- * `tdp:data.search.<path>` problems; the component throws the first).
+ * `tdp:data.search.<path>` problems; the component throws the first). With the zone count
+ * undefined (not known where the settings are read), the data node count is checked for its
+ * range only.
  */
 export function searchSettingsProblems(
   settings: SearchSettings,
-  availabilityZoneCount: number,
+  availabilityZoneCount: number | undefined,
 ): { path: keyof SearchSettings | "availabilityZoneCount"; message: string }[] {
   const problems: { path: keyof SearchSettings | "availabilityZoneCount"; message: string }[] = [];
   const run = (path: keyof SearchSettings | "availabilityZoneCount", check: () => void): boolean => {
@@ -303,9 +305,11 @@ export function searchSettingsProblems(
       return false;
     }
   };
-  const zonesOk = run("availabilityZoneCount", () =>
-    validateSearchAvailabilityZoneCount("availabilityZoneCount", availabilityZoneCount),
-  );
+  const zonesOk =
+    availabilityZoneCount === undefined ||
+    run("availabilityZoneCount", () =>
+      validateSearchAvailabilityZoneCount("availabilityZoneCount", availabilityZoneCount),
+    );
   run("masterInstanceType", () =>
     normalizeSearchInstanceType(
       "masterInstanceType",
@@ -325,7 +329,7 @@ export function searchSettingsProblems(
       validateDataInstanceCount(
         "dataInstanceCount",
         settings.dataInstanceCount ?? DEFAULT_DATA_INSTANCE_COUNT,
-        availabilityZoneCount,
+        availabilityZoneCount ?? 1,
       ),
     );
   }

@@ -12,6 +12,7 @@ import {
 import { z } from "zod";
 
 import { databaseSchema } from "./data/database";
+import { searchSchema } from "./data/search";
 
 /** Runs one of the package's pure validators; its message becomes the issue at `path`. */
 function check(ctx: z.RefinementCtx, path: (string | number)[], validate: () => void): void {
@@ -78,6 +79,8 @@ export const dataSchema = z
       .optional(),
     /** RDS PostgreSQL and its AWS Backup plan (seed InstanceTypeRDS, RDSBackup*, RDSSnapShot). */
     database: databaseSchema.prefault({}),
+    /** The OpenSearch domain and its snapshots (seed EsMasterInstanceType, EsDatanode*, EsBackupInterval). */
+    search: searchSchema.prefault({}),
     /** Seed 001 pre-deployment task 6: set one false where that role already exists in the account. */
     serviceLinkedRoles: z
       .strictObject({ ecs: z.boolean().default(true), openSearch: z.boolean().default(true) })

@@ -1,0 +1,107 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "@tdp/core";
+import type { ConfigProblem } from "@tdp/core";
+import { SearchDomain, searchSettingsProblems } from "@tdp/data";
+import type { Network } from "@tdp/network";
+
+import type { StackContext } from "./context";
+import type { DataLayer } from "./data";
+
+/** The zones the network spans by default where `tdp:network.availabilityZoneCount` is left out. */
+const DEFAULT_NETWORK_ZONES = 3;
+
+/**
+ * The zones the domain spans: the network's. In create mode the configured count (or 3, the
+ * network's default, which the built network confirms); in adopt mode one per private subnet given,
+ * up to 3 (the adopted subnets must be in different zones, which the network's look-ups check).
+ */
+export function searchAvailabilityZoneCount(ctx: StackContext, network?: Network): number {
+  const section = ctx.config.network;
+  if (section.mode === "adopt") {
+    return Math.min(3, (section.privateSubnetIds ?? []).length);
+  }
+  return (
+    network?.subnetLayout?.private.cidrBlocks.length ?? section.availabilityZoneCount ?? DEFAULT_NETWORK_ZONES
+  );
+}
+
+/**
+ * The search rules that need another section (the network's zone count), before any resource is
+ * registered: `tdp:data.search.dataInstanceCount: 4 — ... multiple of the 3 availability zones`.
+ */
+export function requireSearchConfig(ctx: StackContext): void {
+  const zones = searchAvailabilityZoneCount(ctx);
+  const problems: ConfigProblem[] = searchSettingsProblems(ctx.config.data.search, zones).map((p) => ({
+    key:
+      p.path === "availabilityZoneCount" ? "tdp:network.availabilityZoneCount" : `tdp:data.search.${p.path}`,
+    value:
+      p.path === "availabilityZoneCount"
+        ? zones
+        : (ctx.config.data.search as unknown as Record<string, unknown>)[p.path],
+    rule: p.message,
+  }));
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+}
+
+/**
+ * The OpenSearch domain from `tdp:data.search`: in the network's private subnets, encrypted with
+ * the data layer's search key, logging with the logs key, snapshots to the backup bucket, alarms
+ * to the alert topic. The service layer admits itself with an ingress rule on `securityGroupId`.
+ */
+export function deploySearch(ctx: StackContext, network: Network, data: DataLayer): SearchDomain {
+  const search = ctx.config.data.search;
+  const platform = ctx.config.platform;
+  const backup = data.buckets.buckets.backup;
+  return new SearchDomain(
+    "search",
+    {
+      naming: ctx.naming,
+      iam: ctx.iam,
+      region: ctx.region,
+      accountId: platform.accountId,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      availabilityZoneCount: searchAvailabilityZoneCount(ctx, network),
+      kmsKeyArn: data.keys.arns.search,
+      logsKmsKeyArn: data.keys.arns.logs,
+      logRetentionDays: platform.logRetentionDays,
+      masterInstanceType: search.masterInstanceType,
+      masterInstanceCount: search.masterInstanceCount,
+      dataInstanceType: search.dataInstanceType,
+      dataInstanceCount: search.dataInstanceCount,
+      volumeSizeGiB: search.volumeSizeGiB,
+      engineVersion: search.engineVersion,
+      adminPrincipalArns: search.adminRoleArns,
+      offPeakWindowStartHourUtc: search.offPeakWindowStartHourUtc,
+      snapshots: {
+        bucketName: backup.bucketName,
+        bucketArn: backup.arn,
+        bucketKmsKeyArn: backup.kmsKeyArn,
+        basePath: search.snapshotBasePath,
+        intervalHours: search.snapshotIntervalHours,
+        retentionDays: search.snapshotRetentionDays,
+        minimumSnapshots: search.minimumSnapshots,
+        deadLetterQueueKmsKeyArn: data.keys.arns.messaging,
+        environmentKmsKeyArn: data.keys.arns.secrets,
+      },
+      alarms: data.alerts.alarmTarget,
+    },
+    ctx.componentOptions,
+  );
+}
+
+/** The search domain's stack outputs: what the service layer and operators need. */
+export function searchOutputs(search: SearchDomain): Record<string, pulumi.Input<unknown>> {
+  return {
+    domainName: search.domainName,
+    domainArn: search.domainArn,
+    endpoint: search.endpoint,
+    securityGroupId: search.securityGroupId,
+    masterRoleArn: search.masterRoleArn,
+    snapshotRoleArn: search.snapshotRoleArn,
+    snapshotFunctionName: search.snapshotFunctionName,
+    snapshotRepository: search.snapshotRepository,
+  };
+}
