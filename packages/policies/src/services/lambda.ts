@@ -50,11 +50,11 @@ export const lambdaPermissionScoped = resourcePolicy({
 });
 
 /** Runtimes AWS still supports and patches (Lambda runtime deprecation schedule). */
+// Lambda's runtime support dates as of November 2026: nodejs20.x (30 Apr 2026), python3.10 and
+// python3.11 (30 Jun 2026) are past standard support.
 export const SUPPORTED_RUNTIMES = [
-  "nodejs20.x",
   "nodejs22.x",
   "nodejs24.x",
-  "python3.11",
   "python3.12",
   "python3.13",
   "python3.14",

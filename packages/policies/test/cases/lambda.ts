@@ -85,6 +85,7 @@ export const lambdaCases: PolicyCase[] = [
         message: /function tdp-sync runs on nodejs18.x, which AWS no longer supports/,
       },
       { fixture: [fn({ runtime: "python3.8" })], message: /runs on python3.8/ },
+      { fixture: [fn({ runtime: "nodejs20.x" })], message: /runs on nodejs20.x/ },
       { fixture: [fn({ runtime: undefined })], message: /function tdp-sync names no runtime/ },
     ],
   },
