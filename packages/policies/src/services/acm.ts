@@ -10,7 +10,11 @@ function requested(props: Record<string, unknown>): boolean {
 
 export const acmKeyLength = resourcePolicy({
   name: "acm-rsa-key-length",
-  satisfiedBy: ["packages/eks-services/src/web/web-entry-point.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/web/validation.ts",
+    "packages/bi-dashboard/src/validation.ts",
+    "stacks/src/config/services/web.ts",
+  ],
   description:
     "Certificates use RSA keys of 2048 bits or more (or ECDSA): the seed's RSA_1024 choice is refused.",
   module: "acm",
@@ -35,7 +39,7 @@ export const acmDnsValidation = resourcePolicy({
   description:
     "Requested certificates validate through DNS, so ACM renews them without anyone answering an email.",
   module: "acm",
-  controls: { fsbp: [], checkov: ["CKV2_AWS_71"] },
+  controls: { fsbp: [], checkov: [] },
   enforcementLevel: "advisory",
   remediation: 'Set validationMethod "DNS" and create the validation records (aws.acm.CertificateValidation)',
   types: [CERTIFICATE],

@@ -25,7 +25,7 @@ export const ec2Imdsv2Required = resourcePolicy({
   ],
   description: "Instances and launch templates require IMDSv2 session tokens for instance metadata.",
   module: "ec2",
-  controls: { fsbp: ["EC2.8", "EC2.170", "AutoScaling.3"], checkov: ["CKV_AWS_79", "CKV_AWS_341"] },
+  controls: { fsbp: ["EC2.8", "EC2.170", "AutoScaling.3"], checkov: ["CKV_AWS_79"] },
   enforcementLevel: "mandatory",
   remediation:
     'Set metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 or 2 } (or httpEndpoint "disabled")',
@@ -83,7 +83,7 @@ export const ec2EbsEncrypted = resourcePolicy({
   description:
     "Every EBS volume an instance, launch template or volume declares is encrypted (a KMS key, when named, comes with encrypted on) and is gp3 where a type is set.",
   module: "ec2",
-  controls: { fsbp: ["EC2.3", "EC2.7"], checkov: ["CKV_AWS_3", "CKV_AWS_8", "CKV_AWS_189"] },
+  controls: { fsbp: ["EC2.3", "EC2.7"], checkov: ["CKV_AWS_3", "CKV_AWS_8"] },
   enforcementLevel: "mandatory",
   remediation:
     'Set encrypted "true" (with the platform\'s kmsKeyId where one is set) and volumeType "gp3" on the volume',
@@ -317,7 +317,7 @@ export const ec2NoOpenAdminPorts = resourcePolicy({
   module: "ec2",
   controls: {
     fsbp: ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54"],
-    checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"],
+    checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
   },
   enforcementLevel: "mandatory",
   remediation:
@@ -441,7 +441,7 @@ export const ec2NaclNoOpenAdminPorts = resourcePolicy({
   satisfiedBy: ["packages/network/src/network.ts"],
   description: "No network ACL lets 0.0.0.0/0 or ::/0 in on SSH (22) or RDP (3389).",
   module: "ec2",
-  controls: { fsbp: ["EC2.21"], checkov: ["CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_231", "CKV_AWS_232"] },
+  controls: { fsbp: ["EC2.21"], checkov: ["CKV_AWS_231", "CKV_AWS_232"] },
   enforcementLevel: "mandatory",
   remediation:
     "Leave 22 and 3389 out of the internet-facing allow entries (split the ephemeral range around them) or deny them first",

@@ -44,10 +44,7 @@ export const iamNoAdminStatements = resourcePolicy({
   satisfiedBy: ["packages/core/src/policy-document.ts", "packages/core/src/iam.ts"],
   description: 'No identity policy allows every action ("*") on every resource ("*").',
   module: "iam",
-  controls: {
-    fsbp: ["IAM.1", "IAM.21"],
-    checkov: ["CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_290", "CKV_AWS_355"],
-  },
+  controls: { fsbp: ["IAM.1"], checkov: ["CKV_AWS_62", "CKV_AWS_63"] },
   enforcementLevel: "mandatory",
   remediation:
     "Name the actions the service calls and the resources it touches (core's allow(actions, resources))",
@@ -82,7 +79,7 @@ export const iamNoPassRoleOnAny = resourcePolicy({
   description:
     'No identity policy allows iam:PassRole (or iam:*) on every role ("*"): that hands over any role\'s rights.',
   module: "iam",
-  controls: { fsbp: [], checkov: ["CKV_AWS_110", "CKV_AWS_286", "CKV_AWS_287"] },
+  controls: { fsbp: [], checkov: ["CKV_AWS_110", "CKV_AWS_286"] },
   enforcementLevel: "mandatory",
   remediation:
     "Allow iam:PassRole only on the ARNs of the roles passed, with an iam:PassedToService condition naming the service",
