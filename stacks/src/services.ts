@@ -7,12 +7,13 @@ import {
   PlatformIntegrations,
   PlatformServices,
   WebEntryPoint,
+  WindowsWorkers,
   validateIamUserCreation,
   validateWebSettings,
 } from "@tdp/eks-services";
 import type { Network } from "@tdp/network";
 
-import { biDashboardNetwork } from "./bi-dashboard";
+import { biDashboardNetwork, subnetInputs } from "./bi-dashboard";
 import { eksNodeGroups, eksSupportType } from "./config/services/eks";
 import type { WebConfig } from "./config/services/web";
 import { webSettings } from "./config/services/web";
@@ -26,6 +27,8 @@ export interface ServiceLayer {
   web: WebEntryPoint;
   cluster: PlatformCluster;
   services: PlatformServices;
+  /** The Windows task-script workers (seed EnableWinTaskScriptService), when enabled. */
+  windows?: WindowsWorkers;
   /** The rules admitting the ECS tasks and the EKS nodes to the database and the search domain. */
   dataStoreIngress: aws.vpc.SecurityGroupIngressRule[];
 }
@@ -86,9 +89,29 @@ export function requireServicesConfig(ctx: StackContext): void {
       problems.push(problem);
     }
   }
+  if (services.windows.enabled && isolatedSubnetCount(ctx) === 0) {
+    problems.push({
+      key: "tdp:services.windows.enabled",
+      value: true,
+      rule: "the Windows workers (seed EnableWinTaskScriptService) run in isolated subnets, and the network has none: set tdp:network.isolatedSubnets: true (or isolatedSubnetIds in adopt mode), or set windows.enabled: false",
+    });
+  }
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
+}
+
+/** Isolated subnets of the network as configured: known before deployment in both modes. */
+function isolatedSubnetCount(ctx: StackContext, network?: Network): number {
+  const config = ctx.config.network;
+  if (network?.subnetLayout) {
+    return network.subnetLayout.isolated?.cidrBlocks.length ?? 0;
+  }
+  return config.mode === "adopt"
+    ? (config.isolatedSubnetIds?.length ?? 0)
+    : config.isolatedSubnets === true
+      ? 1
+      : 0;
 }
 
 /**
@@ -231,12 +254,40 @@ export function deployServices(
     opts,
   );
 
+  // Seed EnableWinTaskScriptService: in the isolated subnets, reaching AWS only through the
+  // interface endpoints (or the seed's endpoint overrides, tdp:network.serviceEndpoints).
+  const windowsConfig = section.windows;
+  const endpoints = ctx.config.network.serviceEndpoints;
+  const windows = windowsConfig.enabled
+    ? new WindowsWorkers(
+        "windows-workers",
+        {
+          naming: ctx.naming,
+          iam: ctx.iam,
+          vpcId: network.vpcId,
+          vpcCidrBlock: network.cidrBlock,
+          isolatedSubnetIds: subnetInputs(network.isolatedSubnetIds, isolatedSubnetCount(ctx, network)),
+          instanceType: windowsConfig.instanceType,
+          additionalInstanceTypes: windowsConfig.additionalInstanceTypes,
+          minSize: windowsConfig.minSize,
+          maxSize: windowsConfig.maxSize,
+          desiredSize: windowsConfig.desiredSize,
+          volumeSizeGiB: windowsConfig.volumeSizeGiB,
+          amiParameterName: windowsConfig.amiParameterName,
+          serviceEndpoints: Object.fromEntries(
+            Object.entries(endpoints).filter((entry): entry is [string, string] => entry[1] !== undefined),
+          ),
+        },
+        opts,
+      )
+    : undefined;
+
   const dataStoreIngress = dataStoreRules(ctx, stores, {
     "ecs-tasks": services.tasksSecurityGroupId,
     "eks-nodes": cluster.nodeSecurityGroupId,
   });
 
-  return { integrations, web: webEntryPoint, cluster, services, dataStoreIngress };
+  return { integrations, web: webEntryPoint, cluster, services, windows, dataStoreIngress };
 }
 
 /**
@@ -318,6 +369,16 @@ export function servicesOutputs(layer: ServiceLayer): Record<string, pulumi.Inpu
       services: Object.keys(services.services),
       disabledServices: services.disabledServices,
     },
+    ...(layer.windows
+      ? {
+          windowsWorkers: {
+            autoScalingGroupName: layer.windows.autoScalingGroupName,
+            securityGroupId: layer.windows.securityGroupId,
+            roleArn: layer.windows.roleArn,
+            amiId: layer.windows.amiId,
+          },
+        }
+      : {}),
     settingsPath: integrations.settingsPath,
     secureParameterNames: integrations.secureParameterNames,
     userAuditLogGroup: integrations.auditLogGroupName,

@@ -58,7 +58,8 @@ describe("tdp:services config", () => {
     assert.equal(s.integrations.box.clientId, SECRET_CONFIG_PLACEHOLDER, "a secure value");
     assert.equal(s.integrations.box.clientSecret, SECRET_CONFIG_PLACEHOLDER, "a secure value");
     assert.equal(s.integrations.egnyte.enabled, false);
-    assert.deepEqual(s.windows, { enabled: true, instanceType: "t3.medium" });
+    assert.equal(s.windows.enabled, true);
+    assert.equal(s.windows.instanceType, "t3.medium");
   });
 
   it("marks the section secret in the stack file (it holds secure values)", () => {
@@ -80,7 +81,16 @@ describe("tdp:services config", () => {
     assert.equal(s.web?.allowPlainHttp, false);
     assert.equal(s.integrations.userAuditLogGroupSuffix, "user-action-audit-log");
     assert.equal(s.integrations.athenaCreateIamUser.enabled, false);
-    assert.deepEqual(s.windows, { enabled: true, instanceType: "t3.medium" });
+    assert.deepEqual(s.windows, {
+      enabled: true,
+      instanceType: "t3.medium",
+      additionalInstanceTypes: [],
+      minSize: 1,
+      maxSize: 2,
+      desiredSize: 1,
+      volumeSizeGiB: 50,
+      amiParameterName: "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base",
+    });
   });
 
   it("leaves the section optional (a dr stack has no service layer)", () => {
@@ -338,6 +348,20 @@ describe("tdp:services bad values (key, value and rule)", () => {
       { web, windows: { instanceType: "huge" } },
       [
         'tdp:services.windows.instanceType: "huge" — instanceType "huge" is not an EC2 instance type (family.size, such as m6i.large or t3.medium)',
+      ],
+    ],
+    [
+      "refuses a Graviton WindowsInstanceType (Windows Server is x86_64 only)",
+      { web, windows: { instanceType: "m7g.large" } },
+      [
+        'tdp:services.windows.instanceType: "m7g.large" — instanceType "m7g.large" is an arm64 (Graviton) type; Windows Server runs only on x86_64 instance types such as t3.medium or m6i.large',
+      ],
+    ],
+    [
+      "refuses Windows worker sizes whose minimum exceeds the maximum, at the section's own key",
+      { web, windows: { minSize: 3, maxSize: 2, desiredSize: 2 } },
+      [
+        "tdp:services.windows.minSize: 3 — windowsWorkers.minSize 3 is greater than maxSize 2; min must not exceed max",
       ],
     ],
     [

@@ -249,6 +249,16 @@ describe("the service layer in the prod stack", () => {
     }
   });
 
+  it("runs the Windows workers in the isolated subnets (seed EnableWinTaskScriptService)", () => {
+    const workers = rec.one("tdp:eks-services:WindowsWorkers");
+    const group = rec.childrenOf(workers).find((r) => r.type === "aws:autoscaling/group:Group")!;
+    assert.deepEqual(group.inputs["vpcZoneIdentifiers"], networkOutput(rec, "isolatedSubnetIds"));
+    const template = rec.childrenOf(workers).find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate")!;
+    assert.equal(template.inputs["instanceType"] ?? "t3.medium", "t3.medium");
+    const windows = outputsOf(rec)["windowsWorkers"] as Record<string, unknown>;
+    assert.equal(windows["autoScalingGroupName"], group.inputs["name"]);
+  });
+
   it("exports the service layer's outputs", () => {
     const out = outputsOf(rec);
     assert.equal(out["url"], `https://${DOMAIN}`);
@@ -449,6 +459,21 @@ describe("service-layer config problems that stop the prod stack before any reso
     });
     assert.deepEqual(await configProblems(file), [
       "tdp:services.web.publicDomain: (missing) — required in a primary stack (seed PublicDomain): the domain name of the web UI; api.<domain> serves the API",
+    ]);
+  });
+
+  it("refuses the Windows workers without isolated subnets", async () => {
+    const document = parse(
+      fs.readFileSync(
+        prodWith(() => undefined),
+        "utf8",
+      ),
+    ) as { config: Record<string, Section> };
+    document.config["tdp:network"]!["isolatedSubnets"] = false;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tdp-services-")), "Pulumi.prod.yaml");
+    fs.writeFileSync(file, stringify(document));
+    assert.deepEqual(await configProblems(file), [
+      "tdp:services.windows.enabled: true — the Windows workers (seed EnableWinTaskScriptService) run in isolated subnets, and the network has none: set tdp:network.isolatedSubnets: true (or isolatedSubnetIds in adopt mode), or set windows.enabled: false",
     ]);
   });
 
