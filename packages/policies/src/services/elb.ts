@@ -49,8 +49,8 @@ export const elbAccessLogs = resourcePolicy({
   check(resource, report) {
     const logs = resource.props["accessLogs"];
     if (logs === "[unknown]") return;
-    const bucket = get(logs, "bucket");
-    if (!isTrue(get(logs, "enabled")) || bucket === undefined || bucket === "")
+    // The bucket's name is unknown in a preview when the same program creates it: only "" is wrong.
+    if (!isTrue(get(logs, "enabled")) || get(logs, "bucket") === "")
       report(`load balancer ${lbName(resource.name, resource.props)} does not write access logs to a bucket`);
   },
 });

@@ -6,7 +6,7 @@ import {
   eksSupportedVersion,
 } from "../../src/services/eks";
 import { KEY_ARN } from "../fixtures";
-import { res, type PolicyCase } from "../harness";
+import { res, urnOf, type PolicyCase } from "../harness";
 
 const LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -113,7 +113,22 @@ export const eksCases: PolicyCase[] = [
   },
   {
     policy: eksSecretsEncryption,
-    passes: [[component()], [cluster()], [cluster({ encryptionConfig: "[unknown]" })]],
+    passes: [
+      [component()],
+      [cluster()],
+      [cluster({ encryptionConfig: "[unknown]" })],
+      // A first preview: the key is created by the same program, so both shapes see it undefined;
+      // the component's own cluster (its child) decides.
+      [
+        component({ encryptionConfigKeyArn: undefined }),
+        res(
+          "aws:eks/cluster:Cluster",
+          "eks-cluster-eksCluster",
+          { name: "tdp-eks", encryptionConfig: { provider: {}, resources: ["secrets"] } },
+          { parent: urnOf("eks:index:Cluster", "eks-cluster") },
+        ),
+      ],
+    ],
     fails: [
       {
         fixture: [component({ encryptionConfigKeyArn: undefined })],
@@ -126,6 +141,18 @@ export const eksCases: PolicyCase[] = [
       {
         fixture: [cluster({ encryptionConfig: { provider: { keyArn: KEY_ARN }, resources: [] } })],
         message: /encryption config does not cover secrets/,
+      },
+      {
+        fixture: [
+          component({ encryptionConfigKeyArn: undefined }),
+          res(
+            "aws:eks/cluster:Cluster",
+            "eks-cluster-eksCluster",
+            { name: "tdp-eks-preview" },
+            { parent: urnOf("eks:index:Cluster", "eks-cluster") },
+          ),
+        ],
+        message: /cluster tdp-eks-preview does not encrypt secrets with KMS/,
       },
     ],
   },

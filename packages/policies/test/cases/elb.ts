@@ -57,7 +57,8 @@ export const elbCases: PolicyCase[] = [
   },
   {
     policy: elbAccessLogs,
-    passes: [[alb()]],
+    // The bucket's name is not known yet in a preview when the same program creates the bucket.
+    passes: [[alb()], [alb({ accessLogs: { enabled: true, prefix: "alb/web" } })]],
     fails: [
       {
         fixture: [alb({ accessLogs: undefined })],
@@ -66,6 +67,10 @@ export const elbCases: PolicyCase[] = [
       {
         fixture: [alb({ accessLogs: { bucket: "tdp-access-logs", enabled: false } })],
         message: /does not write access logs to a bucket/,
+      },
+      {
+        fixture: [alb({ accessLogs: { bucket: "", enabled: true } })],
+        message: /load balancer tdp-web does not write access logs to a bucket/,
       },
     ],
   },
