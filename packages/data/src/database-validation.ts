@@ -401,9 +401,11 @@ function runningDays(shape: BackupScheduleShape, retentionDays: number): number 
         retentionDays,
         Math.floor(retentionDays / 7) * shape.days.count + Math.min(shape.days.count, retentionDays % 7),
       );
-    case "month":
-      // Months are at least 28 days long, so this is never an undercount.
-      return Math.min(retentionDays, (Math.floor(retentionDays / 28) + 1) * shape.days.count);
+    case "month": {
+      // Whole years hold 12 months; in the rest, months are at least 28 days long. Never an undercount.
+      const months = Math.floor(retentionDays / 365) * 12 + Math.floor((retentionDays % 365) / 28) + 1;
+      return Math.min(retentionDays, months * shape.days.count);
+    }
   }
 }
 

@@ -309,6 +309,17 @@ describe("database validation: retention and the 100-snapshot limit", () => {
       /1 per day × 105 of 731 days = 105 > 100/,
     );
   });
+  it("counts only the days a monthly schedule runs", () => {
+    assert.equal(retainedSnapshots(parseBackupSchedule("cron(0 1 1,15 * ? *)"), 30), 4);
+    assert.equal(
+      resolveBackupSchedule({ schedule: "cron(0 1 1 * ? *)", retentionDays: 2920 }),
+      "cron(0 1 1 * ? *)",
+    );
+    assert.throws(
+      () => resolveBackupSchedule({ schedule: "cron(0 1 1 * ? *)", retentionDays: 3650 }),
+      /1 per day × 121 of 3650 days = 121 > 100/,
+    );
+  });
   it("rejects a retention out of range", () => {
     assert.throws(() => resolveBackupSchedule({ retentionDays: 0 }), {
       message:
