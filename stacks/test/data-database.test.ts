@@ -153,6 +153,17 @@ describe("the database in the prod stack", () => {
   });
 });
 
+describe("the database in the dr stack", () => {
+  after(() => offline.reset());
+
+  it("is not created: the DR stack receives copies, it runs no database of its own", async () => {
+    const dr = await offline.runStack({ stack: "dr" });
+    assert.equal(dr.ofType("tdp:data:PostgresDatabase").length, 0);
+    assert.equal(dr.ofType("aws:rds/instance:Instance").length, 0);
+    assert.equal(dr.ofType("tdp:data:DatabaseBackup").length, 0);
+  });
+});
+
 describe("tdp:data.database config", () => {
   it("reads the prod block and applies defaults to the rest", () => {
     const db = loadStackConfig(prodConfig()).sections.data.database;
