@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { PolicyStatement } from "@tdp/core";
 import {
+  KEY_ADMIN_ACTIONS,
+  KEY_USE_ACTIONS,
   ServiceRole,
   allow,
   objectsArn,
@@ -29,33 +31,6 @@ import {
 import { renderUserData } from "./user-data";
 import { validateBiDashboardArgs } from "./validation";
 
-/** What the account may do to the key itself (administration, no use of it). */
-export const KEY_ADMIN_ACTIONS = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
-];
-
-/** Encrypting and decrypting data with the key. */
-export const KEY_USE_ACTIONS = [
-  "kms:Encrypt",
-  "kms:Decrypt",
-  "kms:ReEncrypt*",
-  "kms:GenerateDataKey*",
-  "kms:DescribeKey",
-];
 
 /** The services that hold the dashboard's data with its key, and AWS Backup (EFS backups). */
 export const KEY_VIA_SERVICES = [

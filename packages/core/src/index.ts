@@ -7,3 +7,4 @@ export * from "./policy-document";
 export * from "./protection";
 export * from "./tags";
 export * from "./elb-accounts";
+export * from "./kms-actions";

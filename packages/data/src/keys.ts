@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming, PolicyStatement } from "@tdp/core";
-import { policyDocument, policyJson, statefulResourceOptions } from "@tdp/core";
+import {
+  KEY_ADMIN_ACTIONS,
+  KEY_USE_ACTIONS,
+  policyDocument,
+  policyJson,
+  statefulResourceOptions,
+} from "@tdp/core";
 
 /** The purposes the data layer keeps a customer-managed key for. */
 export const KEY_PURPOSES = [
@@ -137,34 +143,6 @@ export function validateDataKeyArgs(args: DataKeyArgs): void {
   }
 }
 
-/** Key administration without the cryptographic operations: the account manages, services use. */
-export const KEY_ADMIN_ACTIONS = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
-  "kms:ReplicateKey",
-];
-
-/** What a principal needs to encrypt and decrypt data with a key through a service. */
-export const KEY_USE_ACTIONS = [
-  "kms:Encrypt",
-  "kms:Decrypt",
-  "kms:ReEncrypt*",
-  "kms:GenerateDataKey*",
-  "kms:DescribeKey",
-];
 
 /** The key policy of a data key: administration by the account, use only through the named services. */
 export function dataKeyPolicy(

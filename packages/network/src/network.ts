@@ -3,6 +3,8 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming } from "@tdp/core";
 import {
+  KEY_ADMIN_ACTIONS,
+  KEY_USE_ACTIONS,
   LOG_RETENTION_DAYS,
   ServiceRole,
   allow,
@@ -734,8 +736,24 @@ export class Network extends pulumi.ComponentResource {
                 Principal: {
                   AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root`,
                 },
-                Action: "kms:*",
+                Action: KEY_ADMIN_ACTIONS,
                 Resource: "*",
+              },
+              {
+                // Reading the flow logs decrypts through CloudWatch Logs only (FSBP KMS.1/KMS.2).
+                Sid: "AccountPrincipalsUseTheKeyThroughLogs",
+                Effect: "Allow",
+                Principal: {
+                  AWS: pulumi.interpolate`arn:${partition.partition}:iam::${identity.accountId}:root`,
+                },
+                Action: KEY_USE_ACTIONS,
+                Resource: "*",
+                Condition: {
+                  StringEquals: {
+                    "kms:CallerAccount": identity.accountId,
+                    "kms:ViaService": `logs.${region}.amazonaws.com`,
+                  },
+                },
               },
               {
                 Sid: "CloudWatchLogsUsesForTheFlowLogGroupOnly",

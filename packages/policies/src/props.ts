@@ -9,9 +9,20 @@ export const SECRET = "[secret]";
 
 export type Props = Record<string, unknown>;
 
-/** A value that is not known until the resource exists. */
+/**
+ * How the Pulumi engine hands a policy pack a value it does not know yet during a real preview
+ * (the language SDKs' unknown sentinel, passed through as a plain string by @pulumi/policy).
+ */
+export const PREVIEW_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** A value that is set but not known until a resource it depends on exists. */
+export function isPending(value: unknown): boolean {
+  return value === UNKNOWN || value === PREVIEW_UNKNOWN;
+}
+
+/** A value that is not known until the resource exists (or not given at all). */
 export function isUnknown(value: unknown): boolean {
-  return value === undefined || value === UNKNOWN;
+  return value === undefined || value === UNKNOWN || value === PREVIEW_UNKNOWN;
 }
 
 /** The value at a dotted path (`a.b.0.c`); undefined when any step is missing. */
@@ -64,7 +75,7 @@ export function policyStatements(value: unknown): PolicyStatement[] | undefined 
   if (isUnknown(value) || value === SECRET) return undefined;
   let doc: unknown = value;
   if (typeof value === "string") {
-    if (value.includes(UNKNOWN)) return undefined;
+    if (value.includes(UNKNOWN) || value.includes(PREVIEW_UNKNOWN)) return undefined;
     try {
       doc = JSON.parse(value);
     } catch {

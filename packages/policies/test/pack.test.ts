@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { StackValidationArgs } from "@pulumi/policy";
 
 import { allowedBy, loadAllowlist, parseAllowlist } from "../src/allowlist";
+import { PREVIEW_UNKNOWN } from "../src/props";
 import { currentBlock, tableBlock } from "../src/control-table";
 import { evaluate, toPolicyResources } from "../src/evaluate";
 import { withAllowlist } from "../src/pack";
@@ -112,6 +113,37 @@ describe("policies: the preview shape", () => {
     assert.deepEqual(await evaluate(resources, [s3PublicAccessBlocked], {}, []), []);
     const orphan = [resources[0]!, { ...resources[1]!, dependencies: [] }];
     assert.equal((await evaluate(orphan, [s3PublicAccessBlocked], {}, [])).length, 1);
+  });
+
+  it("treats the engine's unknown sentinel as a value still to come, never as a violation", async () => {
+    const bucketUrn = urnOf("aws:s3/bucket:Bucket", "new-bucket");
+    const resources = [
+      res("aws:s3/bucket:Bucket", "new-bucket", { bucket: PREVIEW_UNKNOWN }, { protect: true }),
+      ...secureBucket("x")
+        .slice(1)
+        .map((r) => ({
+          ...r,
+          urn: r.urn.replace("x-", "new-"),
+          inputs: { ...r.inputs, bucket: PREVIEW_UNKNOWN },
+          dependencies: [bucketUrn],
+        })),
+      res("aws:cloudwatch/logGroup:LogGroup", "logs", { retentionInDays: 90, kmsKeyId: PREVIEW_UNKNOWN }),
+      res("aws:iam/role:Role", "tdp-app", {
+        name: PREVIEW_UNKNOWN,
+        permissionsBoundary: PREVIEW_UNKNOWN,
+        assumeRolePolicy: PREVIEW_UNKNOWN,
+      }),
+    ];
+    const found = await evaluate(
+      resources,
+      allPolicies,
+      { iamRolePrefix: "tdp-", permissionsBoundaryArn: "arn:aws:iam::1:policy/b" },
+      [],
+    );
+    assert.deepEqual(
+      found.filter((f) => f.level === "mandatory").map((f) => `${f.policy}: ${f.message}`),
+      [],
+    );
   });
 
   it("leaves reads of existing resources (adopted buckets) alone", async () => {

@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../define";
-import { isUnknown } from "../props";
+import { isUnknown, isPending } from "../props";
 
 export const CERTIFICATE = "aws:acm/certificate:Certificate";
 
@@ -46,7 +46,7 @@ export const acmDnsValidation = resourcePolicy({
   check(resource, report) {
     if (!requested(resource.props)) return;
     const method = resource.props["validationMethod"];
-    if (method === "[unknown]") return;
+    if (isPending(method)) return;
     if (method !== "DNS")
       report(
         `certificate ${resource.name} validates by ${typeof method === "string" ? method : "an unspecified method"}, not DNS`,

@@ -1,6 +1,6 @@
 import { absent, knownText, numberOf } from "../conditions";
 import { resourcePolicy } from "../define";
-import { asArray, get, UNKNOWN } from "../props";
+import { asArray, get, isPending } from "../props";
 
 export const VAULT_TYPES = ["aws:backup/vault:Vault"];
 export const PLAN_TYPES = ["aws:backup/plan:Plan"];
@@ -28,9 +28,9 @@ export const backupVaultCmk = resourcePolicy({
 const COLD_STORAGE_MINIMUM_DAYS = 90;
 
 function lifecycleProblem(lifecycle: unknown): string | undefined {
-  if (lifecycle === UNKNOWN) return undefined;
+  if (isPending(lifecycle)) return undefined;
   const deleteAfter = get(lifecycle, "deleteAfter");
-  if (deleteAfter === UNKNOWN) return undefined;
+  if (isPending(deleteAfter)) return undefined;
   const days = numberOf(deleteAfter);
   if (days === undefined) return "keeps its recovery points forever (no lifecycle.deleteAfter)";
   if (days < 1) return `deletes its recovery points after ${days} days, at once`;

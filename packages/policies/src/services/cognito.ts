@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../define";
-import { get, isFalse, isTrue } from "../props";
+import { get, isFalse, isTrue, isPending } from "../props";
 
 /** The shortest password the platform accepts (Cognito's default is 8). */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -18,11 +18,11 @@ export const cognitoUserPoolHardened = resourcePolicy({
   check(resource, report) {
     const props = resource.props;
     const policy = props["passwordPolicy"];
-    if (policy !== "[unknown]") {
+    if (!isPending(policy)) {
       const length = get(policy, "minimumLength");
       // Absent: Cognito's default of 8.
       const value = length === undefined ? 8 : Number(length);
-      if (length !== "[unknown]" && value < MIN_PASSWORD_LENGTH)
+      if (!isPending(length) && value < MIN_PASSWORD_LENGTH)
         report(
           `user pool ${resource.name} accepts ${value}-character passwords (fewer than ${MIN_PASSWORD_LENGTH})`,
         );
@@ -32,12 +32,12 @@ export const cognitoUserPoolHardened = resourcePolicy({
         report(`user pool ${resource.name}'s password policy turns off ${dropped.join(", ")}`);
     }
     const mfa = props["mfaConfiguration"];
-    if (mfa !== "[unknown]" && mfa !== "ON")
+    if (!isPending(mfa) && mfa !== "ON")
       report(
         `user pool ${resource.name} does not require MFA (mfaConfiguration ${typeof mfa === "string" ? mfa : "OFF"})`,
       );
     const mode = get(props, "userPoolAddOns.advancedSecurityMode");
-    if (mode !== "[unknown]" && mode !== "ENFORCED")
+    if (!isPending(mode) && mode !== "ENFORCED")
       report(
         `user pool ${resource.name} does not enforce advanced security (advancedSecurityMode ${typeof mode === "string" ? mode : "OFF"})`,
       );

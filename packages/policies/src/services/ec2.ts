@@ -1,6 +1,6 @@
 import { ofTypes } from "../companions";
 import { resourcePolicy, stackPolicy, type StackResource } from "../define";
-import { asArray, asRecord, get, isTrue, isUnknown, strings, type Props } from "../props";
+import { asArray, asRecord, get, isTrue, isUnknown, strings, type Props, isPending } from "../props";
 
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 export const INSTANCE = "aws:ec2/instance:Instance";
@@ -32,9 +32,9 @@ export const ec2Imdsv2Required = resourcePolicy({
   types: [LAUNCH_TEMPLATE, INSTANCE, LAUNCH_CONFIGURATION],
   check(resource, report) {
     const options = resource.props["metadataOptions"];
-    if (options === "[unknown]") return;
+    if (isPending(options)) return;
     const tokens = get(options, "httpTokens");
-    if (tokens === "[unknown]" || get(options, "httpEndpoint") === "disabled") return;
+    if (isPending(tokens) || get(options, "httpEndpoint") === "disabled") return;
     if (tokens !== "required")
       report(
         `${kind(resource)} ${resource.name} allows IMDSv1 (httpTokens ${typeof tokens === "string" ? tokens : "optional by default"})`,
@@ -91,7 +91,7 @@ export const ec2EbsEncrypted = resourcePolicy({
   check(resource, report) {
     for (const [where, volume] of ebsVolumes(resource)) {
       const encrypted = volume["encrypted"];
-      if (encrypted !== "[unknown]" && !isTrue(encrypted)) {
+      if (!isPending(encrypted) && !isTrue(encrypted)) {
         const key = volume["kmsKeyId"];
         report(
           `${kind(resource)} ${resource.name}'s ${where} is not encrypted${typeof key === "string" && key !== "" ? ` (kmsKeyId ${key} without encrypted)` : ""}`,
@@ -375,7 +375,7 @@ export const ec2DefaultSecurityGroupClosed = stackPolicy({
     }
     for (const group of groups) {
       const rules = ["ingress", "egress"].filter(
-        (key) => group.props[key] !== "[unknown]" && asArray(group.props[key]).length > 0,
+        (key) => !isPending(group.props[key]) && asArray(group.props[key]).length > 0,
       );
       if (rules.length > 0)
         report(`default security group ${group.name} has ${rules.join(" and ")} rules`, group.urn);

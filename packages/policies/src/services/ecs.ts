@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../define";
-import { asArray, asRecord, get, isTrue, isUnknown, SECRET, type Props } from "../props";
+import { asArray, asRecord, get, isTrue, isUnknown, SECRET, type Props, isPending } from "../props";
 
 export const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 export const ECS_SERVICE = "aws:ecs/service:Service";
@@ -123,10 +123,10 @@ export const ecsContainerInsights = resourcePolicy({
   types: [ECS_CLUSTER],
   check(resource, report) {
     const settings = resource.props["settings"];
-    if (settings === "[unknown]") return;
+    if (isPending(settings)) return;
     const insights = asArray(settings).find((s) => get(s, "name") === "containerInsights");
     const value = get(insights, "value");
-    if (value === "[unknown]") return;
+    if (isPending(value)) return;
     if (value !== "enabled" && value !== "enhanced")
       report(`cluster ${resource.name} has Container Insights ${typeof value === "string" ? value : "off"}`);
   },

@@ -1,6 +1,6 @@
 import { ofTypes } from "../companions";
 import { resourcePolicy, stackPolicy, type StackResource } from "../define";
-import { asRecord, get, isFalse, isTrue, isUnknown, strings } from "../props";
+import { asRecord, get, isFalse, isTrue, isUnknown, strings, isPending } from "../props";
 
 /**
  * Both shapes of a cluster: `@pulumi/eks`'s component as one registration (the offline plan,
@@ -50,7 +50,7 @@ export const eksPrivateEndpoint = resourcePolicy({
     // Both shapes default to a private endpoint off and a public endpoint on.
     if (privateAccess === undefined || isFalse(privateAccess))
       report(`cluster ${name} has no private API endpoint`);
-    if (publicAccess !== "[unknown]" && !isFalse(publicAccess)) {
+    if (!isPending(publicAccess) && !isFalse(publicAccess)) {
       const cidrs = settings["publicAccessCidrs"];
       if (cidrs === undefined) {
         report(`cluster ${name} has a public API endpoint open to 0.0.0.0/0 (no publicAccessCidrs)`);
@@ -114,7 +114,7 @@ export const eksControlPlaneLogging = resourcePolicy({
   types: EKS_CLUSTER_TYPES,
   check(resource, report) {
     const value = resource.props["enabledClusterLogTypes"];
-    if (value === "[unknown]") return;
+    if (isPending(value)) return;
     const enabled = new Set(strings(value));
     const missing = EKS_LOG_TYPES.filter((t) => !enabled.has(t));
     if (missing.length > 0)
@@ -125,7 +125,7 @@ export const eksControlPlaneLogging = resourcePolicy({
 /** What is wrong with a provider cluster's encryption config, if anything (a key not known yet is not). */
 function providerClusterEncryption(cluster: StackResource): string | undefined {
   const config = cluster.props["encryptionConfig"];
-  if (config === "[unknown]") return undefined;
+  if (isPending(config)) return undefined;
   const provider = get(config, "provider");
   const key = get(provider, "keyArn");
   const resources = get(config, "resources");
@@ -187,7 +187,7 @@ export const eksNodesNotExposed = resourcePolicy({
   types: [...EKS_NODE_GROUP_TYPES, EKS_COMPONENT],
   check(resource, report) {
     const remote = resource.props["remoteAccess"];
-    if (remote !== undefined && remote !== "[unknown]" && remote !== null) {
+    if (remote !== undefined && !isPending(remote) && remote !== null) {
       const groups = get(remote, "sourceSecurityGroupIds");
       if (groups === undefined || (Array.isArray(groups) && groups.length === 0))
         report(

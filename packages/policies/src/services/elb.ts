@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../define";
-import { asArray, get, isTrue, isUnknown, type Props } from "../props";
+import { asArray, get, isTrue, isUnknown, type Props, isPending } from "../props";
 
 /** `aws.lb` and its `aws.alb` alias register different tokens for the same resources. */
 export const LOAD_BALANCER_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
@@ -28,7 +28,7 @@ export const elbDropInvalidHeaders = resourcePolicy({
   check(resource, report) {
     if (!isApplication(resource.props)) return;
     const drop = resource.props["dropInvalidHeaderFields"];
-    if (drop !== "[unknown]" && !isTrue(drop))
+    if (!isPending(drop) && !isTrue(drop))
       report(`load balancer ${lbName(resource.name, resource.props)} passes invalid header fields on`);
   },
 });
@@ -48,7 +48,7 @@ export const elbAccessLogs = resourcePolicy({
   types: LOAD_BALANCER_TYPES,
   check(resource, report) {
     const logs = resource.props["accessLogs"];
-    if (logs === "[unknown]") return;
+    if (isPending(logs)) return;
     // The bucket's name is unknown in a preview when the same program creates it: only "" is wrong.
     if (!isTrue(get(logs, "enabled")) || get(logs, "bucket") === "")
       report(`load balancer ${lbName(resource.name, resource.props)} does not write access logs to a bucket`);
@@ -66,7 +66,7 @@ export const elbDeletionProtection = resourcePolicy({
   types: LOAD_BALANCER_TYPES,
   check(resource, report) {
     const on = resource.props["enableDeletionProtection"];
-    if (on !== "[unknown]" && !isTrue(on))
+    if (!isPending(on) && !isTrue(on))
       report(`load balancer ${lbName(resource.name, resource.props)} has no deletion protection`);
   },
 });
@@ -101,7 +101,7 @@ export const elbMultiAz = resourcePolicy({
   check(resource, report) {
     const subnets = resource.props["subnets"];
     const mappings = resource.props["subnetMappings"];
-    if (subnets === "[unknown]" || mappings === "[unknown]") return;
+    if (isPending(subnets) || isPending(mappings)) return;
     // Unknown until the subnets exist in a preview: only a known list is counted.
     if (subnets === undefined && mappings === undefined) return;
     const count = asArray(subnets).length + asArray(mappings).length;
@@ -129,7 +129,7 @@ export const elbHttpRedirectsToHttps = resourcePolicy({
   check(resource, report) {
     if (resource.props["protocol"] !== "HTTP") return;
     const actions = resource.props["defaultActions"];
-    if (actions === "[unknown]" || actions === undefined) return;
+    if (isPending(actions) || actions === undefined) return;
     const other = asArray(actions).filter((a) => !redirectsToHttps(a));
     if (other.length > 0)
       report(
@@ -155,7 +155,7 @@ export const elbTlsPolicy = resourcePolicy({
     const protocol = resource.props["protocol"];
     if (protocol !== "HTTPS" && protocol !== "TLS") return;
     const policy = resource.props["sslPolicy"];
-    if (policy === "[unknown]") return;
+    if (isPending(policy)) return;
     if (typeof policy !== "string") {
       report(`${protocol} listener ${resource.name} has no sslPolicy (AWS's default admits TLS 1.0)`);
     } else if (!TLS12_POLICY.test(policy)) {

@@ -1,7 +1,7 @@
 import { ofTypes } from "../companions";
 import { absent, knownText, numberOf } from "../conditions";
 import { resourcePolicy, stackPolicy, type StackResource } from "../define";
-import { asArray, asRecord, get, UNKNOWN } from "../props";
+import { asArray, asRecord, get, isPending } from "../props";
 
 export const FUNCTION_TYPES = ["aws:lambda/function:Function"];
 export const PERMISSION_TYPES = ["aws:lambda/permission:Permission"];
@@ -80,7 +80,7 @@ export const lambdaSupportedRuntime = resourcePolicy({
   check(resource, report) {
     if (resource.props["packageType"] === "Image") return;
     const runtime = resource.props["runtime"];
-    if (runtime === UNKNOWN) return;
+    if (isPending(runtime)) return;
     if (absent(runtime)) report(`function ${functionName(resource)} names no runtime`);
     else if (!SUPPORTED_RUNTIMES.includes(String(runtime)))
       report(`function ${functionName(resource)} runs on ${String(runtime)}, which AWS no longer supports`);
@@ -137,7 +137,7 @@ export const lambdaConcurrencyLimit = resourcePolicy({
   types: FUNCTION_TYPES,
   check(resource, report) {
     const reserved = resource.props["reservedConcurrentExecutions"];
-    if (reserved === UNKNOWN) return;
+    if (isPending(reserved)) return;
     const value = numberOf(reserved);
     if (value === undefined || value < 0)
       report(`function ${functionName(resource)} reserves no concurrency`);
@@ -175,12 +175,12 @@ export const lambdaVpcMultiAz = resourcePolicy({
   types: FUNCTION_TYPES,
   check(resource, report) {
     const vpc = resource.props["vpcConfig"];
-    if (vpc === UNKNOWN || absent(vpc)) return;
+    if (isPending(vpc) || absent(vpc)) return;
     const subnets = get(vpc, "subnetIds");
-    if (subnets === UNKNOWN) return;
+    if (isPending(subnets)) return;
     const entries = asArray(subnets);
     // Subnets not created yet are each "[unknown]": count them, do not merge them.
-    const count = entries.includes(UNKNOWN) ? entries.length : new Set(entries.map(String)).size;
+    const count = entries.some(isPending) ? entries.length : new Set(entries.map(String)).size;
     // No subnets at all is the provider's way of saying "not in a VPC".
     if (count === 1)
       report(`function ${functionName(resource)} runs in one subnet of its VPC, one Availability Zone`);

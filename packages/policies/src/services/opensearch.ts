@@ -1,6 +1,6 @@
 import { absent, knownText, numberOf } from "../conditions";
 import { type CheckedResource, resourcePolicy } from "../define";
-import { asArray, get, isFalse, isTrue, UNKNOWN } from "../props";
+import { asArray, get, isFalse, isTrue, isPending } from "../props";
 
 /** OpenSearch Service domains, under both of the provider's resource types. */
 export const DOMAIN_TYPES = ["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"];
@@ -27,7 +27,7 @@ export const opensearchEncryptedAtRest = resourcePolicy({
   types: DOMAIN_TYPES,
   check(resource, report) {
     const encryption = resource.props["encryptAtRest"];
-    if (encryption === UNKNOWN) return;
+    if (isPending(encryption)) return;
     if (!isTrue(get(encryption, "enabled"))) report(`${label(resource)} does not encrypt at rest`);
     else if (absent(get(encryption, "kmsKeyId")))
       report(`${label(resource)} encrypts at rest with the AWS-managed key, not a customer-managed key`);
@@ -45,9 +45,9 @@ export const opensearchInVpc = resourcePolicy({
   types: DOMAIN_TYPES,
   check(resource, report) {
     const vpc = resource.props["vpcOptions"];
-    if (vpc === UNKNOWN) return;
+    if (isPending(vpc)) return;
     const subnets = get(vpc, "subnetIds");
-    if (subnets === UNKNOWN) return;
+    if (isPending(subnets)) return;
     if (asArray(subnets).length === 0)
       report(`${label(resource)} has a public endpoint (no vpcOptions subnets)`);
   },
@@ -73,7 +73,7 @@ export const opensearchEncryptedInTransit = resourcePolicy({
     if (!isTrue(get(endpoint, "enforceHttps"))) report(`${label(resource)} accepts plain HTTP`);
     const policy = get(endpoint, "tlsSecurityPolicy");
     // The service's default policy (absent) is Policy-Min-TLS-1-0-2019-07.
-    if (policy !== UNKNOWN && !TLS_12_POLICIES.includes(String(policy)))
+    if (!isPending(policy) && !TLS_12_POLICIES.includes(String(policy)))
       report(
         `${label(resource)} accepts TLS older than 1.2 (${String(policy ?? "the default Policy-Min-TLS-1-0-2019-07")})`,
       );
@@ -98,7 +98,7 @@ export const opensearchLogging = resourcePolicy({
   types: DOMAIN_TYPES,
   check(resource, report) {
     const options = resource.props["logPublishingOptions"];
-    if (options === UNKNOWN) return;
+    if (isPending(options)) return;
     const published = asArray(options)
       .filter((o) => !isFalse(get(o, "enabled")) && !absent(get(o, "cloudwatchLogGroupArn")))
       .map((o) => get(o, "logType"));
@@ -120,7 +120,7 @@ export const opensearchFineGrainedAccess = resourcePolicy({
   types: DOMAIN_TYPES,
   check(resource, report) {
     const security = resource.props["advancedSecurityOptions"];
-    if (security === UNKNOWN) return;
+    if (isPending(security)) return;
     if (!isTrue(get(security, "enabled"))) report(`${label(resource)} has no fine-grained access control`);
     if (isTrue(get(security, "anonymousAuthEnabled"))) report(`${label(resource)} allows anonymous access`);
   },
@@ -139,7 +139,7 @@ export const opensearchHighAvailability = resourcePolicy({
   types: DOMAIN_TYPES,
   check(resource, report) {
     const config = resource.props["clusterConfig"];
-    if (config === UNKNOWN) return;
+    if (isPending(config)) return;
     const count = numberOf(get(config, "instanceCount")) ?? 1;
     if (count < 3) report(`${label(resource)} has ${count} data node(s), fewer than 3`);
     if (!isTrue(get(config, "zoneAwarenessEnabled")))

@@ -1,6 +1,6 @@
 import { absent, knownText, numberOf } from "../conditions";
 import { type CheckedResource, resourcePolicy } from "../define";
-import { isFalse, isTrue, strings, UNKNOWN } from "../props";
+import { isFalse, isTrue, strings, isPending } from "../props";
 
 export const INSTANCE_TYPES = ["aws:rds/instance:Instance"];
 export const CLUSTER_TYPES = ["aws:rds/cluster:Cluster"];
@@ -81,7 +81,7 @@ export const rdsBackups = resourcePolicy({
     if (isReplica(resource)) return;
     const days = resource.props["backupRetentionPeriod"];
     const retention = numberOf(days);
-    if (retention === undefined && days !== UNKNOWN) {
+    if (retention === undefined && !isPending(days)) {
       report(`${label(resource)} keeps the default backup retention (1 day), under 7 days`);
     } else if (retention !== undefined && retention < 7) {
       report(`${label(resource)} keeps automated backups ${retention} days, under 7`);
@@ -155,7 +155,7 @@ export const rdsObservability = resourcePolicy({
     }
     if (isCluster(resource)) return;
     const interval = numberOf(resource.props["monitoringInterval"]);
-    if (resource.props["monitoringInterval"] !== UNKNOWN && (interval === undefined || interval <= 0))
+    if (!isPending(resource.props["monitoringInterval"]) && (interval === undefined || interval <= 0))
       report(`${label(resource)} has no enhanced monitoring (monitoringInterval 0)`);
     const instanceClass = knownText(resource.props["instanceClass"]) ?? "";
     const offered = !(

@@ -1,6 +1,6 @@
 import { absent, knownText, numberOf } from "../conditions";
 import { resourcePolicy, stackPolicy, type StackResource } from "../define";
-import { get, UNKNOWN } from "../props";
+import { get, isPending } from "../props";
 import { ofTypes } from "../companions";
 
 export const SECRET_TYPES = ["aws:secretsmanager/secret:Secret"];
@@ -71,7 +71,7 @@ export const secretsRotationInterval = resourcePolicy({
   types: ROTATION_TYPES,
   check(resource, report) {
     const rules = resource.props["rotationRules"];
-    if (rules === UNKNOWN) return;
+    if (isPending(rules)) return;
     const after = get(rules, "automaticallyAfterDays");
     const schedule = get(rules, "scheduleExpression");
     const days = numberOf(after);
@@ -79,11 +79,11 @@ export const secretsRotationInterval = resourcePolicy({
     if (days !== undefined) {
       if (days > MAX_ROTATION_DAYS)
         report(`rotation ${name} runs every ${days} days, more than ${MAX_ROTATION_DAYS}`);
-    } else if (typeof schedule === "string" && schedule !== UNKNOWN) {
+    } else if (typeof schedule === "string" && !isPending(schedule)) {
       const interval = rateDays(schedule);
       if (interval !== undefined && interval > MAX_ROTATION_DAYS)
         report(`rotation ${name} runs on ${schedule}, less often than every ${MAX_ROTATION_DAYS} days`);
-    } else if (after !== UNKNOWN && schedule !== UNKNOWN) {
+    } else if (!isPending(after) && !isPending(schedule)) {
       report(`rotation ${name} has no schedule (rotationRules.automaticallyAfterDays or scheduleExpression)`);
     }
   },
