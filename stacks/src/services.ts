@@ -89,6 +89,7 @@ export function requireServicesConfig(ctx: StackContext): void {
       problems.push(problem);
     }
   }
+  problems.push(...plainTextSecrets(ctx));
   if (services.windows.enabled && isolatedSubnetCount(ctx) === 0) {
     problems.push({
       key: "tdp:services.windows.enabled",
@@ -99,6 +100,43 @@ export function requireServicesConfig(ctx: StackContext): void {
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
+}
+
+/**
+ * Pulumi's own answer to "is this config key secret?" (`secure:` anywhere in its value). It is
+ * marked @internal in the SDK's types, so it is looked up defensively: without it the check below
+ * is skipped rather than guessed.
+ */
+function configKeyIsSecret(key: string): boolean | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+    isConfigSecret?: (key: string) => boolean;
+  };
+  return typeof runtimeConfig.isConfigSecret === "function" ? runtimeConfig.isConfigSecret(key) : undefined;
+}
+
+/**
+ * The integration values must be Pulumi secrets (`secure:` in the stack file). Pulumi records
+ * secrecy per config key, not per path: when `tdp:services` holds no secret at all, every
+ * integration value in it is plain text.
+ */
+function plainTextSecrets(ctx: StackContext): ConfigProblem[] {
+  if (configKeyIsSecret("tdp:services") !== false) {
+    return [];
+  }
+  const { box, egnyte } = ctx.config.services.integrations;
+  const given: [string, string | undefined][] = [
+    ["box.clientId", box.clientId],
+    ["box.clientSecret", box.clientSecret],
+    ["egnyte.clientId", egnyte.clientId],
+  ];
+  return given
+    .filter(([, value]) => value !== undefined && value !== "")
+    .map(([field]) => ({
+      key: `tdp:services.integrations.${field}`,
+      value: "[plain text, not shown]",
+      rule: `must be a Pulumi secret, not plain text in the stack file: pulumi config set --secret --path 'tdp:services.integrations.${field}' <value>`,
+    }));
 }
 
 /** Isolated subnets of the network as configured: known before deployment in both modes. */

@@ -5,7 +5,7 @@ import * as path from "node:path";
 
 import { ConfigError, formatProblem } from "@tdp/core";
 import type { RecordedResource, Recording } from "@tdp/offline";
-import { offline } from "@tdp/offline";
+import { SECRET_CONFIG_PLACEHOLDER, offline } from "@tdp/offline";
 import { parse, stringify } from "yaml";
 
 const PROD_FILE = path.join(__dirname, "..", "..", "Pulumi.prod.yaml");
@@ -178,7 +178,7 @@ describe("the service layer in the prod stack", () => {
     );
     assert.match(definition, /BOX_CLIENT_ID/);
     assert.match(definition, /BOX_CLIENT_SECRET/);
-    assert.doesNotMatch(definition, /offline-placeholder-secret-value/);
+    assert.ok(!definition.includes(SECRET_CONFIG_PLACEHOLDER));
   });
 
   it("creates the enabled services in the private subnets without public IPs, and skips the 0/0 one", () => {
@@ -346,7 +346,7 @@ describe("a created public zone, Box off and Egnyte on", () => {
       configFile: prodWith((services) => {
         delete web(services)["publicDomainZoneId"];
         integrations(services)["box"] = { enabled: false };
-        integrations(services)["egnyte"] = { enabled: true, clientId: "Eg9x7SecretValue" };
+        integrations(services)["egnyte"] = { enabled: true, clientId: { secure: "v1:egnyte-client-id" } };
       }),
     });
   });
@@ -372,8 +372,9 @@ describe("a created public zone, Box off and Egnyte on", () => {
       secure.map((p) => [p.inputs["name"], p.inputs["value"]]),
       [["/tetrascience/production/ECS/ts-service-web/INT_EGNYTE_CLIENT_ID", "[secret]"]],
     );
-    assert.ok(!JSON.stringify(rec.resources).includes("Eg9x7SecretValue"));
-    assert.ok(!JSON.stringify(rec.outputs).includes("Eg9x7SecretValue"));
+    // The offline reader turns a secure value into a placeholder: finding it means a secret leaked.
+    assert.ok(!JSON.stringify(rec.resources).includes(SECRET_CONFIG_PLACEHOLDER));
+    assert.ok(!JSON.stringify(rec.outputs).includes(SECRET_CONFIG_PLACEHOLDER));
   });
 });
 
@@ -475,6 +476,18 @@ describe("service-layer config problems that stop the prod stack before any reso
     assert.deepEqual(await configProblems(file), [
       "tdp:services.windows.enabled: true — the Windows workers (seed EnableWinTaskScriptService) run in isolated subnets, and the network has none: set tdp:network.isolatedSubnets: true (or isolatedSubnetIds in adopt mode), or set windows.enabled: false",
     ]);
+  });
+
+  it("refuses integration values written in plain text in the stack file", async () => {
+    const file = prodWith((services) => {
+      integrations(services)["box"] = { enabled: true, clientId: "plain-id", clientSecret: "plain-secret" };
+    });
+    const problems = await configProblems(file);
+    assert.deepEqual(problems, [
+      "tdp:services.integrations.box.clientId: \"[plain text, not shown]\" — must be a Pulumi secret, not plain text in the stack file: pulumi config set --secret --path 'tdp:services.integrations.box.clientId' <value>",
+      "tdp:services.integrations.box.clientSecret: \"[plain text, not shown]\" — must be a Pulumi secret, not plain text in the stack file: pulumi config set --secret --path 'tdp:services.integrations.box.clientSecret' <value>",
+    ]);
+    assert.ok(!problems.join("\n").includes("plain-secret"));
   });
 
   it("refuses an enabled integration without its secret", async () => {
