@@ -87,6 +87,8 @@ export function deploySearch(ctx: StackContext, network: Network, data: DataLaye
         environmentKmsKeyArn: data.keys.arns.secrets,
       },
       alarms: data.alerts.alarmTarget,
+      // A VPC domain needs the OpenSearch service-linked role, created in the data step.
+      dependsOn: [data.serviceLinkedRoles],
     },
     ctx.componentOptions,
   );

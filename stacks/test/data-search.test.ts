@@ -73,6 +73,15 @@ describe("the search domain in the prod stack", () => {
     assert.equal(domain.inputs["engineVersion"], "OpenSearch_2.19");
     assert.deepEqual(domain.inputs["ebsOptions"], { ebsEnabled: true, volumeType: "gp3", volumeSize: 100 });
     assert.equal(domain.protect, true);
+    const linkedRole = rec
+      .ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole")
+      .find((r) => r.inputs["awsServiceName"] === "opensearchservice.amazonaws.com");
+    assert.ok(linkedRole);
+    assert.ok(
+      domain.dependencies?.includes(linkedRole.urn) ||
+        domain.dependencies?.includes(rec.one("tdp:data:ServiceLinkedRoles").urn),
+      "the domain waits for the OpenSearch service-linked role",
+    );
   });
 
   it("sits in the network's private subnets and uses the data layer's search and logs keys", () => {

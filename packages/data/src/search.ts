@@ -122,6 +122,12 @@ export interface SearchDomainArgs {
   snapshots: SearchSnapshotArgs;
   /** The alert topic: cluster status, storage, JVM pressure and snapshot alarms. Absent: no alarms. */
   alarms?: AlarmTarget;
+  /**
+   * Resources the domain must wait for: the OpenSearch service-linked role when the same
+   * deployment creates it (`ServiceLinkedRoles`), since a VPC domain cannot be created before it.
+   * @default []
+   */
+  dependsOn?: pulumi.Resource[];
   /** Hour (UTC) the 10-hour off-peak window for service software updates and Auto-Tune starts. @default 2 */
   offPeakWindowStartHourUtc?: number;
 }
@@ -496,7 +502,7 @@ export class SearchDomain extends pulumi.ComponentResource {
         tags: { Name: domainName },
       },
       // The service checks at creation that it may write the log groups.
-      statefulResourceOptions({ parent: this, dependsOn: [logPolicy] }),
+      statefulResourceOptions({ parent: this, dependsOn: [logPolicy, ...(args.dependsOn ?? [])] }),
     );
 
     // ---- Snapshots: a function, run every `interval` hours by an EventBridge rule.
