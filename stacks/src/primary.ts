@@ -26,13 +26,15 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   const database = deployDatabase(ctx, network, data);
   outputs["database"] = databaseOutputs(database);
   // Seed 001 Data Layer: the OpenSearch domain and its snapshots to the backup bucket.
-  outputs["search"] = searchOutputs(deploySearch(ctx, network, data));
+  const search = deploySearch(ctx, network, data);
+  outputs["search"] = searchOutputs(search);
 
   // Seed 001 Service Layer: integrations, web entry point, EKS, ECS services, database/search access.
   outputs["services"] = servicesOutputs(
     deployServices(ctx, network, data, {
       databaseSecurityGroupId: database.database.securityGroupId,
       databasePort: database.database.port,
+      searchSecurityGroupId: search.securityGroupId,
     }),
   );
 

@@ -213,17 +213,22 @@ describe("the service layer in the prod stack", () => {
     }
   });
 
-  it("admits the ECS tasks and the EKS nodes to the database on its port, and nothing else", () => {
+  it("admits the ECS tasks and the EKS nodes to the database (its port) and search (443), and nothing else", () => {
     const out = outputsOf(rec);
+    const tasks = (out["ecs"] as Record<string, unknown>)["tasksSecurityGroupId"];
+    const nodes = (out["eks"] as Record<string, unknown>)["nodeSecurityGroupId"];
     const database = rec.outputs["database"] as Record<string, unknown>;
+    const search = rec.outputs["search"] as Record<string, unknown>;
     const rules = rec
       .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-      .filter((r) => r.name.startsWith("services-database-"));
+      .filter((r) => r.name.startsWith("services-"))
+      .sort((a, b) => a.name.localeCompare(b.name));
     assert.deepEqual(
       rules.map((r) => [
         r.name,
         r.inputs["securityGroupId"],
         r.inputs["referencedSecurityGroupId"],
+        r.inputs["ipProtocol"],
         r.inputs["fromPort"],
         r.inputs["toPort"],
       ]),
@@ -231,17 +236,21 @@ describe("the service layer in the prod stack", () => {
         [
           "services-database-from-ecs-tasks",
           database["securityGroupId"],
-          (out["ecs"] as Record<string, unknown>)["tasksSecurityGroupId"],
+          tasks,
+          "tcp",
           database["port"],
           database["port"],
         ],
         [
           "services-database-from-eks-nodes",
           database["securityGroupId"],
-          (out["eks"] as Record<string, unknown>)["nodeSecurityGroupId"],
+          nodes,
+          "tcp",
           database["port"],
           database["port"],
         ],
+        ["services-search-from-ecs-tasks", search["securityGroupId"], tasks, "tcp", 443, 443],
+        ["services-search-from-eks-nodes", search["securityGroupId"], nodes, "tcp", 443, 443],
       ],
     );
     for (const rule of rules) {
