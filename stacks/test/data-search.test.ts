@@ -247,4 +247,18 @@ describe("tdp:data.search config", () => {
     });
     assert.equal((domain.inputs["vpcOptions"] as { subnetIds: string[] }).subnetIds.length, 2);
   });
+  it("counts the zones of an adopted network by its private subnets", async () => {
+    const file = prodWith((config) => {
+      config["tdp:network"] = {
+        mode: "adopt",
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        publicSubnetIds: ["subnet-0a1b2c3d4e5f60101", "subnet-0a1b2c3d4e5f60102"],
+        isolatedSubnetIds: ["subnet-0a1b2c3d4e5f60201", "subnet-0a1b2c3d4e5f60202"],
+      };
+    });
+    assert.deepEqual(await configProblems(file), [
+      "tdp:data.search.dataInstanceCount: 3 — dataInstanceCount 3 is not a multiple of the 2 availability zones the domain spans; use 4",
+    ]);
+  });
 });
