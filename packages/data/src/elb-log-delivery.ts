@@ -3,7 +3,6 @@ import { ELB_ACCOUNT_BY_REGION } from "@tdp/core";
 
 export { ELB_ACCOUNT_BY_REGION };
 
-
 /** Who writes ALB access logs in `region`. */
 export function loadBalancerLogPrincipal(
   region: string,

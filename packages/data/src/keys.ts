@@ -143,7 +143,6 @@ export function validateDataKeyArgs(args: DataKeyArgs): void {
   }
 }
 
-
 /** The key policy of a data key: administration by the account, use only through the named services. */
 export function dataKeyPolicy(
   args: Pick<DataKeyArgs, "region" | "viaServices" | "servicePrincipals" | "additionalPrincipalArns">,
