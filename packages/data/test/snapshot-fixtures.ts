@@ -1,3 +1,4 @@
+import { createHash, createHmac } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -7,6 +8,8 @@ export interface ReceivedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
+  /** The body as sent (what the signature covers). */
+  rawBody: string;
 }
 
 export interface FakeDomainOptions {
@@ -56,6 +59,7 @@ export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<
         path: url,
         headers: req.headers,
         body: text ? JSON.parse(text) : undefined,
+        rawBody: text,
       });
       const reply = (status: number, body: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
@@ -164,4 +168,48 @@ export async function captureLogs<T>(
   } finally {
     console.log = original;
   }
+}
+
+/**
+ * Recomputes a request's SigV4 signature from what the server received (an independent
+ * implementation of the AWS algorithm, so the handler's signer is checked, not trusted).
+ */
+export function expectedSignature(request: ReceivedRequest, secretAccessKey: string): string {
+  const rawBody = request.rawBody;
+  const auth = String(request.headers["authorization"]);
+  const match =
+    /Credential=[^/]+\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=/.exec(auth);
+  if (!match) {
+    throw new Error(`not a SigV4 Authorization header: ${auth}`);
+  }
+  const [, date, region, service, signedHeaders] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const [pathname, search = ""] = request.path.split("?", 2) as [string, string?];
+  const query = [...new URLSearchParams(search)]
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .sort()
+    .join("&");
+  const canonicalHeaders = signedHeaders
+    .split(";")
+    .map((h) => `${h}:${String(request.headers[h]).trim().replace(/\s+/g, " ")}\n`)
+    .join("");
+  const payloadHash = createHash("sha256").update(rawBody).digest("hex");
+  const canonical = [request.method, pathname, query, canonicalHeaders, signedHeaders, payloadHash].join(
+    "\n",
+  );
+  const scope = `${date}/${region}/${service}/aws4_request`;
+  const stringToSign = [
+    "AWS4-HMAC-SHA256",
+    String(request.headers["x-amz-date"]),
+    scope,
+    createHash("sha256").update(canonical).digest("hex"),
+  ].join("\n");
+  const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), "aws4_request");
+  return createHmac("sha256", signingKey).update(stringToSign).digest("hex");
 }

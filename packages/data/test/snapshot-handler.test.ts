@@ -4,7 +4,13 @@ import { handler, runSnapshot } from "../src/snapshot/handler";
 import { snapshotName, snapshotTime, snapshotsToDelete } from "../src/snapshot/names";
 import { readSnapshotSettings } from "../src/snapshot/settings";
 import type { FakeDomain } from "./snapshot-fixtures";
-import { captureLogs, snapshotEnvironment, startFakeDomain, withEnvironment } from "./snapshot-fixtures";
+import {
+  captureLogs,
+  expectedSignature,
+  snapshotEnvironment,
+  startFakeDomain,
+  withEnvironment,
+} from "./snapshot-fixtures";
 
 const NOW = new Date("2026-11-23T09:00:00Z");
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token" };
@@ -127,6 +133,16 @@ describe("snapshot handler against a local stand-in for the domain", () => {
       assert.match(String(r.headers["x-amz-date"]), /^\d{8}T\d{6}Z$/);
       assert.match(String(r.headers["x-amz-content-sha256"]), /^[0-9a-f]{64}$/);
       assert.equal(r.headers["x-amz-security-token"], "token");
+      const signature = /Signature=([0-9a-f]{64})$/.exec(auth)![1];
+      assert.equal(
+        signature,
+        expectedSignature(r, CREDENTIALS.secretAccessKey),
+        `${r.method} ${r.path}: bad signature`,
+      );
+      assert.notEqual(signature, expectedSignature(r, "another-secret"), "the check must depend on the key");
+      for (const h of ["host", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token"]) {
+        assert.match(auth, new RegExp(`SignedHeaders=([a-z0-9-]+;)*${h}(;|,)`), `${h} is not signed`);
+      }
     }
     // The body's hash is the signed one.
     const { createHash } = await import("node:crypto");
