@@ -13,8 +13,10 @@ export interface ReceivedRequest {
 }
 
 export interface FakeDomainOptions {
-  /** The repository exists already. @default false */
+  /** The repository exists already, registered as the function would. @default false */
   repositoryExists?: boolean;
+  /** The repository exists with these settings instead. */
+  repository?: { type: string; settings: Record<string, string> };
   /** Snapshots already in the repository. @default [] */
   snapshots?: { snapshot: string; state: string }[];
   /** Snapshots running now (GET _snapshot/_status). @default [] */
@@ -43,7 +45,19 @@ export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<
   const state: FakeDomain = {
     endpoint: "",
     requests: [],
-    repository: options.repositoryExists ? { type: "s3", settings: { bucket: "existing" } } : undefined,
+    repository:
+      options.repository ??
+      (options.repositoryExists
+        ? {
+            type: "s3",
+            settings: {
+              bucket: "acme-tdp-production-backup",
+              base_path: "opensearch",
+              region: "us-east-1",
+              role_arn: "arn:aws:iam::111111111111:role/acme-tdp-production-search-snapshots",
+            },
+          }
+        : undefined),
     snapshots: [...(options.snapshots ?? [])],
     close: () => Promise.resolve(),
   };

@@ -167,6 +167,47 @@ describe("snapshot handler against a local stand-in for the domain", () => {
     assert.ok(domain.snapshots.some((s) => s.snapshot === "tdp-2026-11-23t09-00-00z"));
   });
 
+  it("registers the repository again when its settings differ (a new bucket)", async () => {
+    domain = await startFakeDomain({
+      repository: { type: "s3", settings: { bucket: "old-backup-bucket", base_path: "opensearch" } },
+    });
+    const { result, lines } = await captureLogs(() => runSnapshot(settingsFor(domain!), CREDENTIALS, NOW));
+    assert.equal(result?.repositoryRegistered, true);
+    const put = domain.requests.find((r) => r.method === "PUT" && r.path === "/_snapshot/tdp-s3");
+    assert.equal(
+      (put?.body as { settings: { bucket: string } }).settings.bucket,
+      "acme-tdp-production-backup",
+    );
+    assert.equal(lines[0]!["event"], "repository-updated");
+  });
+
+  it("skips the snapshot when the domain's own snapshot starts in between (503 concurrent snapshot)", async () => {
+    domain = await startFakeDomain({
+      repositoryExists: true,
+      fail: {
+        request: "PUT /_snapshot/tdp-s3/tdp-",
+        status: 503,
+        body: '{"error":{"type":"concurrent_snapshot_execution_exception","reason":"cannot snapshot while a snapshot is running"}}',
+      },
+    });
+    const { result, lines, error } = await captureLogs(() =>
+      runSnapshot(settingsFor(domain!), CREDENTIALS, NOW),
+    );
+    assert.equal(error, undefined);
+    assert.equal(result?.snapshot, undefined);
+    assert.equal(lines[0]!["event"], "snapshot-skipped");
+    assert.equal(lines[0]!["reason"], "another snapshot started meanwhile");
+  });
+
+  it("a 503 for another reason still fails", async () => {
+    domain = await startFakeDomain({
+      repositoryExists: true,
+      fail: { request: "PUT /_snapshot/tdp-s3/tdp-", status: 503, body: "cluster_block_exception" },
+    });
+    const { error } = await captureLogs(() => runSnapshot(settingsFor(domain!), CREDENTIALS, NOW));
+    assert.match(error?.message ?? "", /failed with HTTP 503: cluster_block_exception/);
+  });
+
   it("prunes old snapshots of its own, keeping the newest and others' snapshots", async () => {
     const old = [40, 20, 15].map((d) => snapshotName("tdp", daysAgo(d)));
     const recent = [3, 2, 1].map((d) => snapshotName("tdp", daysAgo(d)));

@@ -89,14 +89,14 @@ export class DomainClient {
   }
 
   /**
-   * Sends `method path` with an optional JSON body. Statuses in `accept` (default: 2xx only)
+   * Sends `method path` with an optional JSON body. Answers `accept` admits (default: 2xx only)
    * are returned; any other throws a {@link DomainRequestError} with the status and the body.
    */
   async request(
     method: "GET" | "PUT" | "POST" | "DELETE",
     path: string,
     body?: unknown,
-    accept: (status: number) => boolean = (s) => s >= 200 && s < 300,
+    accept: (status: number, body: string) => boolean = (s) => s >= 200 && s < 300,
   ): Promise<DomainResponse> {
     const [pathname, search = ""] = path.split("?", 2) as [string, string?];
     const query: Record<string, string> = {};
@@ -123,7 +123,7 @@ export class DomainClient {
       body: payload,
     });
     const response = await this.send(method, path, signed.headers as Record<string, string>, payload);
-    if (!accept(response.status)) {
+    if (!accept(response.status, response.body)) {
       throw new DomainRequestError(method, path, response.status, response.body);
     }
     return response;

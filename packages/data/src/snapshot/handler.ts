@@ -33,26 +33,32 @@ export async function runSnapshot(
   const client = new DomainClient(settings.endpoint, settings.region, credentials);
   const repoPath = `/_snapshot/${encodeURIComponent(settings.repository)}`;
 
-  // 1. The repository: registering needs iam:PassRole on the snapshot role, so it is done only when missing.
+  // 1. The repository: registering needs iam:PassRole on the snapshot role, so it is done only when
+  // missing, or when its settings differ from ours (a new bucket, prefix or role after a change).
+  const wanted = {
+    bucket: settings.bucket,
+    base_path: settings.basePath,
+    region: settings.region,
+    role_arn: settings.snapshotRoleArn,
+  };
   const existing = await client.request(
     "GET",
     repoPath,
     undefined,
     (s) => (s >= 200 && s < 300) || s === 404,
   );
+  const current = (
+    existing.json as Record<string, { type?: string; settings?: Record<string, unknown> }> | undefined
+  )?.[settings.repository];
+  const differs =
+    existing.status !== 404 &&
+    (current?.type !== "s3" ||
+      (["bucket", "base_path", "role_arn"] as const).some((k) => current.settings?.[k] !== wanted[k]));
   let repositoryRegistered = false;
-  if (existing.status === 404) {
-    await client.request("PUT", repoPath, {
-      type: "s3",
-      settings: {
-        bucket: settings.bucket,
-        base_path: settings.basePath,
-        region: settings.region,
-        role_arn: settings.snapshotRoleArn,
-      },
-    });
+  if (existing.status === 404 || differs) {
+    await client.request("PUT", repoPath, { type: "s3", settings: wanted });
     repositoryRegistered = true;
-    log("repository-registered", {
+    log(differs ? "repository-updated" : "repository-registered", {
       repository: settings.repository,
       bucket: settings.bucket,
       basePath: settings.basePath,
@@ -68,12 +74,24 @@ export async function runSnapshot(
   if (running.length > 0) {
     log("snapshot-skipped", { reason: "another snapshot is in progress", running });
   } else {
-    snapshot = snapshotName(settings.snapshotPrefix, now);
-    await client.request("PUT", `${repoPath}/${snapshot}`, {
-      indices: SNAPSHOT_INDICES,
-      include_global_state: false,
-    });
-    log("snapshot-started", { repository: settings.repository, snapshot });
+    const name = snapshotName(settings.snapshotPrefix, now);
+    const started = await client.request(
+      "PUT",
+      `${repoPath}/${name}`,
+      { indices: SNAPSHOT_INDICES, include_global_state: false },
+      // The domain's own hourly snapshot may have started since the status check.
+      (s, body) =>
+        (s >= 200 && s < 300) || (s === 503 && body.includes("concurrent_snapshot_execution_exception")),
+    );
+    if (started.status === 503) {
+      log("snapshot-skipped", {
+        reason: "another snapshot started meanwhile",
+        answer: started.body.slice(0, 500),
+      });
+    } else {
+      snapshot = name;
+      log("snapshot-started", { repository: settings.repository, snapshot });
+    }
   }
 
   // 3. Pruning.
