@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ConfigProblem } from "@tdp/core";
-import { ConfigError } from "@tdp/core";
+import type { ConfigProblem, PolicyStatement } from "@tdp/core";
+import { ConfigError, allow } from "@tdp/core";
 import {
   PlatformCluster,
   PlatformIntegrations,
@@ -14,6 +14,8 @@ import {
 import type { Network } from "@tdp/network";
 
 import { biDashboardNetwork, subnetInputs } from "./bi-dashboard";
+import type { EcsConfig } from "./config/services/ecs";
+import { ecsServices } from "./config/services/ecs";
 import { eksNodeGroups, eksSupportType } from "./config/services/eks";
 import type { WebConfig } from "./config/services/web";
 import { webSettings } from "./config/services/web";
@@ -268,7 +270,12 @@ export function deployServices(
       privateSubnetIds: network.privateSubnetIds,
       privateDomain: ctx.config.network.privateDomain,
       serviceDiscoverySubdomain: section.ecs.serviceDiscovery.subdomain,
-      services: section.ecs.services,
+      services: ecsServices(section.ecs),
+      taskRoleStatements: Object.fromEntries(
+        section.ecs.services
+          .filter((service) => service.bucketAccess.length > 0)
+          .map((service) => [service.name, bucketAccessStatements(ctx, data, service.bucketAccess)]),
+      ),
       logRetentionDays: platform.logRetentionDays,
       logsKmsKeyArn: keys.logs,
       secretsKmsKeyArn: keys.secrets,
@@ -374,6 +381,46 @@ function dataStoreRules(
     }
   }
   return rules;
+}
+
+/**
+ * A service's grants on the data layer's buckets: objects (under the prefix) and the listing of
+ * that prefix; the bucket's key only through S3 (SSE-KMS needs Decrypt to read and
+ * GenerateDataKey to write; multipart uploads need Decrypt too).
+ */
+export function bucketAccessStatements(
+  ctx: StackContext,
+  data: DataLayer,
+  grants: EcsConfig["services"][number]["bucketAccess"],
+): PolicyStatement[] {
+  return grants.flatMap((grant) => {
+    const bucket = data.buckets.buckets[grant.bucket];
+    const prefix = grant.prefix ?? "";
+    const sid = grant.bucket.replace(/-([a-z])/g, (_m: string, c: string) => c.toUpperCase());
+    const Sid = (what: string) => `${what}${sid[0]!.toUpperCase()}${sid.slice(1)}`;
+    const objects = pulumi.interpolate`${bucket.arn}/${prefix}*`;
+    const read = grant.access !== "write";
+    const write = grant.access !== "read";
+    const viaS3 = { Condition: { StringEquals: { "kms:ViaService": `s3.${ctx.region}.amazonaws.com` } } };
+    return [
+      allow(
+        [
+          ...(read ? ["s3:GetObject", "s3:GetObjectVersion"] : []),
+          ...(write ? ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"] : []),
+        ],
+        objects,
+        { Sid: Sid("Objects") },
+      ),
+      allow("s3:ListBucket", bucket.arn, {
+        Sid: Sid("List"),
+        ...(prefix ? { Condition: { StringLike: { "s3:prefix": `${prefix}*` } } } : {}),
+      }),
+      allow(["kms:Decrypt", ...(write ? ["kms:GenerateDataKey"] : [])], bucket.kmsKeyArn, {
+        Sid: Sid("KeyThroughS3"),
+        ...viaS3,
+      }),
+    ];
+  });
 }
 
 /** A config secret as a Pulumi secret (absent stays absent, so a missing value is caught). */

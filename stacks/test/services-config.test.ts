@@ -365,6 +365,43 @@ describe("tdp:services bad values (key, value and rule)", () => {
       ],
     ],
     [
+      "refuses a bucket grant on a bucket services may not use",
+      { web, ecs: { services: [service("ts-service-web", { bucketAccess: [{ bucket: "backup" }] })] } },
+      [
+        'tdp:services.ecs.services[0].bucketAccess[0].bucket: "backup" — must be one of datalake, stream, artifacts, athena-results',
+      ],
+    ],
+    [
+      "refuses a bucket grant whose prefix is not a key prefix",
+      {
+        web,
+        ecs: {
+          services: [
+            service("ts-service-web", { bucketAccess: [{ bucket: "datalake", prefix: "/data/*" }] }),
+          ],
+        },
+      },
+      [
+        'tdp:services.ecs.services[0].bucketAccess[0].prefix: "/data/*" — prefix "/data/*" must be an S3 key prefix such as "processing/" (no leading slash, ends with "/", no "*")',
+      ],
+    ],
+    [
+      "refuses two grants of one bucket to one service",
+      {
+        web,
+        ecs: {
+          services: [
+            service("ts-service-web", {
+              bucketAccess: [{ bucket: "datalake" }, { bucket: "datalake", access: "write" }],
+            }),
+          ],
+        },
+      },
+      [
+        'tdp:services.ecs.services[0].bucketAccess[1].bucket: "datalake" — "datalake" is granted twice to ts-service-web; give each bucket one grant (access readwrite for both)',
+      ],
+    ],
+    [
       "refuses a misspelt key",
       { web, eks: { endpointPublic: true } },
       [

@@ -203,6 +203,48 @@ describe("the service layer in the prod stack", () => {
     );
   });
 
+  it("grants the configured bucket access and no other (least privilege)", () => {
+    const buckets = (rec.outputs["data"] as Record<string, Record<string, Record<string, string>>>)[
+      "buckets"
+    ]!;
+    const statements = (service: string) =>
+      (
+        JSON.parse(
+          String(rec.one("aws:iam/rolePolicy:RolePolicy", `ecs-${service}-task-role-task`).inputs["policy"]),
+        ) as {
+          Statement: {
+            Sid?: string;
+            Action: string | string[];
+            Resource: string | string[];
+            Condition?: unknown;
+          }[];
+        }
+      ).Statement;
+    const pipeline = statements("ts-service-pipeline");
+    const sid = (name: string) => pipeline.find((s) => s.Sid === name)!;
+    assert.deepEqual(sid("ObjectsDatalake").Action, [
+      "s3:GetObject",
+      "s3:GetObjectVersion",
+      "s3:PutObject",
+      "s3:AbortMultipartUpload",
+      "s3:DeleteObject",
+    ]);
+    assert.equal(sid("ObjectsDatalake").Resource, `${buckets["datalake"]!["arn"]}/*`);
+    assert.deepEqual(sid("ObjectsStream").Action, ["s3:GetObject", "s3:GetObjectVersion"]);
+    assert.deepEqual(sid("KeyThroughS3Stream").Action, ["kms:Decrypt"]);
+    assert.equal(sid("KeyThroughS3Datalake").Resource, buckets["datalake"]!["kmsKeyArn"]);
+    assert.deepEqual(sid("KeyThroughS3Datalake").Condition, {
+      StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" },
+    });
+    const linkFile = statements("ts-service-link-file");
+    const objects = linkFile.find((s) => s.Sid === "ObjectsDatalake")!;
+    assert.equal(objects.Resource, `${buckets["datalake"]!["arn"]}/linked-files/*`);
+    assert.deepEqual(linkFile.find((s) => s.Sid === "ListDatalake")!.Condition, {
+      StringLike: { "s3:prefix": "linked-files/*" },
+    });
+    assert.ok(!JSON.stringify(statements("ts-service-web")).includes("s3:"), "no grant, no S3 access");
+  });
+
   it("denies IAM user creation to every task role (AthenaCreateIamUser off)", () => {
     const policies = rec
       .ofType("aws:iam/rolePolicy:RolePolicy")

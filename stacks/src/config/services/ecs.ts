@@ -9,10 +9,15 @@ import {
   validatePlatformServices,
   validatePlatformSettings,
   validateServiceDiscoverySubdomain,
+  validateBucketPrefix,
 } from "@tdp/eks-services";
 import { z } from "zod";
 
 import { check } from "./check";
+
+/** The data layer's buckets a service may be granted (the backup bucket belongs to AWS Backup and snapshots). */
+export const SERVICE_BUCKETS = ["datalake", "stream", "artifacts", "athena-results"] as const;
+export type ServiceBucket = (typeof SERVICE_BUCKETS)[number];
 
 const serviceSchema = z.strictObject({
   /** ECS service, Cloud Map name and SSM path segment (`ts-service-web`). */
@@ -53,6 +58,23 @@ const serviceSchema = z.strictObject({
   /** Env var → parameter name under the service's own SSM path `/tetrascience/<environment>/ECS/<service>/`. */
   secrets: z.record(z.string(), z.string()).optional(),
   command: z.array(z.string()).optional(),
+  /**
+   * The data layer's buckets the task role may use (least privilege: nothing by default). Each
+   * grant is one bucket, read, write or both, optionally under one key prefix; the bucket's key is
+   * usable through S3 only.
+   */
+  bucketAccess: z
+    .array(
+      z.strictObject({
+        bucket: z.enum(SERVICE_BUCKETS, { message: `must be one of ${SERVICE_BUCKETS.join(", ")}` }),
+        access: z
+          .enum(["read", "write", "readwrite"], { message: 'must be "read", "write" or "readwrite"' })
+          .default("read"),
+        /** A key prefix such as `pipelines/` (ends with /); absent: the whole bucket. */
+        prefix: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 
 /**
@@ -85,6 +107,22 @@ export const ecsSchema = z
     if (each.every(Boolean)) {
       check(ctx, [], () => validatePlatformServices(services));
     }
+    ecs.services.forEach((service, i) => {
+      const seen = new Set<string>();
+      service.bucketAccess.forEach((grant, j) => {
+        if (grant.prefix !== undefined) {
+          check(ctx, ["services", i, "bucketAccess", j], () => validateBucketPrefix(grant.prefix!, "prefix"));
+        }
+        if (seen.has(grant.bucket)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", i, "bucketAccess", j, "bucket"],
+            message: `"${grant.bucket}" is granted twice to ${service.name}; give each bucket one grant (access readwrite for both)`,
+          });
+        }
+        seen.add(grant.bucket);
+      });
+    });
     check(ctx, [], () =>
       validatePlatformSettings({
         taskThroughput: ecs.taskThroughput,
@@ -98,5 +136,5 @@ export type EcsConfig = z.output<typeof ecsSchema>;
 
 /** The services as the component takes them. */
 export function ecsServices(ecs: EcsConfig): PlatformServiceSpec[] {
-  return ecs.services;
+  return ecs.services.map(({ bucketAccess: _bucketAccess, ...spec }) => spec);
 }
