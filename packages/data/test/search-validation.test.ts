@@ -1,9 +1,13 @@
 import { strict as assert } from "node:assert";
 
+import { Naming } from "@tdp/core";
+
+import type { SearchDomainArgs } from "../src";
 import {
   maxVolumeSizeGiB,
   normalizeSearchInstanceType,
   searchSettingsProblems,
+  validateSearchDomainArgs,
   validateSearchSettings,
 } from "../src";
 
@@ -197,5 +201,71 @@ describe("OpenSearch settings validation", () => {
     assert.equal(maxVolumeSizeGiB("r6g.large.search"), 1024);
     assert.equal(maxVolumeSizeGiB("c5.large.elasticsearch"), 256);
     assert.equal(maxVolumeSizeGiB("t3.small.search"), 100);
+  });
+});
+
+describe("SearchDomain arguments", () => {
+  const base: SearchDomainArgs = {
+    naming: new Naming({ infrastructureName: "acme-tdp" }),
+    iam: {},
+    region: "us-east-1",
+    vpcId: "vpc-1",
+    privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    availabilityZoneCount: 3,
+    kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/k",
+    logsKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/l",
+    snapshots: {
+      bucketName: "acme-tdp-production-backup",
+      bucketArn: "arn:aws:s3:::acme-tdp-production-backup",
+      bucketKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/b",
+    },
+  };
+  const cases: [string, Partial<SearchDomainArgs>, RegExp][] = [
+    [
+      "a domain name too long",
+      { domainName: "a-very-long-search-domain-name-x" },
+      /^domainName "a-very-long-search-domain-name-x" must be 3 to 28 lowercase/,
+    ],
+    [
+      "a domain name with capitals",
+      { domainName: "Search" },
+      /^domainName "Search" must be 3 to 28 lowercase/,
+    ],
+    [
+      "an off-peak hour of 24",
+      { offPeakWindowStartHourUtc: 24 },
+      /^offPeakWindowStartHourUtc 24 must be a whole hour from 0 to 23$/,
+    ],
+    [
+      "a repository name with capitals",
+      { snapshots: { ...base.snapshots, repositoryName: "TDP" } },
+      /^snapshots\.repositoryName "TDP" must be lowercase letters, digits, _ and -$/,
+    ],
+    [
+      "a bad bucket name",
+      { snapshots: { ...base.snapshots, bucketName: "Backup_Bucket" } },
+      /^snapshots\.bucketName "Backup_Bucket" is not a valid S3 bucket name/,
+    ],
+    [
+      "a snapshot interval of 7 hours",
+      { snapshots: { ...base.snapshots, intervalHours: 7 } },
+      /^snapshotIntervalHours 7 must be a whole number of hours dividing 24/,
+    ],
+    [
+      "data nodes over 2 zones",
+      { availabilityZoneCount: 2, dataInstanceCount: 3 },
+      /^dataInstanceCount 3 is not a multiple of the 2 availability zones/,
+    ],
+  ];
+  for (const [what, overrides, message] of cases) {
+    it(`rejects ${what}`, () => {
+      assert.throws(
+        () => validateSearchDomainArgs({ ...base, ...overrides }),
+        (e: Error) => message.test(e.message),
+      );
+    });
+  }
+  it("accepts the defaults", () => {
+    validateSearchDomainArgs(base);
   });
 });
