@@ -123,7 +123,7 @@ describe("the search domain in the prod stack", () => {
     const alarms = rec
       .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
       .filter((a) => a.name.startsWith("search-alarm-"));
-    assert.equal(alarms.length, 6);
+    assert.equal(alarms.length, 8);
     for (const alarm of alarms) {
       assert.deepEqual(alarm.inputs["alarmActions"], [data.alertTopicArn]);
     }

@@ -339,22 +339,24 @@ describe("SearchDomain", () => {
     assert.match(String(target.inputs["arn"]), /:function:acme-tdp-production-search-snapshots$/);
   });
 
-  it("alarms on red and yellow status, free storage, JVM pressure and failed snapshots", () => {
+  it("alarms on red and yellow status, free storage, JVM pressure, blocked writes, the key and failed snapshots", () => {
     const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
     const byMetric = Object.fromEntries(alarms.map((a) => [a.inputs["metricName"], a.inputs]));
     assert.deepEqual(Object.keys(byMetric).sort(), [
       "AutomatedSnapshotFailure",
+      "ClusterIndexWritesBlocked",
       "ClusterStatus.red",
       "ClusterStatus.yellow",
       "Errors",
       "FreeStorageSpace",
       "JVMMemoryPressure",
+      "KMSKeyInaccessible",
     ]);
     for (const a of alarms) {
       assert.deepEqual(a.inputs["alarmActions"], [TOPIC]);
     }
     const es = alarms.filter((a) => a.inputs["namespace"] === "AWS/ES");
-    assert.equal(es.length, 5);
+    assert.equal(es.length, 7);
     for (const a of es) {
       assert.deepEqual(a.inputs["dimensions"], {
         DomainName: "acme-tdp-production-search",
@@ -388,7 +390,7 @@ describe("SearchDomain", () => {
       "acme-tdp-production-search-snapshots",
     );
     assert.equal(search.snapshotRepository, "tdp-s3");
-    assert.equal(search.alarmNames.length, 6);
+    assert.equal(search.alarmNames.length, 8);
   });
 });
 
