@@ -45,7 +45,7 @@ export interface DataStoreAccess {
   searchSecurityGroupId?: pulumi.Input<string>;
 }
 
-/** The first line of a package validator's message is its rule; the key is ours. */
+/** Runs a package validator: its message becomes the rule of a problem at the stack's key. */
 function problemFrom(key: string, value: unknown, validate: () => void): ConfigProblem | undefined {
   try {
     validate();
