@@ -452,8 +452,14 @@ describe("SearchDomain variants", () => {
     assert.equal(rec.resources.filter((r) => r.name.startsWith("search")).length, 0);
   });
 
-  it("bundles the real handler as the default code", () => {
+  it("bundles the real handler as the default code", async () => {
     const archive = snapshotFunctionCode();
     assert.ok(archive instanceof pulumi.asset.AssetArchive);
+    const assets = (await archive.assets) as Record<string, pulumi.asset.StringAsset>;
+    assert.deepEqual(Object.keys(assets), ["index.js"]);
+    const code = await assets["index.js"]!.text!;
+    assert.match(code, /__export\(handler_exports, \{[^}]*handler: \(\) => handler/);
+    assert.match(code, /AWS4-HMAC-SHA256/, "the signer is inside");
+    assert.match(code, /repository-registered/);
   });
 });
