@@ -31,7 +31,6 @@ import {
 import { renderUserData } from "./user-data";
 import { validateBiDashboardArgs } from "./validation";
 
-
 /** The services that hold the dashboard's data with its key, and AWS Backup (EFS backups). */
 export const KEY_VIA_SERVICES = [
   "secretsmanager",

@@ -17,6 +17,10 @@ import { loadInventory } from "../inventory";
 import { planJson, planMarkdown, planSummary, toPlan } from "../plan";
 import { allStacks } from "../stacks";
 
+// The Pulumi SDK captures a stack trace for every resource it registers; mapping each through
+// tsx's source maps costs about a second per plan and nothing in a plan uses the positions.
+process.setSourceMapsEnabled(false);
+
 /**
  * The problems of a `ConfigError` from @tdp/core. Matched by name and shape rather than
  * `instanceof`: the program may load its own copy of core.
