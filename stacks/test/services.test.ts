@@ -551,8 +551,9 @@ describe("service-layer config problems that stop the prod stack before any reso
   });
 
   it("refuses AthenaCreateIamUser without any permissions boundary", async () => {
-    const file = prodWith((services) => {
+    const file = prodWith((services, platform) => {
       integrations(services)["athenaCreateIamUser"] = { enabled: true };
+      delete platform["iamBoundaryPolicyArn"];
     });
     assert.deepEqual(await configProblems(file), [
       "tdp:services.integrations.athenaCreateIamUser.permissionsBoundaryArn: (missing) — athenaCreateIamUser.permissionsBoundaryArn (missing): required when athenaCreateIamUser is enabled, so every user the platform creates at runtime carries a permissions boundary (give it, or set tdp:platform.iamBoundaryPolicyArn)",
