@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { PolicyStatement } from "@tdp/core";
 import {
+  ELB_ACCOUNT_BY_REGION,
   KEY_ADMIN_ACTIONS,
   KEY_USE_ACTIONS,
   ServiceRole,
@@ -20,7 +21,6 @@ import {
   DASHBOARD_PORT,
   DASHBOARD_SCHEMA,
   DEFAULT_EFS,
-  ELB_ACCOUNT_BY_REGION,
   MARIADB_PARAMETERS,
   ROTATION_EXCLUDE_CHARACTERS,
   NO_PERFORMANCE_INSIGHTS_CLASSES,

@@ -3,6 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming, PolicyStatement } from "@tdp/core";
 import {
+  KEY_ADMIN_ACTIONS,
   LOG_RETENTION_DAYS,
   ServiceRole,
   allow,
@@ -295,23 +296,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
           Sid: "KeyAdministration",
           Effect: "Allow",
           Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-          Action: [
-            "kms:Create*",
-            "kms:Describe*",
-            "kms:Enable*",
-            "kms:List*",
-            "kms:Put*",
-            "kms:Update*",
-            "kms:Revoke*",
-            "kms:Disable*",
-            "kms:Get*",
-            "kms:Delete*",
-            "kms:TagResource",
-            "kms:UntagResource",
-            "kms:ScheduleKeyDeletion",
-            "kms:CancelKeyDeletion",
-            "kms:RotateKeyOnDemand",
-          ],
+          Action: KEY_ADMIN_ACTIONS,
           Resource: "*",
         },
         {
