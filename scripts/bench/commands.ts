@@ -10,10 +10,17 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Wall time of a command run from the repository root; fails the bench when the command fails. */
 export function timeCommand(command: string, args: string[]): BenchFigure {
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: REPO_ROOT, stdio: "ignore", env: process.env });
+  const result = spawnSync(command, args, {
+    cwd: REPO_ROOT,
+    env: process.env,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
+    // The end of the output says which check failed.
+    const tail = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n");
+    throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}:\n${tail}`);
   }
   return { value: seconds, unit: "s" };
 }
