@@ -65,5 +65,6 @@ export function networkOutputs(network: Network): Record<string, pulumi.Input<un
     serviceEndpoints: network.serviceEndpoints,
     resolverInboundAddresses: network.resolverInboundAddresses,
     privateLinkDnsName: network.privateLinkDnsName,
+    s3PrefixListId: network.s3PrefixListId,
   };
 }

@@ -319,6 +319,10 @@ export function deployServices(
           desiredSize: windowsConfig.desiredSize,
           volumeSizeGiB: windowsConfig.volumeSizeGiB,
           amiParameterName: windowsConfig.amiParameterName,
+          // Task scripts reach S3 through the gateway endpoint (isolated subnets have no other way out).
+          ...(ctx.config.network.s3GatewayEndpoint
+            ? { s3PrefixListId: network.s3PrefixListId.apply((id) => id ?? "") }
+            : {}),
           serviceEndpoints: Object.fromEntries(
             Object.entries(endpoints).filter((entry): entry is [string, string] => entry[1] !== undefined),
           ),

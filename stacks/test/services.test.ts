@@ -308,6 +308,17 @@ describe("the service layer in the prod stack", () => {
     assert.equal(template.inputs["instanceType"] ?? "t3.medium", "t3.medium");
     const windows = outputsOf(rec)["windowsWorkers"] as Record<string, unknown>;
     assert.equal(windows["autoScalingGroupName"], group.inputs["name"]);
+    // No inbound; out only to the interface endpoints (the VPC) and to S3 through its gateway.
+    const sg = rec.childrenOf(workers).find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup")!;
+    assert.deepEqual(sg.inputs["ingress"], []);
+    const egress = sg.inputs["egress"] as Record<string, unknown>[];
+    assert.deepEqual(
+      egress.map((e) => [e["fromPort"], e["cidrBlocks"] ?? e["prefixListIds"]]),
+      [
+        [443, [networkOutput(rec, "cidrBlock")]],
+        [443, [networkOutput(rec, "s3PrefixListId")]],
+      ],
+    );
   });
 
   it("exports the service layer's outputs", () => {

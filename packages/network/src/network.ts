@@ -494,6 +494,11 @@ export class Network extends pulumi.ComponentResource {
   /** Seed 002: the PrivateLink endpoint's id and its regional DNS name (the "primary DNS name" to keep). */
   readonly privateLinkEndpointId: pulumi.Output<string | undefined>;
   readonly privateLinkDnsName: pulumi.Output<string | undefined>;
+  /**
+   * The region's S3 prefix list (the S3 gateway endpoint's destinations), for security group
+   * egress rules that reach S3 through the gateway; undefined without the gateway endpoint.
+   */
+  readonly s3PrefixListId: pulumi.Output<string | undefined>;
   /** The awsx VPC in create mode. */
   readonly vpc?: awsx.ec2.Vpc;
   /** The planned subnet blocks in create mode. */
@@ -622,6 +627,11 @@ export class Network extends pulumi.ComponentResource {
       }
     }
     const vpcId = this.vpcId;
+    // AWS's own prefix list for S3 in the region: known before the gateway endpoint exists, and
+    // the same whether awsx or this component creates the endpoint.
+    this.s3PrefixListId = s3Gateway
+      ? aws.ec2.getPrefixListOutput({ name: s3ServiceName }, { parent: this }).apply((list) => list.id)
+      : pulumi.output(undefined);
 
     // FSBP EC2.2: the default security group admits nothing, so nothing can fall back on it.
     new aws.ec2.DefaultSecurityGroup(
@@ -978,6 +988,7 @@ export class Network extends pulumi.ComponentResource {
       resolverInboundAddresses: this.resolverInboundAddresses,
       privateLinkEndpointId: this.privateLinkEndpointId,
       privateLinkDnsName: this.privateLinkDnsName,
+      s3PrefixListId: this.s3PrefixListId,
     });
   }
 }

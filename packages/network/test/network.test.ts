@@ -224,18 +224,21 @@ describe("Network in create mode", () => {
     assert.equal(await value(network.resolverInboundEndpointId), undefined);
     assert.deepEqual(await value(network.resolverInboundAddresses), []);
     assert.deepEqual(network.subnetLayout?.private.prefixLength, 19);
+    assert.match((await value(network.s3PrefixListId)) ?? "", /^pl-[0-9a-f]{8}$/);
   });
 });
 
 describe("Network create-mode options", () => {
   it("uses one NAT gateway and a count of zones when asked, and no S3 endpoint when turned off", async () => {
-    const { rec } = await build(
+    const built = await build(
       baseArgs({ create: { natGateways: "single", availabilityZoneCount: 2 }, s3GatewayEndpoint: false }),
     );
+    const { rec } = built;
     const inputs = one(rec, "network-vpc").inputs;
     assert.deepEqual(inputs["natGateways"], { strategy: "Single" });
     assert.equal(inputs["numberOfAvailabilityZones"], 2);
     assert.deepEqual(inputs["vpcEndpointSpecs"], []);
+    assert.equal(await value(built.network.s3PrefixListId), undefined);
   });
 
   it("drops the public tier when there is no NAT and no internet exposure", async () => {

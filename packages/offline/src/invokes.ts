@@ -55,6 +55,15 @@ export const INVOKES: Record<string, InvokeAnswer> = {
     dnsSuffix: "amazonaws.com",
     reverseDnsPrefix: "com.amazonaws",
   }),
+  // AWS-managed prefix lists (com.amazonaws.<region>.s3, .dynamodb): a stable id per name.
+  "aws:ec2/getPrefixList:getPrefixList": (inputs) => {
+    const name = String(inputs["name"] ?? "");
+    if (!/^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb)$/.test(name)) {
+      notFound("EC2 Prefix List", `name ${name}`);
+    }
+    const id = `pl-${hex(name, 8)}`;
+    return { id, prefixListId: id, name, cidrBlocks: ["52.216.0.0/15", "54.231.0.0/16"] };
+  },
   "aws:ec2/getSubnet:getSubnet": (inputs, ctx) => {
     const id = String(inputs["id"] ?? "");
     const subnet = ctx.inventory.subnets.find((s) => s.id === id) ?? notFound("EC2 Subnet", `id ${id}`);
