@@ -1,26 +1,19 @@
 import * as aws from "@pulumi/aws";
-import * as eks from "@pulumi/eks";
+import type * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import type { IamSettings, Naming, PolicyStatement } from "@tdp/core";
-import {
-  KEY_ADMIN_ACTIONS,
-  LOG_RETENTION_DAYS,
-  ServiceRole,
-  allow,
-  policyDocument,
-  policyJson,
-  statefulResourceOptions,
-} from "@tdp/core";
+import type { IamSettings, Naming, ServiceRole } from "@tdp/core";
+import { LOG_RETENTION_DAYS } from "@tdp/core";
 
-import type { EndpointAccess, EksAmiType, NodeGroupSpec } from "./validation";
+import { createControlPlane } from "./control-plane";
+import { createClusterKey } from "./key";
+import { createNodeGroups } from "./node-groups";
+import { createClusterRoles } from "./roles";
+import type { EndpointAccess, NodeGroupSpec } from "./validation";
 import {
-  CLUSTER_LOG_TYPES,
-  DEFAULT_EKS_AMI_TYPE,
   DEFAULT_KUBERNETES_VERSION,
   DEFAULT_NODE_GROUP,
   DEFAULT_NODE_METADATA_HOP_LIMIT,
   DEFAULT_SERVICE_IPV4_CIDR,
-  isArmInstanceType,
   validateAdminRoleArns,
   validateBucketPrefix,
   validateEndpointAccess,
@@ -33,28 +26,12 @@ import {
 } from "./validation";
 import type { OidcProvider, WorkloadRoleArgs } from "./workload-role";
 import { createWorkloadRole, validateWorkloadName } from "./workload-role";
+import type { PlatformWorkloads } from "./workloads";
+import { clusterAutoscalerRoleArgs, dataProcessingRoleArgs } from "./workloads";
 
-/** The data-processing workers' access to the datalake: one bucket prefix, nothing else. */
-export interface DataProcessingWorkload {
-  /** @default "data-processing" */
-  namespace?: string;
-  /** @default "worker" */
-  serviceAccount?: string;
-  /** ARN of the datalake bucket. */
-  bucketArn: pulumi.Input<string>;
-  /** The bucket's KMS key (SSE-KMS): decrypt and generate data keys through S3 only. */
-  kmsKeyArn: pulumi.Input<string>;
-  /** The key prefix the workers read and write, ending in `/`. @default "processing/" */
-  prefix?: string;
-}
-
-/** The platform workloads that get IRSA roles from the component. */
-export interface PlatformWorkloads {
-  /** The cluster autoscaler (kube-system/cluster-autoscaler) scales the managed node groups. @default true */
-  clusterAutoscaler?: boolean;
-  /** Data-processing workers with read/write on one datalake prefix. @default none */
-  dataProcessing?: DataProcessingWorkload;
-}
+export { accessEntryKeys } from "./access-entries";
+export { nodeadmUserData } from "./user-data";
+export type { DataProcessingWorkload, PlatformWorkloads } from "./workloads";
 
 export interface PlatformClusterArgs {
   /** Physical names of the deployment: the cluster is `<base>-eks`. */
@@ -131,61 +108,6 @@ export function validatePlatformClusterArgs(args: PlatformClusterArgs): void {
   }
 }
 
-/** Cluster administrators get the EKS cluster-admin access policy on the whole cluster. */
-const CLUSTER_ADMIN_POLICY = "cluster-access-policy/AmazonEKSClusterAdminPolicy";
-
-/**
- * Access-entry keys of the admin roles: `admin-<role name>` (path dropped, lowercased), with the
- * position appended only when two roles of different accounts or paths share a name.
- */
-export function accessEntryKeys(roleArns: readonly string[]): Record<string, string> {
-  const keys: Record<string, string> = {};
-  roleArns.forEach((arn, i) => {
-    const roleName = (arn.split("/").pop() ?? arn).toLowerCase().replace(/[^a-z0-9-]/g, "-");
-    const key = Object.hasOwn(keys, `admin-${roleName}`) ? `admin-${roleName}-${i}` : `admin-${roleName}`;
-    keys[key] = arn;
-  });
-  return keys;
-}
-
-/** The fields of the kubeconfig the component reads (pulumi-eks types it `any`). */
-interface Kubeconfig {
-  clusters?: { cluster?: Record<string, string> }[];
-}
-
-/**
- * nodeadm configuration for a customer AMI (the EKS-optimised images bootstrap themselves; a
- * custom image in a managed node group must be told where its cluster is).
- */
-export function nodeadmUserData(cluster: {
-  name: string;
-  endpoint: string;
-  certificateAuthority: string;
-  serviceIpv4Cidr: string;
-}): string {
-  const document = [
-    "MIME-Version: 1.0",
-    'Content-Type: multipart/mixed; boundary="//"',
-    "",
-    "--//",
-    "Content-Type: application/node.eks.aws",
-    "",
-    "---",
-    "apiVersion: node.eks.aws/v1alpha1",
-    "kind: NodeConfig",
-    "spec:",
-    "  cluster:",
-    `    name: ${cluster.name}`,
-    `    apiServerEndpoint: ${cluster.endpoint}`,
-    `    certificateAuthority: ${cluster.certificateAuthority}`,
-    `    cidr: ${cluster.serviceIpv4Cidr}`,
-    "",
-    "--//--",
-    "",
-  ].join("\n");
-  return Buffer.from(document).toString("base64");
-}
-
 /**
  * The platform's EKS cluster (seed 001 Service Layer): an `@pulumi/eks` cluster in the private
  * subnets with a private API endpoint (the seed's manual post-deployment task 3, done here), all
@@ -193,6 +115,9 @@ export function nodeadmUserData(cluster: {
  * with KMS, access entries (authentication mode API) for the admin roles, and an OIDC provider for
  * IRSA; managed node groups on launch templates (IMDSv2, encrypted gp3 root volumes, SSM access,
  * no SSH ingress); IRSA roles for the platform workloads.
+ *
+ * The parts live beside this file: roles.ts, key.ts, control-plane.ts (log group and cluster, with
+ * access-entries.ts), node-groups.ts (with user-data.ts) and workloads.ts (the IRSA policies).
  */
 export class PlatformCluster extends pulumi.ComponentResource {
   readonly clusterName: pulumi.Output<string>;
@@ -238,7 +163,6 @@ export class PlatformCluster extends pulumi.ComponentResource {
     const partition = args.partition ?? "aws";
     const version = args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     const serviceIpv4Cidr = args.serviceIpv4Cidr ?? DEFAULT_SERVICE_IPV4_CIDR;
-    const publicAccess = args.endpoint?.publicAccess ?? false;
     const hopLimit = args.metadataHopLimit ?? DEFAULT_NODE_METADATA_HOP_LIMIT;
     const nodeGroups = args.nodeGroups ?? [
       { ...DEFAULT_NODE_GROUP, instanceTypes: [...DEFAULT_NODE_GROUP.instanceTypes] },
@@ -248,154 +172,49 @@ export class PlatformCluster extends pulumi.ComponentResource {
       args.accountId !== undefined
         ? pulumi.output(args.accountId)
         : aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const managed = (policy: string) => `arn:${partition}:iam::aws:policy/${policy}`;
     this.kubernetesVersion = version;
 
-    // Explicit roles through ServiceRole, so IAMRolePrefix and the boundary hold for them too.
-    const clusterRole = new ServiceRole(
-      `${name}-cluster-role`,
-      {
-        naming,
-        purpose: "eks-cluster",
-        iam: args.iam,
-        services: ["eks.amazonaws.com"],
-        description: `EKS control plane of ${clusterName}`,
-        managedPolicyArns: [managed("AmazonEKSClusterPolicy")],
-      },
-      { parent: this },
-    );
-    const nodeRole = new ServiceRole(
-      `${name}-node-role`,
-      {
-        naming,
-        purpose: "eks-node",
-        iam: args.iam,
-        services: ["ec2.amazonaws.com"],
-        description: `Managed node groups of ${clusterName}`,
-        managedPolicyArns: [
-          managed("AmazonEKSWorkerNodePolicy"),
-          managed("AmazonEKS_CNI_Policy"),
-          // Pull-only (no ECR listing or describing beyond what a pull needs).
-          managed("AmazonEC2ContainerRegistryPullOnly"),
-          // Remote access through Session Manager instead of SSH (seed pre-deployment task 7).
-          managed("AmazonSSMManagedInstanceCore"),
-        ],
-      },
-      { parent: this },
-    );
+    const { clusterRole, nodeRole } = createClusterRoles(this, name, {
+      naming,
+      iam: args.iam,
+      partition,
+      clusterName,
+    });
 
     // The control-plane log group exists before the cluster, so EKS writes into ours (retention,
     // KMS) rather than creating one that keeps logs forever.
     const logGroupName = `/aws/eks/${clusterName}/cluster`;
     const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${args.region}:${accountId}:log-group:${logGroupName}`;
 
-    let key: aws.kms.Key | undefined;
-    if (args.secretsKmsKeyArn === undefined || args.logsKmsKeyArn === undefined) {
-      const statements: PolicyStatement[] = [
-        {
-          Sid: "KeyAdministration",
-          Effect: "Allow",
-          Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-          Action: KEY_ADMIN_ACTIONS,
-          Resource: "*",
-        },
-        {
-          Sid: "ClusterSecretsEncryption",
-          Effect: "Allow",
-          Principal: { AWS: clusterRole.arn },
-          Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*"],
-          Resource: "*",
-        },
-        {
-          Sid: "ClusterGrantsForAwsResources",
-          Effect: "Allow",
-          Principal: { AWS: clusterRole.arn },
-          Action: ["kms:CreateGrant", "kms:ListGrants"],
-          Resource: "*",
-          Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-        },
-        {
-          Sid: "ControlPlaneLogGroup",
-          Effect: "Allow",
-          Principal: { Service: `logs.${args.region}.amazonaws.com` },
-          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-          Resource: "*",
-          Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-        },
-      ];
-      key = new aws.kms.Key(
-        `${name}-key`,
-        {
-          description: `EKS ${clusterName}: Kubernetes secrets and control-plane logs`,
-          enableKeyRotation: true,
-          rotationPeriodInDays: 365,
-          deletionWindowInDays: 30,
-          policy: policyJson(policyDocument(...statements)),
-        },
-        statefulResourceOptions({ parent: this }),
-      );
-      new aws.kms.Alias(
-        `${name}-key-alias`,
-        { name: `alias/${naming.base}-eks`, targetKeyId: key.keyId },
-        { parent: this },
-      );
-    }
-    const secretsKeyArn =
-      args.secretsKmsKeyArn !== undefined ? pulumi.output(args.secretsKmsKeyArn) : key!.arn;
-    const logsKeyArn = args.logsKmsKeyArn !== undefined ? pulumi.output(args.logsKmsKeyArn) : key!.arn;
+    const { secretsKeyArn, logsKeyArn } = createClusterKey(this, name, {
+      naming,
+      region: args.region,
+      partition,
+      accountId,
+      clusterName,
+      clusterRoleArn: clusterRole.arn,
+      logGroupArn,
+      secretsKmsKeyArn: args.secretsKmsKeyArn,
+      logsKmsKeyArn: args.logsKmsKeyArn,
+    });
 
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-control-plane-logs`,
-      { name: logGroupName, retentionInDays: args.logRetentionDays ?? 90, kmsKeyId: logsKeyArn },
-      { parent: this },
-    );
-
-    const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
-    // Keyed by role name (not position), so reordering the list replaces nothing.
-    for (const [key, principalArn] of Object.entries(accessEntryKeys(args.adminRoleArns ?? []))) {
-      accessEntries[key] = {
-        principalArn,
-        type: "STANDARD",
-        accessPolicies: {
-          clusterAdmin: {
-            policyArn: `arn:${partition}:eks::aws:${CLUSTER_ADMIN_POLICY}`,
-            accessScope: { type: "cluster" },
-          },
-        },
-      };
-    }
-
-    this.cluster = new eks.Cluster(
-      `${name}-cluster`,
-      {
-        // Named explicitly so the log group above is the one EKS writes to.
-        name: clusterName,
-        version,
-        vpcId: args.vpcId,
-        privateSubnetIds: args.privateSubnetIds,
-        nodeAssociatePublicIpAddress: false,
-        endpointPrivateAccess: true,
-        endpointPublicAccess: publicAccess,
-        publicAccessCidrs: publicAccess ? args.endpoint?.publicAccessCidrs : undefined,
-        enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
-        encryptionConfigKeyArn: secretsKeyArn,
-        authenticationMode: "API",
-        accessEntries,
-        serviceRole: clusterRole.role,
-        // Nodes come from the managed node groups below, on our launch templates.
-        skipDefaultNodeGroup: true,
-        createInstanceRole: false,
-        // The EKS-created cluster security group serves control plane and nodes; pulumi-eks's own
-        // groups would open 443 and 1025-65535 more widely than needed.
-        skipDefaultSecurityGroups: true,
-        createOidcProvider: true,
-        kubernetesServiceIpAddressRange: serviceIpv4Cidr,
-        deletionProtection: true,
-        upgradePolicy: { supportType: args.supportType ?? "STANDARD" },
-      },
-      { parent: this, dependsOn: [logGroup] },
-    );
-    const cluster = this.cluster;
+    const { logGroup, cluster } = createControlPlane(this, name, {
+      clusterName,
+      version,
+      partition,
+      vpcId: args.vpcId,
+      privateSubnetIds: args.privateSubnetIds,
+      endpoint: args.endpoint,
+      adminRoleArns: args.adminRoleArns ?? [],
+      serviceIpv4Cidr,
+      supportType: args.supportType ?? "STANDARD",
+      logGroupName,
+      logRetentionDays: args.logRetentionDays ?? 90,
+      logsKeyArn,
+      secretsKeyArn,
+      clusterRole: clusterRole.role,
+    });
+    this.cluster = cluster;
     // Outputs that resolve once the cluster exists, so consumers wait for it.
     const created = cluster.kubeconfigJson;
     this.clusterName = created.apply(() => clusterName);
@@ -406,101 +225,24 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.kubeconfigJson = pulumi.secret(cluster.kubeconfigJson);
     this.oidc = { arn: this.oidcProviderArn, issuer: this.oidcIssuer };
 
-    const nodeSg = new aws.ec2.SecurityGroup(
-      `${name}-node-sg`,
-      {
-        namePrefix: `${naming.name("securityGroup", "eks-nodes")}-`,
-        description: `Worker nodes of ${clusterName}: the source the database and search admit; no rules of its own`,
-        vpcId: args.vpcId,
-        ingress: [],
-        egress: [],
-        tags: { Name: naming.name("securityGroup", "eks-nodes") },
-      },
-      { parent: this, deleteBeforeReplace: false },
-    );
-    this.nodeSecurityGroupId = nodeSg.id;
-
-    const certificateAuthority = cluster.kubeconfig.apply(
-      (k: Kubeconfig) => k.clusters?.[0]?.cluster?.["certificate-authority-data"] ?? "",
-    );
-    this.nodeGroupNames = nodeGroups.map((group) => {
-      const role = `eks-${group.name}`;
-      const customAmi = group.amiId !== undefined;
-      const template = new aws.ec2.LaunchTemplate(
-        `${name}-${group.name}-lt`,
-        {
-          name: naming.name("launchTemplate", role),
-          description: `Nodes of ${clusterName}, group ${group.name}`,
-          updateDefaultVersion: true,
-          imageId: group.amiId,
-          userData: customAmi
-            ? pulumi
-                .all([this.endpoint, certificateAuthority])
-                .apply(([endpoint, ca]) =>
-                  nodeadmUserData({ name: clusterName, endpoint, certificateAuthority: ca, serviceIpv4Cidr }),
-                )
-            : undefined,
-          // Seed pre-deployment task 7: the key pair is attached, but no security group opens 22;
-          // administrators reach the nodes through Session Manager.
-          keyName: group.keyPairName,
-          vpcSecurityGroupIds: [this.clusterSecurityGroupId, nodeSg.id],
-          metadataOptions: {
-            httpEndpoint: "enabled",
-            httpTokens: "required",
-            httpPutResponseHopLimit: hopLimit,
-            instanceMetadataTags: "disabled",
-          },
-          blockDeviceMappings: [
-            {
-              deviceName: "/dev/xvda",
-              ebs: {
-                volumeSize: group.diskSizeGiB ?? DEFAULT_NODE_GROUP.diskSizeGiB,
-                volumeType: "gp3",
-                encrypted: "true",
-                kmsKeyId: args.ebsKmsKeyArn,
-                deleteOnTermination: "true",
-              },
-            },
-          ],
-          monitoring: { enabled: true },
-          tagSpecifications: [
-            { resourceType: "instance", tags: { Name: naming.name("generic", role) } },
-            { resourceType: "volume", tags: { Name: naming.name("generic", role) } },
-          ],
-        },
-        { parent: this },
-      );
-      const instanceTypes = group.instanceTypes ?? [...DEFAULT_NODE_GROUP.instanceTypes];
-      const amiType: EksAmiType | "CUSTOM" = customAmi
-        ? "CUSTOM"
-        : (group.amiType ??
-          (instanceTypes.every(isArmInstanceType) ? "AL2023_ARM_64_STANDARD" : DEFAULT_EKS_AMI_TYPE));
-      const nodeGroup = new aws.eks.NodeGroup(
-        `${name}-${group.name}`,
-        {
-          clusterName: this.clusterName,
-          nodeGroupName: naming.name("generic", role),
-          nodeRoleArn: nodeRole.arn,
-          subnetIds: args.privateSubnetIds,
-          instanceTypes,
-          capacityType: group.capacityType ?? DEFAULT_NODE_GROUP.capacityType,
-          amiType,
-          // A customer AMI carries its own kubelet version; EKS refuses a version with it.
-          version: customAmi ? undefined : version,
-          scalingConfig: {
-            minSize: group.minSize ?? DEFAULT_NODE_GROUP.minSize,
-            maxSize: group.maxSize ?? DEFAULT_NODE_GROUP.maxSize,
-            desiredSize: group.desiredSize ?? DEFAULT_NODE_GROUP.desiredSize,
-          },
-          updateConfig: { maxUnavailable: 1 },
-          launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-          labels: { "tdp/node-group": group.name, ...(group.labels ?? {}) },
-        },
-        // The cluster autoscaler owns the desired size after creation.
-        { parent: this, dependsOn: [cluster], ignoreChanges: ["scalingConfig.desiredSize"] },
-      );
-      return nodeGroup.nodeGroupName;
+    const nodes = createNodeGroups(this, name, {
+      naming,
+      clusterName,
+      createdClusterName: this.clusterName,
+      version,
+      serviceIpv4Cidr,
+      hopLimit,
+      nodeGroups,
+      vpcId: args.vpcId,
+      privateSubnetIds: args.privateSubnetIds,
+      ebsKmsKeyArn: args.ebsKmsKeyArn,
+      cluster,
+      endpoint: this.endpoint,
+      clusterSecurityGroupId: this.clusterSecurityGroupId,
+      nodeRoleArn: nodeRole.arn,
     });
+    this.nodeSecurityGroupId = nodes.nodeSecurityGroupId;
+    this.nodeGroupNames = nodes.nodeGroupNames;
 
     this.clusterRoleArn = clusterRole.arn;
     this.nodeRoleArn = nodeRole.arn;
@@ -510,60 +252,17 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.workloadRoleArns = {};
     const workloads = args.workloads ?? { clusterAutoscaler: true };
     if (workloads.clusterAutoscaler ?? true) {
-      this.workloadRole("cluster-autoscaler", {
-        namespace: "kube-system",
-        serviceAccount: "cluster-autoscaler",
-        description: `Cluster autoscaler of ${clusterName}: scales only this cluster's node groups`,
-        policy: policyDocument(
-          // Describe calls have no resource-level permissions in IAM.
-          allow(
-            [
-              "autoscaling:DescribeAutoScalingGroups",
-              "autoscaling:DescribeAutoScalingInstances",
-              "autoscaling:DescribeLaunchConfigurations",
-              "autoscaling:DescribeScalingActivities",
-              "autoscaling:DescribeTags",
-              "ec2:DescribeImages",
-              "ec2:DescribeInstanceTypes",
-              "ec2:DescribeLaunchTemplateVersions",
-              "ec2:GetInstanceTypesFromInstanceRequirements",
-            ],
-            "*",
-          ),
-          // Managed node groups' Auto Scaling groups are named eks-<group>-<uuid> and tagged with
-          // the cluster's name: both the ARN and the tag hold the role to this cluster's groups.
-          allow(
-            ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-            pulumi.interpolate`arn:${partition}:autoscaling:${args.region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/eks-*`,
-            { Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": clusterName } } },
-          ),
-          allow(
-            "eks:DescribeNodegroup",
-            pulumi.interpolate`arn:${partition}:eks:${args.region}:${accountId}:nodegroup/${clusterName}/*`,
-          ),
-        ),
-      });
+      this.workloadRole(
+        "cluster-autoscaler",
+        clusterAutoscalerRoleArgs({ clusterName, region: args.region, partition, accountId }),
+      );
     }
     const data = workloads.dataProcessing;
     if (data !== undefined) {
-      const prefix = data.prefix ?? "processing/";
-      this.workloadRole("data-processing", {
-        namespace: data.namespace ?? "data-processing",
-        serviceAccount: data.serviceAccount ?? "worker",
-        description: `Data-processing workers of ${clusterName}: the datalake prefix ${prefix} only`,
-        policy: policyDocument(
-          allow(
-            ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
-            pulumi.interpolate`${data.bucketArn}/${prefix}*`,
-          ),
-          allow("s3:ListBucket", data.bucketArn, {
-            Condition: { StringLike: { "s3:prefix": `${prefix}*` } },
-          }),
-          allow(["kms:Decrypt", "kms:GenerateDataKey"], data.kmsKeyArn, {
-            Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
-          }),
-        ),
-      });
+      this.workloadRole(
+        "data-processing",
+        dataProcessingRoleArgs(data, { clusterName, region: args.region }),
+      );
     }
 
     this.registerOutputs({

@@ -1,0 +1,88 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import type * as pulumi from "@pulumi/pulumi";
+
+import { adminAccessEntries } from "./access-entries";
+import type { EndpointAccess } from "./validation";
+import { CLUSTER_LOG_TYPES } from "./validation";
+
+/** The control plane's settings, defaults already applied. */
+export interface ControlPlaneSettings {
+  clusterName: string;
+  version: string;
+  partition: string;
+  vpcId: pulumi.Input<string>;
+  privateSubnetIds: pulumi.Input<string>[];
+  endpoint?: EndpointAccess;
+  adminRoleArns: string[];
+  serviceIpv4Cidr: string;
+  supportType: "STANDARD" | "EXTENDED";
+  /** The name EKS gives the control-plane log group. */
+  logGroupName: string;
+  logRetentionDays: number;
+  logsKeyArn: pulumi.Input<string>;
+  secretsKeyArn: pulumi.Input<string>;
+  /** The EKS cluster role. */
+  clusterRole: aws.iam.Role;
+}
+
+/** The control-plane log group and the cluster it belongs to. */
+export interface ControlPlane {
+  logGroup: aws.cloudwatch.LogGroup;
+  cluster: eks.Cluster;
+}
+
+/**
+ * The control-plane log group, then the `@pulumi/eks` cluster: private endpoint, all log types,
+ * KMS-encrypted secrets, access entries for the admin roles, an OIDC provider, no default nodes.
+ */
+export function createControlPlane(
+  parent: pulumi.Resource,
+  name: string,
+  settings: ControlPlaneSettings,
+): ControlPlane {
+  const publicAccess = settings.endpoint?.publicAccess ?? false;
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-control-plane-logs`,
+    {
+      name: settings.logGroupName,
+      retentionInDays: settings.logRetentionDays,
+      kmsKeyId: settings.logsKeyArn,
+    },
+    { parent },
+  );
+
+  const accessEntries = adminAccessEntries(settings.adminRoleArns, settings.partition);
+
+  const cluster = new eks.Cluster(
+    `${name}-cluster`,
+    {
+      // Named explicitly so the log group above is the one EKS writes to.
+      name: settings.clusterName,
+      version: settings.version,
+      vpcId: settings.vpcId,
+      privateSubnetIds: settings.privateSubnetIds,
+      nodeAssociatePublicIpAddress: false,
+      endpointPrivateAccess: true,
+      endpointPublicAccess: publicAccess,
+      publicAccessCidrs: publicAccess ? settings.endpoint?.publicAccessCidrs : undefined,
+      enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
+      encryptionConfigKeyArn: settings.secretsKeyArn,
+      authenticationMode: "API",
+      accessEntries,
+      serviceRole: settings.clusterRole,
+      // Nodes come from the managed node groups (node-groups.ts), on our launch templates.
+      skipDefaultNodeGroup: true,
+      createInstanceRole: false,
+      // The EKS-created cluster security group serves control plane and nodes; pulumi-eks's own
+      // groups would open 443 and 1025-65535 more widely than needed.
+      skipDefaultSecurityGroups: true,
+      createOidcProvider: true,
+      kubernetesServiceIpAddressRange: settings.serviceIpv4Cidr,
+      deletionProtection: true,
+      upgradePolicy: { supportType: settings.supportType },
+    },
+    { parent, dependsOn: [logGroup] },
+  );
+  return { logGroup, cluster };
+}
