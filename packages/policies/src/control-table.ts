@@ -17,7 +17,7 @@ export function controlTable(policies: TdpPolicy[]): string {
     .sort((a, b) => a.module.localeCompare(b.module) || a.name.localeCompare(b.name))
     .map(
       (p) =>
-        `| ${p.module} | \`${p.name}\`: ${cell(p.description)} | ${p.enforcementLevel} | ${p.controls.fsbp.join(", ") || "project rule"} | ${p.controls.checkov.join(", ") || "–"} | ${p.satisfiedBy.map((s) => `\`${s}\``).join(", ")} |`,
+        `| ${p.module} | \`${p.name}\`: ${cell(p.description)} | ${p.enforcementLevel} | ${p.controls.fsbp.join(", ") || "project rule"} | ${p.controls.checkov.join(", ") || "–"} | ${p.satisfiedBy.map((s) => `\`${s}\``).join(", ") || "nothing of this type is created yet"} |`,
     );
   return [...header, ...rows].join("\n");
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import type { StackValidationArgs } from "@pulumi/policy";
@@ -149,6 +149,15 @@ describe("policies: the preview shape", () => {
   it("leaves reads of existing resources (adopted buckets) alone", async () => {
     const adopted = { ...res("aws:s3/bucket:Bucket", "adopted", { bucket: "old" }), read: "old" };
     assert.deepEqual(await evaluate([adopted], allPolicies, {}, []), []);
+  });
+});
+
+describe("policies: where each is satisfied", () => {
+  it("names files that exist in the repository", () => {
+    const missing = allPolicies.flatMap((p) =>
+      p.satisfiedBy.filter((file) => !existsSync(join(ROOT, file))).map((file) => `${p.name}: ${file}`),
+    );
+    assert.deepEqual(missing, []);
   });
 });
 

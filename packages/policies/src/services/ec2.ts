@@ -19,7 +19,7 @@ function kind(resource: { type: string }): string {
 export const ec2Imdsv2Required = resourcePolicy({
   name: "ec2-imdsv2-required",
   satisfiedBy: [
-    "packages/eks-services/src/eks/cluster.ts",
+    "packages/eks-services/src/eks/node-groups.ts",
     "packages/eks-services/src/windows/windows-workers.ts",
     "packages/bi-dashboard/src/dashboard.ts",
   ],
@@ -76,7 +76,7 @@ const OUTDATED_VOLUME_TYPES = ["gp2", "standard"];
 export const ec2EbsEncrypted = resourcePolicy({
   name: "ec2-ebs-encrypted",
   satisfiedBy: [
-    "packages/eks-services/src/eks/cluster.ts",
+    "packages/eks-services/src/eks/node-groups.ts",
     "packages/eks-services/src/windows/windows-workers.ts",
     "packages/bi-dashboard/src/dashboard.ts",
   ],

@@ -37,7 +37,7 @@ function containerName(container: Props, index: number): string {
 
 export const ecsNoPublicIp = resourcePolicy({
   name: "ecs-no-public-ip",
-  satisfiedBy: ["packages/eks-services/src/ecs/platform-services.ts"],
+  satisfiedBy: ["packages/eks-services/src/ecs/service.ts"],
   description: "ECS services do not give their tasks public IP addresses.",
   module: "ecs",
   controls: { fsbp: ["ECS.2"], checkov: ["CKV_AWS_333"] },
@@ -53,7 +53,7 @@ export const ecsNoPublicIp = resourcePolicy({
 
 export const ecsNoPrivilegedContainers = resourcePolicy({
   name: "ecs-no-privileged-containers",
-  satisfiedBy: ["packages/eks-services/src/ecs/platform-services.ts"],
+  satisfiedBy: ["packages/eks-services/src/ecs/task-definition.ts"],
   description: "No container of a task definition runs privileged (root on the host).",
   module: "ecs",
   controls: { fsbp: ["ECS.4"], checkov: ["CKV_AWS_334"] },
@@ -73,7 +73,7 @@ export const ecsNoPrivilegedContainers = resourcePolicy({
 
 export const ecsReadOnlyRootFilesystem = resourcePolicy({
   name: "ecs-read-only-root-filesystem",
-  satisfiedBy: ["packages/eks-services/src/ecs/platform-services.ts"],
+  satisfiedBy: ["packages/eks-services/src/ecs/task-definition.ts"],
   description: "Containers mount their root file system read-only where the image allows.",
   module: "ecs",
   controls: { fsbp: ["ECS.5"], checkov: ["CKV_AWS_336"] },
@@ -93,7 +93,10 @@ export const ecsReadOnlyRootFilesystem = resourcePolicy({
 
 export const ecsContainerLogging = resourcePolicy({
   name: "ecs-container-logging",
-  satisfiedBy: ["packages/eks-services/src/ecs/platform-services.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/ecs/task-definition.ts",
+    "packages/eks-services/src/ecs/service.ts",
+  ],
   description: "Every container of a task definition has a log configuration.",
   module: "ecs",
   controls: { fsbp: ["ECS.9"], checkov: [] },
@@ -114,7 +117,7 @@ export const ecsContainerLogging = resourcePolicy({
 
 export const ecsContainerInsights = resourcePolicy({
   name: "ecs-container-insights",
-  satisfiedBy: ["packages/eks-services/src/ecs/platform-services.ts"],
+  satisfiedBy: ["packages/eks-services/src/ecs/cluster.ts"],
   description: "ECS clusters turn Container Insights on (enabled or enhanced).",
   module: "ecs",
   controls: { fsbp: ["ECS.12"], checkov: ["CKV_AWS_65"] },

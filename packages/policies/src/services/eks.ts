@@ -31,7 +31,10 @@ function tooBroad(cidr: string): boolean {
 
 export const eksPrivateEndpoint = resourcePolicy({
   name: "eks-private-endpoint",
-  satisfiedBy: ["packages/eks-services/src/eks/cluster.ts", "packages/eks-services/src/eks/validation.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/eks/control-plane.ts",
+    "packages/eks-services/src/eks/validation.ts",
+  ],
   description:
     "The EKS API endpoint is private; a public endpoint is allowed only with restricted CIDRs (never 0.0.0.0/0).",
   module: "eks",
@@ -104,7 +107,7 @@ export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManage
 
 export const eksControlPlaneLogging = resourcePolicy({
   name: "eks-control-plane-logging",
-  satisfiedBy: ["packages/eks-services/src/eks/cluster.ts"],
+  satisfiedBy: ["packages/eks-services/src/eks/control-plane.ts"],
   description:
     "The cluster sends all five control-plane log types (api, audit, authenticator, controllerManager, scheduler) to CloudWatch.",
   module: "eks",
@@ -140,7 +143,7 @@ function providerClusterEncryption(cluster: StackResource): string | undefined {
 
 export const eksSecretsEncryption = stackPolicy({
   name: "eks-secrets-encryption",
-  satisfiedBy: ["packages/eks-services/src/eks/cluster.ts"],
+  satisfiedBy: ["packages/eks-services/src/eks/control-plane.ts", "packages/eks-services/src/eks/key.ts"],
   description: "Kubernetes secrets are envelope-encrypted with a customer-managed KMS key.",
   module: "eks",
   controls: { fsbp: ["EKS.3"], checkov: ["CKV_AWS_58"] },
@@ -176,7 +179,7 @@ export const EKS_NODE_GROUP_TYPES = [
 
 export const eksNodesNotExposed = resourcePolicy({
   name: "eks-nodes-not-exposed",
-  satisfiedBy: ["packages/eks-services/src/eks/cluster.ts"],
+  satisfiedBy: ["packages/eks-services/src/eks/node-groups.ts"],
   description:
     "Worker nodes are not reachable from the internet: no SSH remote access without source security groups (open to 0.0.0.0/0) and no public IP addresses.",
   module: "eks",

@@ -146,7 +146,7 @@ export const kmsDecryptNotOnAllKeys = resourcePolicy({
   satisfiedBy: [
     "packages/core/src/policy-document.ts",
     "packages/bi-dashboard/src/dashboard.ts",
-    "packages/eks-services/src/ecs/platform-services.ts",
+    "packages/eks-services/src/ecs/service-roles.ts",
   ],
   description:
     "No IAM policy allows kms:Decrypt or kms:ReEncryptFrom on every key (Resource *) unless a condition keeps it to one service (kms:ViaService) or to tagged or aliased keys.",
