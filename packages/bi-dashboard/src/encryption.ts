@@ -1,0 +1,93 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  KEY_ADMIN_ACTIONS,
+  KEY_USE_ACTIONS,
+  policyDocument,
+  policyJson,
+  statefulResourceOptions,
+} from "@tdp/core";
+
+import type { DashboardContext } from "./context";
+
+/** The services that hold the dashboard's data with its key, and AWS Backup (EFS backups). */
+export const KEY_VIA_SERVICES = [
+  "secretsmanager",
+  "rds",
+  "elasticfilesystem",
+  "s3",
+  "sqs",
+  "sns",
+  "lambda",
+  "backup",
+];
+
+/** The deployment's key; its policy lets CloudWatch Logs use it for `logGroupArnPatterns` only. */
+export function createDataKey(
+  ctx: DashboardContext,
+  logGroupArnPatterns: pulumi.Input<string>[],
+): pulumi.Output<string> {
+  const { name, naming, d, region, account, partition, child } = ctx;
+  const root = pulumi.interpolate`arn:${partition}:iam::${account}:root`;
+  const viaServices = KEY_VIA_SERVICES.map((service) => `${service}.${region}.amazonaws.com`);
+  // One customer-managed key for the deployment's data at rest: secrets, database, file system,
+  // bucket, queue, topic, function environment and log groups.
+  const key = new aws.kms.Key(
+    `${name}-key`,
+    {
+      description: `${naming.base} ${d}: Panintelligence dashboard data`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyJson(
+        policyDocument(
+          {
+            Sid: "AccountAdministersTheKey",
+            Effect: "Allow",
+            Principal: { AWS: root },
+            Action: KEY_ADMIN_ACTIONS,
+            Resource: "*",
+          },
+          {
+            // The account's principals use the key only through the services that hold the
+            // deployment's data, never directly (no kms:Decrypt on everything encrypted).
+            Sid: "AccountPrincipalsUseTheKeyThroughServices",
+            Effect: "Allow",
+            Principal: { AWS: root },
+            Action: KEY_USE_ACTIONS,
+            Resource: "*",
+            Condition: { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": viaServices } },
+          },
+          {
+            Sid: "CloudWatchLogsUsesForThisDeploymentsLogGroupsOnly",
+            Effect: "Allow",
+            Principal: { Service: `logs.${region}.amazonaws.com` },
+            Action: [
+              "kms:Encrypt*",
+              "kms:Decrypt*",
+              "kms:ReEncrypt*",
+              "kms:GenerateDataKey*",
+              "kms:Describe*",
+            ],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArnPatterns } },
+          },
+          {
+            Sid: "AlarmsAndEventsPublishToTheEncryptedTopic",
+            Effect: "Allow",
+            Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+        ),
+      ),
+    },
+    statefulResourceOptions(child),
+  );
+  new aws.kms.Alias(
+    `${name}-key-alias`,
+    { name: `alias/${naming.base}-${d}-dashboard`, targetKeyId: key.keyId },
+    child,
+  );
+  return key.arn;
+}

@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+
+import type { SecureBucket } from "./buckets";
+import type { DashboardContext } from "./context";
+import { DASHBOARD_PORT } from "./defaults";
+
+export interface DashboardLoadBalancer {
+  alb: aws.lb.LoadBalancer;
+  /** The instances' target group: the Auto Scaling group registers into it. */
+  targetGroup: aws.lb.TargetGroup;
+}
+
+/** The listener's certificate: the given one, or one ACM issues for domainName (DNS-validated). */
+function certificateArn(ctx: DashboardContext): pulumi.Input<string> {
+  const { name, s, child } = ctx;
+  const lbArgs = s.loadBalancer;
+  if (lbArgs.certificateArn !== undefined) {
+    return lbArgs.certificateArn;
+  }
+  const certificate = new aws.acm.Certificate(
+    `${name}-certificate`,
+    {
+      domainName: lbArgs.domainName!,
+      validationMethod: "DNS",
+      keyAlgorithm: lbArgs.certificateKeyAlgorithm,
+    },
+    child,
+  );
+  const validationRecord = new aws.route53.Record(
+    `${name}-certificate-validation-record`,
+    {
+      zoneId: lbArgs.hostedZoneId!,
+      name: certificate.domainValidationOptions.apply((o) => o?.[0]?.resourceRecordName ?? ""),
+      type: certificate.domainValidationOptions.apply((o) => o?.[0]?.resourceRecordType ?? "CNAME"),
+      records: [certificate.domainValidationOptions.apply((o) => o?.[0]?.resourceRecordValue ?? "")],
+      ttl: 300,
+      allowOverwrite: true,
+    },
+    child,
+  );
+  return new aws.acm.CertificateValidation(
+    `${name}-certificate-validation`,
+    { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+    child,
+  ).certificateArn;
+}
+
+/** The ALB (TLS 1.2+, HTTP redirected to HTTPS, access logs), its target group and alias record. */
+export function createLoadBalancer(
+  ctx: DashboardContext,
+  albSecurityGroupId: pulumi.Input<string>,
+  logBucket: SecureBucket,
+): DashboardLoadBalancer {
+  const { parent, name, args, s, child, physical } = ctx;
+  const lbArgs = s.loadBalancer;
+  const listenerCertificateArn = certificateArn(ctx);
+  const lbSubnets = lbArgs.internetFacing
+    ? (args.loadBalancer?.publicSubnetIds ?? [])
+    : args.privateSubnetIds;
+  const alb = new aws.lb.LoadBalancer(
+    `${name}-alb`,
+    {
+      name: physical("loadBalancer", "alb"),
+      loadBalancerType: "application",
+      internal: !lbArgs.internetFacing,
+      securityGroups: [albSecurityGroupId],
+      subnets: lbSubnets,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "defensive",
+      enableDeletionProtection: lbArgs.deletionProtection,
+      idleTimeout: lbArgs.idleTimeoutSeconds,
+      enableHttp2: true,
+      accessLogs: { bucket: logBucket.bucketName, prefix: "alb", enabled: true },
+    },
+    { parent, dependsOn: [logBucket.policy] },
+  );
+  const targetGroup = new aws.lb.TargetGroup(
+    `${name}-tg`,
+    {
+      name: physical("targetGroup", "tg"),
+      port: DASHBOARD_PORT,
+      protocol: "HTTP",
+      targetType: "instance",
+      vpcId: args.vpcId,
+      deregistrationDelay: 30,
+      // The reference's health check: the login page answers 200 or redirects (302).
+      healthCheck: {
+        path: "/",
+        matcher: "200,302",
+        protocol: "HTTP",
+        port: "traffic-port",
+        interval: 30,
+        timeout: 10,
+        healthyThreshold: 3,
+        unhealthyThreshold: 3,
+      },
+      stickiness: {
+        type: "lb_cookie",
+        enabled: lbArgs.stickiness.enabled,
+        cookieDuration: lbArgs.stickiness.durationSeconds,
+      },
+    },
+    child,
+  );
+  new aws.lb.Listener(
+    `${name}-https`,
+    {
+      loadBalancerArn: alb.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: lbArgs.sslPolicy,
+      certificateArn: listenerCertificateArn,
+      defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+    },
+    child,
+  );
+  new aws.lb.Listener(
+    `${name}-http`,
+    {
+      loadBalancerArn: alb.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [
+        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+      ],
+    },
+    child,
+  );
+  if (lbArgs.domainName !== undefined && lbArgs.hostedZoneId !== undefined) {
+    new aws.route53.Record(
+      `${name}-alias`,
+      {
+        zoneId: lbArgs.hostedZoneId,
+        name: lbArgs.domainName,
+        type: "A",
+        aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
+      },
+      child,
+    );
+  }
+  return { alb, targetGroup };
+}
