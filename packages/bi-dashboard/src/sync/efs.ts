@@ -65,13 +65,17 @@ export async function writeAtomically(
     `.${path.basename(target).slice(0, 200)}.${randomBytes(6).toString("hex")}.sync-tmp`,
   );
   let bytes = 0;
+  const out = createWriteStream(temporary, { flags: "wx", mode: settings.fileMode });
   try {
-    const out = createWriteStream(temporary, { flags: "wx", mode: settings.fileMode });
     await pipeline(body, out);
     bytes = out.bytesWritten;
     await own(temporary, settings.fileMode, settings);
     await fs.rename(temporary, target);
   } catch (error) {
+    // A source that fails at once can reject the pipeline before the write stream has even opened
+    // (and so created) the temporary file: wait for it to close, then remove what it left.
+    // (`events.once` would reject on the stream's own copy of the error, so listen for close only.)
+    if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
     await fs.rm(temporary, { force: true });
     throw error;
   }
