@@ -35,7 +35,10 @@ export const acmKeyLength = resourcePolicy({
 
 export const acmDnsValidation = resourcePolicy({
   name: "acm-dns-validation",
-  satisfiedBy: ["packages/eks-services/src/web/web-entry-point.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/web/web-entry-point.ts",
+    "packages/bi-dashboard/src/load-balancer.ts",
+  ],
   description:
     "Requested certificates validate through DNS, so ACM renews them without anyone answering an email.",
   module: "acm",

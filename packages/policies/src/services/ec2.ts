@@ -21,7 +21,7 @@ export const ec2Imdsv2Required = resourcePolicy({
   satisfiedBy: [
     "packages/eks-services/src/eks/node-groups.ts",
     "packages/eks-services/src/windows/windows-workers.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/instances.ts",
   ],
   description: "Instances and launch templates require IMDSv2 session tokens for instance metadata.",
   module: "ec2",
@@ -78,7 +78,7 @@ export const ec2EbsEncrypted = resourcePolicy({
   satisfiedBy: [
     "packages/eks-services/src/eks/node-groups.ts",
     "packages/eks-services/src/windows/windows-workers.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/instances.ts",
   ],
   description:
     "Every EBS volume an instance, launch template or volume declares is encrypted (a KMS key, when named, comes with encrypted on) and is gp3 where a type is set.",
@@ -110,7 +110,7 @@ export const ec2NoPublicIp = resourcePolicy({
   name: "ec2-no-public-ip",
   satisfiedBy: [
     "packages/eks-services/src/windows/windows-workers.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/instances.ts",
     "packages/network/src/network.ts",
   ],
   description: "Instances and launch templates do not associate public IP addresses.",
@@ -310,7 +310,7 @@ export const ec2NoOpenAdminPorts = resourcePolicy({
   satisfiedBy: [
     "packages/network/src/network.ts",
     "packages/eks-services/src/web/web-entry-point.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/security-groups.ts",
   ],
   description:
     "No security group admits 0.0.0.0/0 or ::/0 on all ports, on SSH, RDP or another administration or database port, or on anything but 80 and 443.",

@@ -18,7 +18,10 @@ function isApplication(props: Props): boolean {
 
 export const elbDropInvalidHeaders = resourcePolicy({
   name: "elb-drop-invalid-headers",
-  satisfiedBy: ["packages/eks-services/src/web/web-entry-point.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/web/web-entry-point.ts",
+    "packages/bi-dashboard/src/load-balancer.ts",
+  ],
   description: "Application load balancers drop HTTP headers with invalid fields instead of passing them on.",
   module: "elb",
   controls: { fsbp: ["ELB.4"], checkov: ["CKV_AWS_131"] },
@@ -37,7 +40,7 @@ export const elbAccessLogs = resourcePolicy({
   name: "elb-access-logs",
   satisfiedBy: [
     "packages/eks-services/src/web/web-entry-point.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/load-balancer.ts",
     "packages/data/src/elb-log-delivery.ts",
   ],
   description: "Load balancers write access logs to a bucket.",
@@ -57,7 +60,10 @@ export const elbAccessLogs = resourcePolicy({
 
 export const elbDeletionProtection = resourcePolicy({
   name: "elb-deletion-protection",
-  satisfiedBy: ["packages/eks-services/src/web/web-entry-point.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/web/web-entry-point.ts",
+    "packages/bi-dashboard/src/load-balancer.ts",
+  ],
   description: "Load balancers have deletion protection on.",
   module: "elb",
   controls: { fsbp: ["ELB.6"], checkov: ["CKV_AWS_150"] },
@@ -73,7 +79,10 @@ export const elbDeletionProtection = resourcePolicy({
 
 export const elbDesyncMitigation = resourcePolicy({
   name: "elb-desync-mitigation",
-  satisfiedBy: ["packages/eks-services/src/web/web-entry-point.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/web/web-entry-point.ts",
+    "packages/bi-dashboard/src/load-balancer.ts",
+  ],
   description: "Application load balancers mitigate HTTP desync in defensive or strictest mode.",
   module: "elb",
   controls: { fsbp: ["ELB.12"], checkov: [] },
@@ -91,7 +100,10 @@ export const elbDesyncMitigation = resourcePolicy({
 
 export const elbMultiAz = resourcePolicy({
   name: "elb-multi-az",
-  satisfiedBy: ["packages/eks-services/src/web/web-entry-point.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/web/web-entry-point.ts",
+    "packages/bi-dashboard/src/load-balancer.ts",
+  ],
   description: "Load balancers span two or more subnets (availability zones).",
   module: "elb",
   controls: { fsbp: ["ELB.13"], checkov: [] },
@@ -118,7 +130,10 @@ function redirectsToHttps(action: unknown): boolean {
 
 export const elbHttpRedirectsToHttps = resourcePolicy({
   name: "elb-http-redirects-to-https",
-  satisfiedBy: ["packages/eks-services/src/web/web-entry-point.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/web/web-entry-point.ts",
+    "packages/bi-dashboard/src/load-balancer.ts",
+  ],
   description: "HTTP listeners only redirect to HTTPS; nothing is served in plain text.",
   module: "elb",
   controls: { fsbp: ["ELB.1"], checkov: ["CKV_AWS_2", "CKV2_AWS_20"] },
@@ -143,7 +158,10 @@ export const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)
 
 export const elbTlsPolicy = resourcePolicy({
   name: "elb-tls-policy",
-  satisfiedBy: ["packages/eks-services/src/web/web-entry-point.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/eks-services/src/web/web-entry-point.ts",
+    "packages/bi-dashboard/src/load-balancer.ts",
+  ],
   description: "HTTPS and TLS listeners negotiate TLS 1.2 or newer only.",
   module: "elb",
   controls: { fsbp: ["ELB.17"], checkov: ["CKV_AWS_103"] },

@@ -75,7 +75,7 @@ export function actionCovers(pattern: string, action: string): boolean {
 
 export const iamNoPassRoleOnAny = resourcePolicy({
   name: "iam-no-passrole-on-any-role",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts", "packages/core/src/policy-document.ts"],
+  satisfiedBy: ["packages/bi-dashboard/src/rotation-events.ts", "packages/core/src/policy-document.ts"],
   description:
     'No identity policy allows iam:PassRole (or iam:*) on every role ("*"): that hands over any role\'s rights.',
   module: "iam",

@@ -41,7 +41,7 @@ export const kmsKeyRotation = resourcePolicy({
   name: "kms-key-rotation",
   satisfiedBy: [
     "packages/data/src/keys.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/encryption.ts",
     "packages/network/src/network.ts",
   ],
   description:
@@ -68,7 +68,7 @@ export const kmsKeyPolicy = resourcePolicy({
   name: "kms-key-policy",
   satisfiedBy: [
     "packages/data/src/keys.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/encryption.ts",
     "packages/network/src/network.ts",
   ],
   description:
@@ -97,7 +97,7 @@ export const kmsKeyPolicy = resourcePolicy({
 
 export const kmsKeyUseThroughServices = resourcePolicy({
   name: "kms-key-use-through-services",
-  satisfiedBy: ["packages/data/src/keys.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/data/src/keys.ts", "packages/bi-dashboard/src/encryption.ts"],
   description:
     "A key policy lets the account's principals decrypt only through the AWS services the key serves (kms:ViaService) or by this account (kms:CallerAccount). AWS's default statement (kms:* to the account root, no condition) delegates to IAM and is reported as advice, since then IAM policies alone decide who decrypts.",
   module: "kms",
@@ -145,7 +145,8 @@ export const kmsDecryptNotOnAllKeys = resourcePolicy({
   name: "kms-decrypt-not-on-all-keys",
   satisfiedBy: [
     "packages/core/src/policy-document.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/instances.ts",
+    "packages/bi-dashboard/src/sync-function.ts",
     "packages/eks-services/src/ecs/service-roles.ts",
   ],
   description:

@@ -16,7 +16,11 @@ const ARN_WITHOUT_ACCOUNT = ["s3.amazonaws.com"];
 
 export const lambdaPermissionScoped = resourcePolicy({
   name: "lambda-permission-scoped",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts", "packages/data/src/search.ts"],
+  satisfiedBy: [
+    "packages/bi-dashboard/src/sync-function.ts",
+    "packages/bi-dashboard/src/db-rotation.ts",
+    "packages/data/src/search.ts",
+  ],
   description:
     "No function may be invoked by anyone: a permission names a principal, and a service principal is kept to the calling resource (sourceArn) or this account (sourceAccount); S3 needs sourceAccount, as bucket ARNs name no account.",
   module: "lambda",
@@ -70,7 +74,11 @@ export const SUPPORTED_RUNTIMES = [
 
 export const lambdaSupportedRuntime = resourcePolicy({
   name: "lambda-supported-runtime",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts", "packages/data/src/search.ts"],
+  satisfiedBy: [
+    "packages/bi-dashboard/src/sync-function.ts",
+    "packages/bi-dashboard/src/db-rotation.ts",
+    "packages/data/src/search.ts",
+  ],
   description: `Every function runs on a runtime AWS still patches (${SUPPORTED_RUNTIMES.join(", ")}); container-image functions bring their own.`,
   module: "lambda",
   controls: { fsbp: ["Lambda.2"], checkov: ["CKV_AWS_363"] },
@@ -100,7 +108,11 @@ function configures(config: StackResource, fn: StackResource): boolean {
 
 export const lambdaFailureDestination = stackPolicy({
   name: "lambda-failure-destination",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts", "packages/data/src/search.ts"],
+  satisfiedBy: [
+    "packages/bi-dashboard/src/sync-function.ts",
+    "packages/bi-dashboard/src/db-rotation.ts",
+    "packages/data/src/search.ts",
+  ],
   description:
     "Every function keeps the asynchronous events it fails to process: a dead-letter queue (deadLetterConfig) or an on-failure destination on its event invoke configuration.",
   module: "lambda",
@@ -127,7 +139,11 @@ export const lambdaFailureDestination = stackPolicy({
 
 export const lambdaConcurrencyLimit = resourcePolicy({
   name: "lambda-concurrency-limit",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts", "packages/data/src/search.ts"],
+  satisfiedBy: [
+    "packages/bi-dashboard/src/sync-function.ts",
+    "packages/bi-dashboard/src/db-rotation.ts",
+    "packages/data/src/search.ts",
+  ],
   description:
     "Every function reserves its concurrency, so a flood of events neither starves the account's other functions nor scales it without bound.",
   module: "lambda",
@@ -146,7 +162,11 @@ export const lambdaConcurrencyLimit = resourcePolicy({
 
 export const lambdaEnvironmentEncrypted = resourcePolicy({
   name: "lambda-environment-encrypted",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts", "packages/data/src/search.ts"],
+  satisfiedBy: [
+    "packages/bi-dashboard/src/sync-function.ts",
+    "packages/bi-dashboard/src/db-rotation.ts",
+    "packages/data/src/search.ts",
+  ],
   description:
     "Every function with environment variables encrypts them with a customer-managed KMS key (secrets stay out of them: no-plaintext-secrets).",
   module: "lambda",
@@ -166,7 +186,11 @@ export const lambdaEnvironmentEncrypted = resourcePolicy({
 
 export const lambdaVpcMultiAz = resourcePolicy({
   name: "lambda-vpc-multi-az",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts", "packages/data/src/search.ts"],
+  satisfiedBy: [
+    "packages/bi-dashboard/src/sync-function.ts",
+    "packages/bi-dashboard/src/db-rotation.ts",
+    "packages/data/src/search.ts",
+  ],
   description: "Every function attached to a VPC runs in subnets of at least two Availability Zones.",
   module: "lambda",
   controls: { fsbp: ["Lambda.5"], checkov: [] },

@@ -14,7 +14,7 @@ export const logGroupKms = resourcePolicy({
   satisfiedBy: [
     "packages/data/src/log-group.ts",
     "packages/data/src/keys.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/log-groups.ts",
     "packages/eks-services/src/eks/control-plane.ts",
     "packages/eks-services/src/ecs/service.ts",
     "packages/eks-services/src/ssm/platform-integrations.ts",

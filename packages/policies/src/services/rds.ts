@@ -29,7 +29,7 @@ function engineOf(resource: CheckedResource): string {
 
 export const rdsNotPublic = resourcePolicy({
   name: "rds-not-public",
-  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/database.ts"],
   description:
     "No database instance is publicly accessible: it has no public address, whatever its security groups say.",
   module: "rds",
@@ -47,7 +47,7 @@ export const rdsEncrypted = resourcePolicy({
   name: "rds-encrypted",
   satisfiedBy: [
     "packages/data/src/database.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/database.ts",
     "packages/data/src/keys.ts",
   ],
   description:
@@ -69,7 +69,7 @@ export const rdsEncrypted = resourcePolicy({
 
 export const rdsBackups = resourcePolicy({
   name: "rds-backups",
-  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/database.ts"],
   description: "Every database keeps automated backups (point-in-time recovery) for at least 7 days.",
   module: "rds",
   controls: { fsbp: ["RDS.11"], checkov: ["CKV_AWS_133"] },
@@ -91,7 +91,7 @@ export const rdsBackups = resourcePolicy({
 
 export const rdsMultiAz = resourcePolicy({
   name: "rds-multi-az",
-  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/database.ts"],
   description:
     "Every database instance runs with a standby in a second Availability Zone (a cluster spans at least two zones).",
   module: "rds",
@@ -128,7 +128,7 @@ const NO_PERFORMANCE_INSIGHTS_CLASSES = [
 
 export const rdsObservability = resourcePolicy({
   name: "rds-observability",
-  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/database.ts"],
   description:
     "Every database exports its engine's logs to CloudWatch Logs (PostgreSQL: postgresql; MariaDB/MySQL: audit and error), has enhanced monitoring, and runs Performance Insights encrypted with a customer-managed key where the class offers it.",
   module: "rds",
@@ -177,7 +177,7 @@ const IAM_AUTH_ENGINES = /^(postgres|mysql|mariadb|aurora|aurora-mysql|aurora-po
 
 export const rdsIamAuthentication = resourcePolicy({
   name: "rds-iam-authentication",
-  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/database.ts"],
   description:
     "Every database whose engine offers it accepts IAM database authentication, so people and tools sign in with short-lived tokens instead of shared passwords.",
   module: "rds",
@@ -195,7 +195,7 @@ export const rdsIamAuthentication = resourcePolicy({
 
 export const rdsMaintenance = resourcePolicy({
   name: "rds-maintenance",
-  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/database.ts"],
   description:
     "Every database takes the engine's minor versions (security fixes) in its maintenance window and copies its tags to its snapshots, so the snapshots stay found by tag-based backup, access and cost rules.",
   module: "rds",
@@ -227,7 +227,7 @@ const DEFAULT_ADMIN_NAMES = [
 
 export const rdsCustomAdminName = resourcePolicy({
   name: "rds-custom-admin-name",
-  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/data/src/database.ts", "packages/bi-dashboard/src/database.ts"],
   description: "No database uses its engine's default administrator name (postgres, admin, root…).",
   module: "rds",
   controls: { fsbp: ["RDS.24", "RDS.25"], checkov: [] },

@@ -32,7 +32,7 @@ function rotates(rotation: StackResource, secret: StackResource): boolean {
 export const secretsRotation = stackPolicy({
   name: "secrets-rotation",
   satisfiedBy: [
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/db-rotation.ts",
     "packages/bi-dashboard/src/rotation",
     "packages/data/src/database.ts",
   ],
@@ -62,7 +62,7 @@ function rateDays(expression: string): number | undefined {
 
 export const secretsRotationInterval = resourcePolicy({
   name: "secrets-rotation-interval",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: ["packages/bi-dashboard/src/db-rotation.ts"],
   description: `Every rotation schedule rotates within ${MAX_ROTATION_DAYS} days.`,
   module: "secrets",
   controls: { fsbp: ["SecretsManager.4"], checkov: [] },
@@ -91,7 +91,7 @@ export const secretsRotationInterval = resourcePolicy({
 
 export const secretsCmk = resourcePolicy({
   name: "secrets-kms-cmk",
-  satisfiedBy: ["packages/bi-dashboard/src/dashboard.ts", "packages/data/src/keys.ts"],
+  satisfiedBy: ["packages/bi-dashboard/src/secrets.ts", "packages/data/src/keys.ts"],
   description:
     "Every secret is encrypted with a customer-managed KMS key, so the key policy, not only IAM, decides who may read it.",
   module: "secrets",

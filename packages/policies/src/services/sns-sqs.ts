@@ -18,7 +18,7 @@ export const snsTopicKms = resourcePolicy({
   name: "sns-topic-kms",
   satisfiedBy: [
     "packages/data/src/alerts.ts",
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/alarm-topic.ts",
     "packages/data/src/keys.ts",
   ],
   description: "Every SNS topic encrypts its messages with a customer-managed KMS key.",
@@ -39,7 +39,7 @@ export const snsTopicKms = resourcePolicy({
 export const sqsQueueEncrypted = resourcePolicy({
   name: "sqs-queue-encrypted",
   satisfiedBy: [
-    "packages/bi-dashboard/src/dashboard.ts",
+    "packages/bi-dashboard/src/dead-letter-queue.ts",
     "packages/data/src/search.ts",
     "packages/data/src/keys.ts",
   ],
@@ -66,7 +66,11 @@ const POLICY_TYPES = [
 
 export const snsSqsNoPublicPolicy = resourcePolicy({
   name: "sns-sqs-no-public-policy",
-  satisfiedBy: ["packages/data/src/alerts.ts", "packages/bi-dashboard/src/dashboard.ts"],
+  satisfiedBy: [
+    "packages/data/src/alerts.ts",
+    "packages/bi-dashboard/src/alarm-topic.ts",
+    "packages/bi-dashboard/src/dead-letter-queue.ts",
+  ],
   description:
     "No topic or queue policy allows anyone (Principal *) without a condition naming the caller (aws:SourceAccount, aws:SourceArn, aws:SourceOwner, aws:PrincipalOrgID).",
   module: "sns-sqs",
