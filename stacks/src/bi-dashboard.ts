@@ -40,8 +40,13 @@ export function biDashboardNetwork(ctx: StackContext, network: Network): BiDashb
 /**
  * Deploys the Panintelligence dashboard from `tdp:biDashboard` when it is enabled, in the network's
  * private subnets. The network's interface endpoints serve it unless some it needs are missing.
+ * The instances' volumes use the data layer's compute key when one is given (the primary stack).
  */
-export function deployBiDashboard(ctx: StackContext, network: Network): BiDashboard | undefined {
+export function deployBiDashboard(
+  ctx: StackContext,
+  network: Network,
+  ebsKmsKeyArn?: pulumi.Input<string>,
+): BiDashboard | undefined {
   const section = ctx.config.biDashboard;
   if (!section.enabled) {
     return undefined;
@@ -71,6 +76,7 @@ export function deployBiDashboard(ctx: StackContext, network: Network): BiDashbo
       dashboardService: section.dashboardService,
       licenceKey: section.licenceKey !== undefined ? pulumi.secret(section.licenceKey) : undefined,
       logRetentionDays: ctx.config.platform.logRetentionDays,
+      ebsKmsKeyArn,
     },
     ctx.componentOptions,
   );

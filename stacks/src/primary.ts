@@ -39,7 +39,7 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   );
 
   // Seed 004: the Panintelligence BI dashboard, in the network's private subnets, when enabled.
-  const biDashboard = deployBiDashboard(ctx, network);
+  const biDashboard = deployBiDashboard(ctx, network, data.keys.arns.compute);
   if (biDashboard) {
     outputs["biDashboard"] = biDashboardOutputs(biDashboard);
   }

@@ -242,6 +242,9 @@ export function deployServices(
       logRetentionDays: platform.logRetentionDays,
       nodeGroups: eksNodeGroups(eks),
       metadataHopLimit: eks.metadataHopLimit,
+      // The nodes' volumes on the data layer's compute key (its policy admits the Auto Scaling
+      // service-linked role, which launches the managed node groups' instances).
+      ebsKmsKeyArn: keys.compute,
       workloads: {
         clusterAutoscaler: eks.workloads.clusterAutoscaler,
         dataProcessing: eks.workloads.dataProcessing.enabled
@@ -318,6 +321,7 @@ export function deployServices(
           maxSize: windowsConfig.maxSize,
           desiredSize: windowsConfig.desiredSize,
           volumeSizeGiB: windowsConfig.volumeSizeGiB,
+          ebsKmsKeyArn: keys.compute,
           amiParameterName: windowsConfig.amiParameterName,
           // Task scripts reach S3 through the gateway endpoint (isolated subnets have no other way out).
           ...(ctx.config.network.s3GatewayEndpoint

@@ -45,6 +45,16 @@ describe("prod stack: the BI dashboard (tdp:biDashboard)", () => {
     assert.deepEqual(alb.inputs["subnets"], privateSubnets);
   });
 
+  it("encrypts the instances' root volumes with the data layer's compute key, not aws/ebs", () => {
+    const keyArns = (rec.outputs["data"] as Record<string, unknown>)["keyArns"] as Record<string, string>;
+    assert.match(String(keyArns["compute"]), /^arn:aws:kms:us-east-1:\d{12}:key\//);
+    const template = rec.one("aws:ec2/launchTemplate:LaunchTemplate", "bi-dashboard-launch-template");
+    const mappings = template.inputs["blockDeviceMappings"] as { ebs: Record<string, unknown> }[];
+    assert.equal(mappings.length, 1);
+    assert.equal(mappings[0]!.ebs["kmsKeyId"], keyArns["compute"]);
+    assert.equal(mappings[0]!.ebs["encrypted"], "true");
+  });
+
   it("one NAT gateway: the prod network has one per zone", () => {
     const vpc = rec.one("awsx:ec2:Vpc");
     assert.deepEqual(vpc.inputs["natGateways"], { strategy: "OnePerAz" });

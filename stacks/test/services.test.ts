@@ -321,6 +321,27 @@ describe("the service layer in the prod stack", () => {
     );
   });
 
+  it("encrypts the EKS nodes' and the Windows workers' volumes with the data layer's compute key", () => {
+    const keyArns = (rec.outputs["data"] as Record<string, unknown>)["keyArns"] as Record<string, string>;
+    const computeKey = keyArns["compute"];
+    assert.match(String(computeKey), /^arn:aws:kms:us-east-1:\d{12}:key\//);
+    const templates = rec
+      .ofType("aws:ec2/launchTemplate:LaunchTemplate")
+      .filter((t) => t.name.startsWith("eks-") || t.name.startsWith("windows-workers-"));
+    // One per EKS node group (prod has at least one) and the Windows workers' template.
+    assert.ok(templates.some((t) => t.name.startsWith("eks-")));
+    assert.ok(templates.some((t) => t.name.startsWith("windows-workers-")));
+    for (const template of templates) {
+      const mappings = template.inputs["blockDeviceMappings"] as { ebs: Record<string, unknown> }[];
+      assert.ok(mappings.length > 0, `${template.name} declares no volume`);
+      for (const { ebs } of mappings) {
+        assert.equal(ebs["kmsKeyId"], computeKey, template.name);
+        assert.equal(ebs["encrypted"], "true", template.name);
+        assert.equal(ebs["volumeType"], "gp3", template.name);
+      }
+    }
+  });
+
   it("exports the service layer's outputs", () => {
     const out = outputsOf(rec);
     assert.equal(out["url"], `https://${DOMAIN}`);

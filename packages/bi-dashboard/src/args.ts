@@ -156,4 +156,10 @@ export interface BiDashboardArgs {
   logRetentionDays?: number;
   /** SNS topic for the alarms; when absent the component creates one (KMS). @default created */
   alarmTopicArn?: pulumi.Input<string>;
+  /**
+   * KMS key of the instances' root volumes. Its policy must let the Auto Scaling service-linked
+   * role (AWSServiceRoleForAutoScaling) use the key and create grants for AWS resources, or the
+   * group cannot launch instances. @default the account's EBS default key (aws/ebs)
+   */
+  ebsKmsKeyArn?: pulumi.Input<string>;
 }

@@ -98,6 +98,8 @@ export function createInstances(
             volumeSize: s.instances.rootVolumeSizeGiB,
             volumeType: "gp3",
             encrypted: "true",
+            // Absent, EC2 uses the account's default EBS key (aws/ebs).
+            kmsKeyId: args.ebsKmsKeyArn,
             deleteOnTermination: "true",
           },
         },

@@ -102,6 +102,18 @@ describe("BiDashboard component", function () {
       assert.equal(ebs["encrypted"], "true");
       assert.equal(ebs["volumeType"], "gp3");
       assert.equal(ebs["volumeSize"], 15);
+      // No key named: EC2 uses the account's default EBS key (aws/ebs).
+      assert.equal(ebs["kmsKeyId"], undefined);
+    });
+
+    it("EBS volumes on a customer-managed key when ebsKmsKeyArn is given", async () => {
+      const key = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-0000000000eb";
+      const { rec: r } = await record({ ebsKmsKeyArn: key });
+      const lt = one(r, "aws:ec2/launchTemplate:LaunchTemplate");
+      const [root] = lt.inputs["blockDeviceMappings"] as Record<string, unknown>[];
+      const ebs = root!["ebs"] as Record<string, unknown>;
+      assert.equal(ebs["kmsKeyId"], key);
+      assert.equal(ebs["encrypted"], "true");
     });
 
     it("no public IP on the instances", () => {

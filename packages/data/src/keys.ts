@@ -18,6 +18,7 @@ export const KEY_PURPOSES = [
   "messaging",
   "secrets",
   "backup",
+  "compute",
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
@@ -39,6 +40,9 @@ export const KEY_VIA_SERVICES: Record<KeyPurpose, string[]> = {
   // The AWS Backup vault's recovery points, and the backup bucket (OpenSearch snapshots are
   // written through S3 by the snapshot role).
   backup: ["backup", "s3"],
+  // The EBS volumes of the EKS nodes, the Windows workers and the BI dashboard instances: EC2
+  // creates and attaches them (the Auto Scaling service-linked role below launches the instances).
+  compute: ["ec2"],
 };
 
 const KEY_DESCRIPTIONS: Record<KeyPurpose, string> = {
@@ -49,7 +53,16 @@ const KEY_DESCRIPTIONS: Record<KeyPurpose, string> = {
   messaging: "encrypts the SNS alert topic and SQS queues",
   secrets: "encrypts Secrets Manager secrets, SSM SecureStrings and Lambda environments",
   backup: "encrypts the AWS Backup vault and the backup bucket",
+  compute: "encrypts the EBS volumes of the EKS nodes, the Windows workers and the BI dashboard instances",
 };
+
+/** The Auto Scaling service-linked role of an account (AWS creates it with the first group). */
+export function autoScalingServiceLinkedRoleArn(
+  accountId: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+): pulumi.Output<string> {
+  return pulumi.interpolate`arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+}
 
 /** A grant in a key policy to an AWS service principal acting for this account. */
 export interface ServicePrincipalGrant {
@@ -91,6 +104,13 @@ export interface DataKeyArgs extends KeyReplicationSettings {
   viaServices?: string[];
   /** Grants to service principals (CloudWatch Logs, CloudWatch alarms, CloudTrail). @default [] */
   servicePrincipals?: ServicePrincipalGrant[];
+  /**
+   * Service-linked roles that use the key themselves and attach what they encrypt to the AWS
+   * resources they launch (kms:CreateGrant only for AWS resources), e.g. the Auto Scaling role
+   * launching instances with encrypted volumes. Each role must exist when the policy is set (KMS
+   * rejects a policy naming an unknown principal). @default []
+   */
+  serviceLinkedRoleArns?: pulumi.Input<string>[];
   /** The alias, `alias/...`. @default `alias/<infrastructureName>-<environment>-<purpose>` */
   aliasName?: string;
   /** Waiting period before a scheduled deletion takes effect, 7 to 30 days. @default 30 */
@@ -145,7 +165,10 @@ export function validateDataKeyArgs(args: DataKeyArgs): void {
 
 /** The key policy of a data key: administration by the account, use only through the named services. */
 export function dataKeyPolicy(
-  args: Pick<DataKeyArgs, "region" | "viaServices" | "servicePrincipals" | "additionalPrincipalArns">,
+  args: Pick<
+    DataKeyArgs,
+    "region" | "viaServices" | "servicePrincipals" | "serviceLinkedRoleArns" | "additionalPrincipalArns"
+  >,
   accountId: pulumi.Input<string>,
   partition: pulumi.Input<string>,
 ): pulumi.Output<string> {
@@ -201,6 +224,28 @@ export function dataKeyPolicy(
       Condition: conditions,
     });
   });
+  const serviceLinkedRoles = args.serviceLinkedRoleArns ?? [];
+  if (serviceLinkedRoles.length > 0) {
+    // AWS's "key policy for use with encrypted volumes": the role uses the key directly, and
+    // grants it only to the AWS resources (the volumes) it creates.
+    statements.push(
+      {
+        Sid: "ServiceLinkedRolesUseTheKey",
+        Effect: "Allow",
+        Principal: { AWS: serviceLinkedRoles },
+        Action: KEY_USE_ACTIONS,
+        Resource: "*",
+      },
+      {
+        Sid: "ServiceLinkedRolesAttachPersistentResources",
+        Effect: "Allow",
+        Principal: { AWS: serviceLinkedRoles },
+        Action: ["kms:CreateGrant"],
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+      },
+    );
+  }
   const extra = args.additionalPrincipalArns ?? [];
   if (extra.length > 0) {
     statements.push({
@@ -311,6 +356,7 @@ export class DataKeys extends pulumi.ComponentResource {
         accountId,
         viaServices: KEY_VIA_SERVICES[purpose],
         servicePrincipals: servicePrincipalsFor(purpose, args.region, accountId, partition),
+        serviceLinkedRoleArns: serviceLinkedRolesFor(purpose, accountId, partition),
         aliasName: purpose === "database" ? `alias/ts-rds-${args.naming.environment}` : undefined,
         rotationPeriodInDays: args.rotationPeriodInDays,
         ...(args.replication?.[purpose] ?? {}),
@@ -329,6 +375,17 @@ export class DataKeys extends pulumi.ComponentResource {
     this.arns = arns;
     this.registerOutputs({ arns });
   }
+}
+
+/** Service-linked roles that use a key themselves when they launch resources. */
+function serviceLinkedRolesFor(
+  purpose: KeyPurpose,
+  accountId: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+): pulumi.Input<string>[] {
+  // Auto Scaling (the Windows workers, the dashboard, and the EKS managed node groups, which
+  // launch through an Auto Scaling group too) creates the instances' encrypted volumes.
+  return purpose === "compute" ? [autoScalingServiceLinkedRoleArn(accountId, partition)] : [];
 }
 
 /** Service principals that encrypt with a key themselves rather than for a caller. */

@@ -28,7 +28,7 @@ describe("DataKeys", () => {
     assert.equal(ofType(rec, "aws:kms/alias:Alias").length, KEY_PURPOSES.length);
     assert.deepEqual(
       [...KEY_PURPOSES],
-      ["datalake", "database", "search", "logs", "messaging", "secrets", "backup"],
+      ["datalake", "database", "search", "logs", "messaging", "secrets", "backup", "compute"],
     );
   });
 
@@ -73,6 +73,50 @@ describe("DataKeys", () => {
       "lambda.us-east-1.amazonaws.com",
     ]);
     assert.deepEqual(via("backup"), ["backup.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"]);
+    assert.deepEqual(via("compute"), ["ec2.us-east-1.amazonaws.com"]);
+  });
+
+  it("lets the account create the compute key's grants for EC2's volumes only through EC2", () => {
+    const grants = statement(byName(rec, "data-keys-compute-key"), "ServicesHoldGrantsForTheirResources");
+    assert.deepEqual(grants.Action, ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
+    assert.deepEqual(grants.Condition, {
+      StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": ["ec2.us-east-1.amazonaws.com"] },
+      Bool: { "kms:GrantIsForAWSResource": true },
+    });
+  });
+
+  it("lets the Auto Scaling service-linked role use the compute key and grant it to the volumes it launches", () => {
+    const key = byName(rec, "data-keys-compute-key");
+    const slr = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const use = statement(key, "ServiceLinkedRolesUseTheKey");
+    assert.equal(use.Effect, "Allow");
+    assert.deepEqual(use.Principal, { AWS: [slr] });
+    assert.deepEqual(use.Action, [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey",
+    ]);
+    assert.equal(use.Condition, undefined);
+    const attach = statement(key, "ServiceLinkedRolesAttachPersistentResources");
+    assert.deepEqual(attach.Principal, { AWS: [slr] });
+    assert.deepEqual(attach.Action, ["kms:CreateGrant"]);
+    assert.deepEqual(attach.Condition, { Bool: { "kms:GrantIsForAWSResource": true } });
+  });
+
+  it("admits no service-linked role to the other keys", () => {
+    for (const purpose of KEY_PURPOSES.filter((p) => p !== "compute")) {
+      const policy = policyOf(byName(rec, `data-keys-${purpose}-key`));
+      assert.ok(
+        !policy.Statement.some((s) => s.Sid?.startsWith("ServiceLinkedRoles")),
+        `${purpose} names a service-linked role`,
+      );
+    }
+  });
+
+  it("names the compute key's alias after its purpose", () => {
+    assert.equal(byName(rec, "data-keys-compute-alias").inputs["name"], "alias/acme-tdp-production-compute");
   });
 
   it("lets CloudWatch Logs use the logs key only for this account's log groups", () => {
