@@ -14,3 +14,8 @@ export * from "./search-validation";
 export * from "./secure-bucket";
 export * from "./service-linked-roles";
 export * from "./validation";
+export {
+  DEFAULT_MAPPABLE_OPENSEARCH_ROLES,
+  FORBIDDEN_OPENSEARCH_ROLES,
+  openSearchRoleProblem,
+} from "./snapshot/role-mappings";

@@ -16,6 +16,7 @@ import {
 import type { AlarmTarget } from "./alarms";
 import { createAlarm } from "./alarms";
 import { createLogGroup } from "./log-group";
+import { DEFAULT_MAPPABLE_OPENSEARCH_ROLES, openSearchRoleProblem } from "./snapshot/role-mappings";
 import {
   DEFAULT_DATA_INSTANCE_COUNT,
   DEFAULT_DATA_INSTANCE_TYPE,
@@ -73,6 +74,25 @@ export interface SearchSnapshotArgs {
   code?: pulumi.asset.Archive;
 }
 
+/** Role mappings the snapshot function keeps in the domain (docs/operations.md). */
+export interface SearchRoleMappingsArgs {
+  /**
+   * The SSM String parameter (a path, `/...`) holding `{ "<OpenSearch role>": ["<IAM role ARN>", ...] }`;
+   * written by the service layer, possibly later than the domain: a missing parameter is nothing to do.
+   */
+  parameterName: string;
+  /**
+   * OpenSearch roles the document may name; `all_access`, `security_manager`, `manage_snapshots`
+   * and `kibana_server` never. @default ["readall", "readall_and_monitor", "tdp_platform"]
+   */
+  allowedRoles?: string[];
+  /**
+   * The VPC interface endpoints' security group (`Network.endpointSecurityGroupId`): the function
+   * gets egress 443 to it to reach SSM. Absent: no rule (SSM reached another way). @default none
+   */
+  endpointSecurityGroupId?: pulumi.Input<string>;
+}
+
 export interface SearchDomainArgs {
   /** Physical names of the deployment. */
   naming: Naming;
@@ -128,6 +148,8 @@ export interface SearchDomainArgs {
    * @default []
    */
   dependsOn?: pulumi.Resource[];
+  /** Role mappings reconciled by the snapshot function on each run. Absent: none (an operator maps). @default none */
+  roleMappings?: SearchRoleMappingsArgs;
   /** Hour (UTC) the 10-hour off-peak window for service software updates and Auto-Tune starts. @default 2 */
   offPeakWindowStartHourUtc?: number;
 }
@@ -165,6 +187,25 @@ export function validateSearchDomainArgs(args: SearchDomainArgs): void {
   }
   if (typeof s.bucketName === "string") {
     validateBucketName("snapshots.bucketName", s.bucketName);
+  }
+  const mappings = args.roleMappings;
+  if (mappings !== undefined) {
+    if (!/^\/[A-Za-z0-9_.\-/]{1,1010}$/.test(mappings.parameterName)) {
+      throw new Error(
+        `roleMappings.parameterName "${mappings.parameterName}" must be an SSM parameter path: /, then letters, digits, _ . - and /`,
+      );
+    }
+    for (const role of mappings.allowedRoles ?? []) {
+      const problem = openSearchRoleProblem(role);
+      if (problem) {
+        throw new Error(`roleMappings.allowedRoles: ${problem}`);
+      }
+    }
+    if (mappings.allowedRoles !== undefined && mappings.allowedRoles.length === 0) {
+      throw new Error(
+        "roleMappings.allowedRoles is empty: name at least one OpenSearch role, or leave it out",
+      );
+    }
   }
   const hour = args.offPeakWindowStartHourUtc ?? 2;
   if (!Number.isInteger(hour) || hour < 0 || hour > 23) {
@@ -274,6 +315,21 @@ export class SearchDomain extends pulumi.ComponentResource {
       },
       child,
     );
+    const mappings = args.roleMappings;
+    if (mappings?.endpointSecurityGroupId !== undefined) {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-snapshot-to-endpoints`,
+        {
+          securityGroupId: functionSg.id,
+          referencedSecurityGroupId: mappings.endpointSecurityGroupId,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: "HTTPS to the VPC interface endpoints (SSM: the role mapping parameter)",
+        },
+        child,
+      );
+    }
     const clients: pulumi.Input<string>[] = [functionSg.id, ...(args.clientSecurityGroupIds ?? [])];
     clients.forEach((groupId, i) => {
       new aws.vpc.SecurityGroupIngressRule(
@@ -425,6 +481,17 @@ export class SearchDomain extends pulumi.ComponentResource {
               "*",
             ),
           ),
+          // The role mapping document: exactly that String parameter (ARNs are not secret: no KMS).
+          ...(mappings
+            ? {
+                "role-mappings-parameter": policyDocument(
+                  allow(
+                    "ssm:GetParameter",
+                    pulumi.interpolate`arn:${partition}:ssm:${region}:${accountId}:parameter${mappings.parameterName}`,
+                  ),
+                ),
+              }
+            : {}),
           ...(dlq
             ? {
                 "dead-letter-queue": policyDocument(
@@ -534,6 +601,15 @@ export class SearchDomain extends pulumi.ComponentResource {
             SNAPSHOT_PREFIX: "tdp",
             RETENTION_DAYS: String(snap.retentionDays ?? DEFAULT_SNAPSHOT_RETENTION_DAYS),
             MINIMUM_SNAPSHOTS: String(snap.minimumSnapshots ?? DEFAULT_MINIMUM_SNAPSHOTS),
+            ...(mappings
+              ? {
+                  ROLE_MAPPINGS_PARAMETER: mappings.parameterName,
+                  ROLE_MAPPINGS_ALLOWED_ROLES: (
+                    mappings.allowedRoles ?? DEFAULT_MAPPABLE_OPENSEARCH_ROLES
+                  ).join(","),
+                  MASTER_ROLE_ARN: masterRole.arn,
+                }
+              : {}),
           },
         },
       },

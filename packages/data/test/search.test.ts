@@ -442,6 +442,71 @@ describe("SearchDomain variants", () => {
     assert.deepEqual(operators.Principal, { AWS: ["arn:aws:iam::111111111111:role/platform-admins"] });
   });
 
+  it("with roleMappings: the function gets the parameter, the allowed roles, GetParameter on it alone and egress to the endpoints", async () => {
+    let domain: SearchDomain | undefined;
+    const rec = await offline.record(() => {
+      domain = new SearchDomain(
+        "search",
+        args({
+          roleMappings: {
+            parameterName: "/tetrascience/production/search/role-mappings",
+            endpointSecurityGroupId: "sg-endpoints",
+          },
+        }),
+      );
+    });
+    const env = (
+      byName(rec, "search-snapshot-function").inputs["environment"] as { variables: Record<string, string> }
+    ).variables;
+    assert.equal(env["ROLE_MAPPINGS_PARAMETER"], "/tetrascience/production/search/role-mappings");
+    assert.equal(env["ROLE_MAPPINGS_ALLOWED_ROLES"], "readall,readall_and_monitor,tdp_platform");
+    assert.equal(env["MASTER_ROLE_ARN"], await offline.outputValue(domain!.masterRoleArn));
+    assert.deepEqual(policyOf(byName(rec, "search-master-role-role-mappings-parameter")).Statement, [
+      {
+        Effect: "Allow",
+        Action: "ssm:GetParameter",
+        Resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/tetrascience/production/search/role-mappings`,
+      },
+    ]);
+    const egress = byName(rec, "search-snapshot-to-endpoints").inputs;
+    assert.equal(egress["referencedSecurityGroupId"], "sg-endpoints");
+    assert.equal(egress["fromPort"], 443);
+    assert.equal(
+      egress["securityGroupId"],
+      await offline.outputValue(domain!.snapshotFunctionSecurityGroupId),
+    );
+  });
+
+  it("without roleMappings: no parameter access, no endpoint egress, no mapping environment", async () => {
+    const rec = await offline.record(() => {
+      new SearchDomain("search", args());
+    });
+    assert.equal(
+      rec.resources.filter((r) => r.name === "search-master-role-role-mappings-parameter").length,
+      0,
+    );
+    assert.equal(rec.resources.filter((r) => r.name === "search-snapshot-to-endpoints").length, 0);
+  });
+
+  it("refuses a bad role mapping parameter or role", () => {
+    assert.throws(
+      () => new SearchDomain("bad1", args({ roleMappings: { parameterName: "role-mappings" } })),
+      /roleMappings.parameterName "role-mappings" must be an SSM parameter path/,
+    );
+    assert.throws(
+      () =>
+        new SearchDomain(
+          "bad2",
+          args({ roleMappings: { parameterName: "/x", allowedRoles: ["all_access"] } }),
+        ),
+      /roleMappings.allowedRoles: "all_access" administers the domain and is never mapped automatically/,
+    );
+    assert.throws(
+      () => new SearchDomain("bad3", args({ roleMappings: { parameterName: "/x", allowedRoles: [] } })),
+      /roleMappings.allowedRoles is empty/,
+    );
+  });
+
   it("fails before any child when a setting breaks a rule", async () => {
     const rec = await offline.record(() => {
       assert.throws(
@@ -461,5 +526,6 @@ describe("SearchDomain variants", () => {
     assert.match(code, /__export\(handler_exports, \{[^}]*handler: \(\) => handler/);
     assert.match(code, /AWS4-HMAC-SHA256/, "the signer is inside");
     assert.match(code, /repository-registered/);
+    assert.match(code, /AmazonSSM\.GetParameter/, "the role mapping step is inside");
   });
 });

@@ -23,6 +23,10 @@ export interface FakeDomainOptions {
   running?: string[];
   /** Answer this `METHOD /path` (a prefix) with this status and body. */
   fail?: { request: string; status: number; body: string };
+  /** Roles defined in the security plugin. @default ["all_access", "readall", "readall_and_monitor", "tdp_platform"] */
+  securityRoles?: string[];
+  /** Role mappings already in the security plugin, by role. @default {} */
+  roleMappings?: Record<string, Record<string, unknown>>;
 }
 
 export interface FakeDomain {
@@ -31,11 +35,14 @@ export interface FakeDomain {
   /** The repository's settings as registered. */
   repository?: unknown;
   snapshots: { snapshot: string; state: string }[];
+  /** The security plugin's role mappings, as the domain answers them. */
+  roleMappings: Record<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
 const REPO = /^\/_snapshot\/([^/]+)$/;
 const SNAPSHOT = /^\/_snapshot\/([^/]+)\/([^/]+)$/;
+const SECURITY = /^\/_plugins\/_security\/api\/(roles|rolesmapping)\/([^/]+)$/;
 
 /**
  * A node:http server on loopback standing in for the OpenSearch domain: the snapshot API the
@@ -59,8 +66,12 @@ export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<
           }
         : undefined),
     snapshots: [...(options.snapshots ?? [])],
+    roleMappings: structuredClone(options.roleMappings ?? {}),
     close: () => Promise.resolve(),
   };
+  const securityRoles = new Set(
+    options.securityRoles ?? ["all_access", "readall", "readall_and_monitor", "tdp_platform"],
+  );
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -87,6 +98,37 @@ export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<
         return reply(200, {
           snapshots: (options.running ?? []).map((snapshot) => ({ snapshot, state: "STARTED" })),
         });
+      }
+      const security = SECURITY.exec(path);
+      if (security) {
+        const [, kind, encoded] = security as unknown as [string, string, string];
+        const role = decodeURIComponent(encoded);
+        const missing = () => reply(404, { status: "NOT_FOUND", message: `Resource '${role}' not found.` });
+        if (kind === "roles" && method === "GET") {
+          return securityRoles.has(role)
+            ? reply(200, { [role]: { reserved: false, cluster_permissions: [], index_permissions: [] } })
+            : missing();
+        }
+        if (kind === "rolesmapping" && method === "GET") {
+          const mapping = state.roleMappings[role];
+          return mapping
+            ? reply(200, { [role]: { hosts: [], users: [], reserved: false, hidden: false, ...mapping } })
+            : missing();
+        }
+        if (kind === "rolesmapping" && method === "PUT") {
+          if (!securityRoles.has(role)) {
+            return reply(404, {
+              status: "NOT_FOUND",
+              message: `The role '${role}' is not available for role-mapping.`,
+            });
+          }
+          const created = state.roleMappings[role] === undefined;
+          state.roleMappings[role] = JSON.parse(text) as Record<string, unknown>;
+          return reply(created ? 201 : 200, {
+            status: created ? "CREATED" : "OK",
+            message: `'${role}' ${created ? "created" : "updated"}.`,
+          });
+        }
       }
       const repo = REPO.exec(path);
       if (repo) {
@@ -226,4 +268,59 @@ export function expectedSignature(request: ReceivedRequest, secretAccessKey: str
   const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), "aws4_request");
   return createHmac("sha256", signingKey).update(stringToSign).digest("hex");
+}
+
+export interface FakeParameterStore {
+  endpoint: string;
+  requests: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+/** A loopback stand-in for SSM's JSON API: GetParameter only, ParameterNotFound for the rest. */
+export async function startFakeParameterStore(
+  parameters: Record<string, string>,
+  denied: string[] = [],
+): Promise<FakeParameterStore> {
+  const requests: ReceivedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const body = JSON.parse(text) as { Name: string };
+      requests.push({
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body,
+        rawBody: text,
+      });
+      res.setHeader("content-type", "application/x-amz-json-1.1");
+      if (req.headers["x-amz-target"] !== "AmazonSSM.GetParameter") {
+        res.writeHead(400).end(JSON.stringify({ __type: "UnknownOperationException" }));
+        return;
+      }
+      if (denied.includes(body.Name)) {
+        res
+          .writeHead(400)
+          .end(JSON.stringify({ __type: "AccessDeniedException", message: "not authorized" }));
+        return;
+      }
+      const value = parameters[body.Name];
+      if (value === undefined) {
+        res.writeHead(400).end(JSON.stringify({ __type: "ParameterNotFound" }));
+        return;
+      }
+      res
+        .writeHead(200)
+        .end(JSON.stringify({ Parameter: { Name: body.Name, Type: "String", Value: value, Version: 1 } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}/`,
+    requests,
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
 }

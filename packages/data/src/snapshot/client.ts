@@ -5,7 +5,7 @@ import * as https from "node:https";
 import { SignatureV4 } from "@smithy/signature-v4";
 
 /** SHA-256 (and HMAC-SHA-256 with a secret) for the signer, from node:crypto. */
-class Sha256 {
+export class Sha256 {
   private hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
   constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = this.fresh();

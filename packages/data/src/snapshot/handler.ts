@@ -2,6 +2,10 @@ import type { Credentials } from "./client";
 import { DomainClient, credentialsFromEnvironment } from "./client";
 import type { SnapshotInfo } from "./names";
 import { snapshotName, snapshotsToDelete } from "./names";
+import type { ParameterReader } from "./parameters";
+import { ParameterStoreClient } from "./parameters";
+import type { RoleMappingResult } from "./role-mappings";
+import { parseRoleMappingDocument, reconcileRoleMappings } from "./role-mappings";
 import type { SnapshotSettings } from "./settings";
 import { readSnapshotSettings } from "./settings";
 
@@ -11,6 +15,14 @@ export interface SnapshotRunResult {
   /** The snapshot started, or undefined when another snapshot was still running. */
   snapshot?: string;
   deleted: string[];
+  /** What the role mapping step did; absent when no mapping parameter is configured. */
+  roleMappings?: RoleMappingResult;
+}
+
+/** What a run talks to besides the domain; tests replace it. */
+export interface SnapshotDependencies {
+  /** SSM GetParameter. @default a signed request to the region's SSM endpoint */
+  readParameter?: ParameterReader;
 }
 
 /** One JSON line per event: CloudWatch Logs Insights reads the fields. */
@@ -29,6 +41,7 @@ export async function runSnapshot(
   settings: SnapshotSettings,
   credentials: Credentials,
   now: Date = new Date(),
+  deps: SnapshotDependencies = {},
 ): Promise<SnapshotRunResult> {
   const client = new DomainClient(settings.endpoint, settings.region, credentials);
   const repoPath = `/_snapshot/${encodeURIComponent(settings.repository)}`;
@@ -116,8 +129,44 @@ export async function runSnapshot(
     deleted.push(name);
     log("snapshot-deleted", { repository: settings.repository, snapshot: name });
   }
+
+  // 4. Role mappings, after the snapshot: a fault here never costs a snapshot.
+  let roleMappings: RoleMappingResult | undefined;
+  if (settings.roleMappingsParameter !== undefined) {
+    const readParameter =
+      deps.readParameter ??
+      ((name: string) => ParameterStoreClient.regional(settings.region, credentials).getParameter(name));
+    roleMappings = await applyRoleMappings(client, settings, settings.roleMappingsParameter, readParameter);
+  }
   log("run-finished", { repositoryRegistered, snapshot: snapshot ?? null, deleted: deleted.length });
-  return { repositoryRegistered, snapshot, deleted };
+  return { repositoryRegistered, snapshot, deleted, ...(roleMappings ? { roleMappings } : {}) };
+}
+
+/**
+ * Reads the mapping document and reconciles it. A missing parameter means nothing to map (the
+ * service layer is not deployed yet); a bad document is logged and left unapplied. Errors of the
+ * SSM read or of the domain's security API throw (the function's error alarm).
+ */
+async function applyRoleMappings(
+  client: DomainClient,
+  settings: SnapshotSettings,
+  parameter: string,
+  readParameter: ParameterReader,
+): Promise<RoleMappingResult> {
+  const empty: RoleMappingResult = { created: [], updated: [], unchanged: [], skipped: [], invalid: false };
+  const text = await readParameter(parameter);
+  if (text === undefined) {
+    log("role-mappings-absent", { parameter });
+    return empty;
+  }
+  let document;
+  try {
+    document = parseRoleMappingDocument(text, settings.mappableRoles);
+  } catch (err) {
+    log("role-mappings-invalid", { parameter, error: (err as Error).message });
+    return { ...empty, invalid: true };
+  }
+  return reconcileRoleMappings(client, document, settings.masterRoleArn, log);
 }
 
 /** The Lambda entry point (EventBridge schedule): settings and credentials from the environment. */

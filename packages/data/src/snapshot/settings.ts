@@ -1,3 +1,5 @@
+import { DEFAULT_MAPPABLE_OPENSEARCH_ROLES, openSearchRoleProblem } from "./role-mappings";
+
 /** The snapshot function's settings, read from its environment (set by `SearchDomain`). */
 export interface SnapshotSettings {
   /** `https://<domain endpoint>` (http only to a loopback address, for tests). */
@@ -14,6 +16,15 @@ export interface SnapshotSettings {
   snapshotPrefix: string;
   retentionDays: number;
   minimumSnapshots: number;
+  /**
+   * The SSM parameter holding the role mapping document (ROLE_MAPPINGS_PARAMETER); absent: no
+   * role mappings are reconciled.
+   */
+  roleMappingsParameter?: string;
+  /** OpenSearch roles the document may name (ROLE_MAPPINGS_ALLOWED_ROLES, comma-separated). */
+  mappableRoles: string[];
+  /** The master role (MASTER_ROLE_ARN): kept in a mapping that already has it. */
+  masterRoleArn?: string;
 }
 
 export const SNAPSHOT_ENVIRONMENT = [
@@ -35,6 +46,31 @@ function positiveInteger(name: string, text: string): number {
     throw new Error(`${name} "${text}" must be a whole number of at least 1`);
   }
   return value;
+}
+
+function roleMappingSettings(
+  env: NodeJS.ProcessEnv,
+): Pick<SnapshotSettings, "roleMappingsParameter" | "mappableRoles" | "masterRoleArn"> {
+  const parameter = env["ROLE_MAPPINGS_PARAMETER"] || undefined;
+  if (parameter !== undefined && !/^\/[A-Za-z0-9_.\-/]{1,2047}$/.test(parameter)) {
+    throw new Error(`ROLE_MAPPINGS_PARAMETER "${parameter}" must be an SSM parameter path starting with /`);
+  }
+  const listed = env["ROLE_MAPPINGS_ALLOWED_ROLES"];
+  const mappableRoles =
+    listed === undefined || listed === ""
+      ? [...DEFAULT_MAPPABLE_OPENSEARCH_ROLES]
+      : listed.split(",").map((r) => r.trim());
+  for (const role of mappableRoles) {
+    const problem = openSearchRoleProblem(role);
+    if (problem) {
+      throw new Error(`ROLE_MAPPINGS_ALLOWED_ROLES: ${problem}`);
+    }
+  }
+  return {
+    ...(parameter === undefined ? {} : { roleMappingsParameter: parameter }),
+    mappableRoles,
+    ...(env["MASTER_ROLE_ARN"] ? { masterRoleArn: env["MASTER_ROLE_ARN"] } : {}),
+  };
 }
 
 /** Reads and checks the settings; throws naming the variable at fault. */
@@ -67,5 +103,6 @@ export function readSnapshotSettings(env: NodeJS.ProcessEnv = process.env): Snap
     snapshotPrefix: text("SNAPSHOT_PREFIX"),
     retentionDays: positiveInteger("RETENTION_DAYS", text("RETENTION_DAYS")),
     minimumSnapshots: positiveInteger("MINIMUM_SNAPSHOTS", text("MINIMUM_SNAPSHOTS")),
+    ...roleMappingSettings(env),
   };
 }

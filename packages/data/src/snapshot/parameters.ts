@@ -1,0 +1,100 @@
+import * as http from "node:http";
+import * as https from "node:https";
+
+import { SignatureV4 } from "@smithy/signature-v4";
+
+import type { Credentials } from "./client";
+import { Sha256 } from "./client";
+
+/** Reads one SSM parameter's value; undefined when the parameter does not exist. */
+export type ParameterReader = (name: string) => Promise<string | undefined>;
+
+/**
+ * SSM `GetParameter` (JSON 1.1 protocol, SigV4 service `ssm`) with the signer the domain client
+ * uses: one call does not justify bundling the SDK's SSM client into the function. In the VPC the
+ * regional host name resolves to the SSM interface endpoint (private DNS).
+ */
+export class ParameterStoreClient {
+  private readonly signer: SignatureV4;
+
+  constructor(
+    private readonly endpoint: URL,
+    region: string,
+    credentials: Credentials,
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.signer = new SignatureV4({ service: "ssm", region, credentials, sha256: Sha256 });
+  }
+
+  /** The regional endpoint, `https://ssm.<region>.amazonaws.com/`. */
+  static regional(region: string, credentials: Credentials): ParameterStoreClient {
+    return new ParameterStoreClient(new URL(`https://ssm.${region}.amazonaws.com/`), region, credentials);
+  }
+
+  /** The parameter's value, undefined for ParameterNotFound; any other error throws with the answer. */
+  async getParameter(name: string): Promise<string | undefined> {
+    const payload = JSON.stringify({ Name: name, WithDecryption: false });
+    const host = this.endpoint.port
+      ? `${this.endpoint.hostname}:${this.endpoint.port}`
+      : this.endpoint.hostname;
+    const signed = await this.signer.sign({
+      method: "POST",
+      protocol: this.endpoint.protocol,
+      hostname: this.endpoint.hostname,
+      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
+      path: "/",
+      headers: {
+        host,
+        "content-type": "application/x-amz-json-1.1",
+        "content-length": String(Buffer.byteLength(payload)),
+        "x-amz-target": "AmazonSSM.GetParameter",
+      },
+      body: payload,
+    });
+    const { status, body } = await this.send(signed.headers as Record<string, string>, payload);
+    let json: { Parameter?: { Value?: string }; __type?: string; message?: string } | undefined;
+    try {
+      json = JSON.parse(body) as typeof json;
+    } catch {
+      json = undefined;
+    }
+    if (status === 200 && typeof json?.Parameter?.Value === "string") {
+      return json.Parameter.Value;
+    }
+    // `__type` is `ParameterNotFound` or `com.amazonaws.ssm#ParameterNotFound`.
+    if (status === 400 && /(^|#)ParameterNotFound$/.test(json?.__type ?? "")) {
+      return undefined;
+    }
+    throw new Error(`SSM GetParameter ${name} failed with HTTP ${status}: ${body.slice(0, 1000)}`);
+  }
+
+  private send(headers: Record<string, string>, payload: string): Promise<{ status: number; body: string }> {
+    const transport = this.endpoint.protocol === "https:" ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(
+        {
+          method: "POST",
+          hostname: this.endpoint.hostname,
+          port: this.endpoint.port || undefined,
+          path: "/",
+          headers,
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+          );
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () =>
+        req.destroy(new Error(`SSM GetParameter: no answer within ${this.timeoutMs} ms`)),
+      );
+      req.on("error", reject);
+      req.write(payload);
+      req.end();
+    });
+  }
+}
