@@ -649,6 +649,43 @@ export class SearchDomain extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [permission] },
     );
+    if (mappings) {
+      // A written mapping document applies at once, not at the next scheduled run: the parameter's
+      // change runs the function (a snapshot is taken too, which retention prunes like any other).
+      const changeRule = new aws.cloudwatch.EventRule(
+        `${name}-role-mappings-change`,
+        {
+          name: naming.name("eventRule", "search-role-mappings"),
+          description: `Runs the OpenSearch snapshot function when ${mappings.parameterName} is written`,
+          eventPattern: JSON.stringify({
+            source: ["aws.ssm"],
+            "detail-type": ["Parameter Store Change"],
+            detail: { name: [mappings.parameterName], operation: ["Create", "Update"] },
+          }),
+        },
+        child,
+      );
+      const changePermission = new aws.lambda.Permission(
+        `${name}-snapshot-from-role-mappings-change`,
+        {
+          function: fn.name,
+          action: "lambda:InvokeFunction",
+          principal: "events.amazonaws.com",
+          sourceArn: changeRule.arn,
+          sourceAccount: accountId,
+        },
+        child,
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-role-mappings-change-target`,
+        {
+          rule: changeRule.name,
+          arn: fn.arn,
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+        },
+        { parent: this, dependsOn: [changePermission] },
+      );
+    }
 
     // ---- Alarms (AWS's recommended OpenSearch alarms) to the alert topic.
     const alarmNames: pulumi.Output<string>[] = [];

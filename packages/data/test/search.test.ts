@@ -475,6 +475,21 @@ describe("SearchDomain variants", () => {
       egress["securityGroupId"],
       await offline.outputValue(domain!.snapshotFunctionSecurityGroupId),
     );
+    // Writing the parameter runs the function at once, through its own rule and permission.
+    const change = byName(rec, "search-role-mappings-change");
+    assert.deepEqual(JSON.parse(String(change.inputs["eventPattern"])), {
+      source: ["aws.ssm"],
+      "detail-type": ["Parameter Store Change"],
+      detail: { name: ["/tetrascience/production/search/role-mappings"], operation: ["Create", "Update"] },
+    });
+    assert.equal(change.inputs["name"], "acme-tdp-production-search-role-mappings");
+    const permission = byName(rec, "search-snapshot-from-role-mappings-change").inputs;
+    assert.match(String(permission["sourceArn"]), /:rule\/acme-tdp-production-search-role-mappings$/);
+    assert.equal(permission["principal"], "events.amazonaws.com");
+    assert.equal(permission["sourceAccount"], ACCOUNT);
+    const target = byName(rec, "search-role-mappings-change-target").inputs;
+    assert.equal(target["rule"], "acme-tdp-production-search-role-mappings");
+    assert.match(String(target["arn"]), /:function:acme-tdp-production-search-snapshots$/);
   });
 
   it("without roleMappings: no parameter access, no endpoint egress, no mapping environment", async () => {
@@ -486,6 +501,7 @@ describe("SearchDomain variants", () => {
       0,
     );
     assert.equal(rec.resources.filter((r) => r.name === "search-snapshot-to-endpoints").length, 0);
+    assert.equal(rec.resources.filter((r) => r.name === "search-role-mappings-change").length, 0);
   });
 
   it("refuses a bad role mapping parameter or role", () => {
