@@ -1,7 +1,8 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@tdp/core";
 import type { ConfigProblem } from "@tdp/core";
-import { SearchDomain, searchSettingsProblems } from "@tdp/data";
+import { DEFAULT_MAPPABLE_OPENSEARCH_ROLES, SearchDomain, searchSettingsProblems } from "@tdp/data";
 import type { Network } from "@tdp/network";
 
 import type { StackContext } from "./context";
@@ -46,6 +47,14 @@ export function requireSearchConfig(ctx: StackContext): void {
 }
 
 /**
+ * The SSM String parameter holding the role mapping document: the service step writes it, the
+ * search domain's snapshot function reads it (the domain is created first, so only the name is shared).
+ */
+export function searchRoleMappingsParameterName(ctx: StackContext): string {
+  return ctx.naming.ssmPath("search", "role-mappings");
+}
+
+/**
  * The OpenSearch domain from `tdp:data.search`: in the network's private subnets, encrypted with
  * the data layer's search key, logging with the logs key, snapshots to the backup bucket, alarms
  * to the alert topic. The service layer admits itself with an ingress rule on `securityGroupId`.
@@ -75,6 +84,14 @@ export function deploySearch(ctx: StackContext, network: Network, data: DataLaye
       engineVersion: search.engineVersion,
       adminPrincipalArns: search.adminRoleArns,
       offPeakWindowStartHourUtc: search.offPeakWindowStartHourUtc,
+      // The service layer's roles, mapped on each snapshot run; the role it uses must be allowed.
+      roleMappings: {
+        parameterName: searchRoleMappingsParameterName(ctx),
+        allowedRoles: [
+          ...new Set([...DEFAULT_MAPPABLE_OPENSEARCH_ROLES, ctx.config.services.search.openSearchRole]),
+        ],
+        endpointSecurityGroupId: network.endpointSecurityGroupId,
+      },
       snapshots: {
         bucketName: backup.bucketName,
         bucketArn: backup.arn,
@@ -91,6 +108,42 @@ export function deploySearch(ctx: StackContext, network: Network, data: DataLaye
       dependsOn: [data.serviceLinkedRoles],
     },
     ctx.componentOptions,
+  );
+}
+
+/** The roles the service layer maps to OpenSearch (plain values, not the service classes). */
+export interface SearchClientRoles {
+  /** Every enabled ECS platform service's task role ARN. */
+  ecsTaskRoleArns: pulumi.Input<string>[];
+  /** The EKS workloads' IRSA role ARNs by workload (`PlatformCluster.workloadRoleArns`). */
+  eksWorkloadRoleArns: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * The role mapping document the search domain's snapshot function applies (docs/operations.md):
+ * `{ "<tdp:services.search.openSearchRole>": [<ECS task roles>, <listed EKS workload roles>] }`,
+ * as an SSM String parameter (role ARNs are not secret), Standard tier.
+ */
+export function searchRoleMappingsParameter(ctx: StackContext, roles: SearchClientRoles): aws.ssm.Parameter {
+  const config = ctx.config.services.search;
+  const workloads = config.eksWorkloads
+    .map((w) => roles.eksWorkloadRoleArns[w])
+    .filter((arn): arn is pulumi.Input<string> => arn !== undefined);
+  const value = pulumi
+    .all([...roles.ecsTaskRoleArns, ...workloads])
+    .apply((arns) => JSON.stringify({ [config.openSearchRole]: [...new Set(arns)].sort() }));
+  return new aws.ssm.Parameter(
+    "services-search-role-mappings",
+    {
+      name: searchRoleMappingsParameterName(ctx),
+      type: "String",
+      tier: "Standard",
+      // insecureValue: role ARNs are not secret, and a plain value shows in the plan and the console.
+      insecureValue: value,
+      description:
+        "OpenSearch role mappings of the service layer's roles; applied by the search snapshot function on each run",
+    },
+    { provider: ctx.provider },
   );
 }
 

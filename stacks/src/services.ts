@@ -22,6 +22,7 @@ import { webSettings } from "./config/services/web";
 import type { StackContext } from "./context";
 import type { DataLayer } from "./data";
 import { WEB_ALB_LOG_PREFIX } from "./data";
+import { searchRoleMappingsParameter } from "./data-search";
 
 /** What the service step built. */
 export interface ServiceLayer {
@@ -33,6 +34,8 @@ export interface ServiceLayer {
   windows?: WindowsWorkers;
   /** The rules admitting the ECS tasks and the EKS nodes to the database and the search domain. */
   dataStoreIngress: aws.vpc.SecurityGroupIngressRule[];
+  /** The search role mapping document (with the search domain): applied by its snapshot function. */
+  searchRoleMappings?: aws.ssm.Parameter;
 }
 
 /** The data stores the services reach: their security groups admit the tasks and the nodes. */
@@ -339,8 +342,24 @@ export function deployServices(
     "ecs-tasks": services.tasksSecurityGroupId,
     "eks-nodes": cluster.nodeSecurityGroupId,
   });
+  // The network admits the services to the domain; the mapping document lets them in inside it.
+  const searchRoleMappings =
+    stores.searchSecurityGroupId === undefined
+      ? undefined
+      : searchRoleMappingsParameter(ctx, {
+          ecsTaskRoleArns: Object.values(services.services).map((s) => s.taskRoleArn),
+          eksWorkloadRoleArns: cluster.workloadRoleArns,
+        });
 
-  return { integrations, web: webEntryPoint, cluster, services, windows, dataStoreIngress };
+  return {
+    integrations,
+    web: webEntryPoint,
+    cluster,
+    services,
+    windows,
+    dataStoreIngress,
+    ...(searchRoleMappings ? { searchRoleMappings } : {}),
+  };
 }
 
 /**

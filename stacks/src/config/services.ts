@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ecsSchema } from "./services/ecs";
 import { eksSchema } from "./services/eks";
 import { integrationsSchema } from "./services/integrations";
+import { servicesSearchSchema } from "./services/search";
 import { webSchema } from "./services/web";
 import { windowsSchema } from "./services/windows";
 
@@ -26,6 +27,8 @@ export const servicesSchema = z
     web: webSchema.optional(),
     integrations: integrationsSchema.prefault({}),
     windows: windowsSchema.prefault({}),
+    /** The service roles mapped to an OpenSearch role (the search domain's role mapping parameter). */
+    search: servicesSearchSchema.prefault({}),
   })
   .superRefine((services, ctx) => {
     // Rules across subsections: an enabled integration's parameters are injected into its
