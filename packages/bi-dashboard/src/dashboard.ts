@@ -29,7 +29,7 @@ export { rotationEventPattern } from "./rotation-events";
  * without its defects (see panintelligence-cfn.md): an ALB with TLS 1.2+ in front of an Auto
  * Scaling group of Marketplace-AMI instances (launch template, IMDSv2, encrypted gp3), RDS
  * MariaDB (Multi-AZ, KMS, 7+ days of backups) whose credentials live in Secrets Manager and
- * rotate every 30 days through AWS's rotation application, an instance refresh after each
+ * rotate every 30 days through the package's own rotation function (src/rotation), an instance refresh after each
  * rotation, EFS (KMS, TLS and access point required) shared by the instances and fed from an S3
  * bucket by a Lambda function, and the interface endpoints private instances need.
  */

@@ -185,7 +185,15 @@ export const DEFAULT_DASHBOARD_SERVICE = {
   serviceUnits: ["docker.service"],
 } as const;
 
-/** Characters a rotated password never holds: RDS refuses / @ " and space; the rest avoid quoting trouble. */
-export const ROTATION_EXCLUDE_CHARACTERS = "/@\"'\\ `";
+/**
+ * The amazon-efs-utils release built at first boot when the AMI lacks the EFS mount helper: a
+ * fixed tag, so an upstream change cannot alter or break the bootstrap (v2.4 supports Ubuntu 24).
+ */
+export const EFS_UTILS_RELEASE = "v2.4.2";
+
+/** Characters a rotated password never holds: all punctuation but `-_.` (see the rotator). */
+export { DEFAULT_EXCLUDE_CHARACTERS as ROTATION_EXCLUDE_CHARACTERS } from "./rotation/rotator";
+/** The punctuation the first password may hold: the same as a rotated one. */
+export { PASSWORD_PUNCTUATION as DB_PASSWORD_PUNCTUATION } from "./rotation/rotator";
 
 export const DEFAULT_LOG_RETENTION_DAYS = 90;

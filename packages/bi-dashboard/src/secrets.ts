@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
 import type { KeyedContext } from "./context";
+import { DB_PASSWORD_PUNCTUATION } from "./defaults";
 
 export interface DashboardSecrets {
   /** The database's first password; Secrets Manager's rotation owns it afterwards. */
@@ -19,8 +20,8 @@ export function createSecrets(ctx: KeyedContext): DashboardSecrets {
   const { name, args, child, physical, keyArn } = ctx;
   const password = new random.RandomPassword(
     `${name}-db-password`,
-    // RDS refuses / @ " and space in passwords; the rotation function excludes the same.
-    { length: 32, special: true, overrideSpecial: "!#$%&*()-_=+[]{}<>:?" },
+    // The rotation function's alphabet: nothing RDS refuses or an env-file reader expands.
+    { length: 32, special: true, overrideSpecial: DB_PASSWORD_PUNCTUATION },
     child,
   );
   const dbSecret = new aws.secretsmanager.Secret(

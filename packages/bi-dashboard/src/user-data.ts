@@ -1,4 +1,4 @@
-import { DASHBOARD_FOLDERS, INSTANCE_EFS_MOUNT } from "./defaults";
+import { DASHBOARD_FOLDERS, EFS_UTILS_RELEASE, INSTANCE_EFS_MOUNT } from "./defaults";
 
 /** What the instance bootstrap needs: identifiers only, never a secret value. */
 export interface UserDataParams {
@@ -75,7 +75,7 @@ if ! command -v mount.efs >/dev/null; then
   apt-get update -q
   apt-get install -y -q git binutils rustc cargo pkg-config libssl-dev gettext nfs-common stunnel4
   rm -rf /tmp/efs-utils
-  git clone --depth 1 https://github.com/aws/efs-utils /tmp/efs-utils
+  git clone --depth 1 --branch ${shellWord("efsUtilsRelease", EFS_UTILS_RELEASE)} https://github.com/aws/efs-utils /tmp/efs-utils
   (cd /tmp/efs-utils && ./build-deb.sh)
   apt-get install -y -q /tmp/efs-utils/build/amazon-efs-utils*deb
   rm -rf /tmp/efs-utils

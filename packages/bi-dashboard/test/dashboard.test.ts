@@ -237,6 +237,17 @@ describe("BiDashboard component", function () {
       assert.ok(fn.inputs["kmsKeyArn"]);
       assert.equal(fn.inputs["reservedConcurrentExecutions"], 2);
       assert.ok((fn.inputs["deadLetterConfig"] as Record<string, unknown>)["targetArn"]);
+      // First and rotated passwords share one alphabet: letters, digits and - _ . only.
+      const excluded = String(
+        (fn.inputs["environment"] as { variables: Record<string, string> }).variables["EXCLUDE_CHARACTERS"],
+      );
+      for (const c of "$&;|()<>#!*?`'\"\\ {}[]~^%=+,:/@") {
+        assert.ok(excluded.includes(c), `rotation may generate ${JSON.stringify(c)}`);
+      }
+      for (const c of "-_.aZ09") {
+        assert.ok(!excluded.includes(c), `rotation never generates ${JSON.stringify(c)}`);
+      }
+      assert.equal(named(rec, "bi-db-password").inputs["overrideSpecial"], "-_.");
       const permission = named(rec, "bi-rotation-from-secrets-manager");
       assert.equal(permission.inputs["principal"], "secretsmanager.amazonaws.com");
       assert.match(String(permission.inputs["sourceArn"]), /:secret:acme-tdp-production-bi-db-/);

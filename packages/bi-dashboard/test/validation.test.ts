@@ -263,6 +263,11 @@ describe("instance user data", () => {
     assert.match(script, /efs _netdev,noresvport,tls,iam,accesspoint=\$ACCESS_POINT_ID 0 0/);
     assert.match(script, /ACCESS_POINT_ID='fsap-0123456789abcdef0'/);
     assert.match(script, /amazon-efs-utils/);
+    // A pinned release, never whatever the default branch holds at boot.
+    assert.match(
+      script,
+      /git clone --depth 1 --branch 'v\d+\.\d+\.\d+' https:\/\/github\.com\/aws\/efs-utils /,
+    );
   });
 
   it("links every dashboard folder, including excel and svg, to EFS", () => {
@@ -340,6 +345,45 @@ describe("instance user data", () => {
         "",
       ].join("\n"),
     );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes env files that a shell reads back unchanged, for a password of the generated alphabet", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-reader-"));
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    // Every character a generated password may hold (letters, digits, - _ .).
+    const password = "aZ09-_.qQ8-x_y.Z";
+    fs.writeFileSync(
+      path.join(bin, "aws"),
+      [
+        "#!/bin/bash",
+        'case "$*" in',
+        "  *licence*) printf 'LIC-123' ;;",
+        `  *) printf '%s' '{"engine":"mariadb","host":"db.example","port":3306,"username":"pi_admin","password":"${password}","dbname":"dashboard"}' ;;`,
+        "esac",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const envFile = path.join(dir, "dashboard.env");
+    const reader = /<<'READER'\n([\s\S]*?)\nREADER\n/.exec(
+      renderUserData({
+        region: "us-east-1",
+        dbSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf",
+        licenceSecretArn: "",
+        fileSystemId: "fs-1",
+        accessPointId: "fsap-1",
+        envFiles: [envFile],
+        serviceUnits: ["docker.service"],
+      }),
+    )?.[1];
+    assert.ok(reader);
+    execFileSync("bash", ["-c", reader], { env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}` } });
+    // A start script that sources the file (the strictest reader: it expands and splits).
+    const sourced = execFileSync("bash", ["-c", `set -a; . '${envFile}'; printf '%s' "$PI_DB_PASSWORD"`], {
+      encoding: "utf8",
+    });
+    assert.equal(sourced, password);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

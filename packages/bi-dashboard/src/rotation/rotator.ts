@@ -62,7 +62,7 @@ export interface DbSession {
 export type Connect = (secret: DbSecret) => Promise<DbSession>;
 
 export interface RotatorOptions {
-  /** Characters the generated password never holds (RDS refuses / @ " and space). */
+  /** Characters the generated password never holds (@default {@link DEFAULT_EXCLUDE_CHARACTERS}). */
   excludeCharacters: string;
   /** @default 32 */
   passwordLength?: number;
@@ -70,7 +70,20 @@ export interface RotatorOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
-export const DEFAULT_EXCLUDE_CHARACTERS = "/@\"'\\ `";
+/** The only punctuation a generated password holds: no reader of the env files treats it specially. */
+export const PASSWORD_PUNCTUATION = "-_.";
+
+/**
+ * Every printable ASCII character but letters, digits and {@link PASSWORD_PUNCTUATION}: RDS refuses
+ * / @ " and space, and the dashboard's env files are read by systemd, Docker, Compose (which
+ * substitutes `$`) or a shell (`&`, `;`, `(`, `#`, quotes, backslash): none may see a special
+ * character. 32 characters of the 65 left still carry 192 bits.
+ */
+export const DEFAULT_EXCLUDE_CHARACTERS = Array.from({ length: 0x7f - 0x20 }, (_, i) =>
+  String.fromCharCode(0x20 + i),
+)
+  .filter((c) => !/[A-Za-z0-9]/.test(c) && !PASSWORD_PUNCTUATION.includes(c))
+  .join("");
 
 function parseSecret(text: string | undefined, label: string): DbSecret {
   let value: unknown;
