@@ -20,6 +20,7 @@ const CHILD = path.join(__dirname, "dashboard-sync-child.ts");
 let server: S3rver | undefined;
 let directory = "";
 let endpoint = "";
+let runCount = 0;
 
 interface ChildResult {
   seconds: number;
@@ -84,21 +85,26 @@ export const dashboardSync: BenchEntry = {
       new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: body, ContentLength: OBJECT_BYTES }),
     );
     client.destroy();
+    // One unmeasured copy: the first read of the object from disk must not count against either side.
+    await runChild("copy");
   },
   async teardown() {
     await server?.close();
     await fs.rm(directory, { recursive: true, force: true });
   },
   async run(): Promise<BenchFigure> {
+    // The two sides take turns going first, so neither always finds the warmer caches.
+    const handlerFirst = runCount++ % 2 === 1;
+    const handler = handlerFirst ? await runChild("handler") : undefined;
     const copy = await runChild("copy");
-    const handler = await runChild("handler");
+    const handlerRun = handler ?? (await runChild("handler"));
     return {
-      value: handler.seconds / copy.seconds,
+      value: handlerRun.seconds / copy.seconds,
       unit: "ratio",
       details: {
-        handlerSeconds: handler.seconds.toFixed(2),
+        handlerSeconds: handlerRun.seconds.toFixed(2),
         copySeconds: copy.seconds.toFixed(2),
-        handlerPeakRssMiB: Math.round(handler.maxRssMiB),
+        handlerPeakRssMiB: Math.round(handlerRun.maxRssMiB),
       },
     };
   },
