@@ -9,7 +9,7 @@ import type { Logger, SyncDependencies } from "../src/sync/handler";
 import { syncEvent } from "../src/sync/handler";
 import type { SyncSettings } from "../src/sync/settings";
 import type { LocalS3 } from "./sync-fixtures";
-import { OWNER, efsMount, listFiles, putObject, s3Event, startLocalS3 } from "./sync-fixtures";
+import { OWNER, deleteObject, efsMount, listFiles, putObject, s3Event, startLocalS3 } from "./sync-fixtures";
 
 describe("S3 → EFS sync handler, against an S3 server on loopback and a real directory", () => {
   let s3: LocalS3;
@@ -127,6 +127,64 @@ describe("S3 → EFS sync handler, against an S3 server on loopback and a real d
     assert.deepEqual(await syncEvent(s3Event("ObjectCreated:Put", "images/gone.png"), deps), ["missing"]);
     assert.deepEqual(await listFiles(root), []);
     assert.ok(logs.some((l) => l.level === "warn" && l.message.includes("no longer exists")));
+  });
+
+  // 250 bytes: 82 three-byte characters and ".png". Any name derived from it plus a suffix is over
+  // the 255-byte limit of a file name (EFS and local file systems alike).
+  const LONG_NAME = `${"テ".repeat(82)}.png`;
+
+  it("syncs and removes a key whose file name is 250 bytes of multi-byte characters, leaving no temporary file", async () => {
+    assert.equal(Buffer.byteLength(LONG_NAME, "utf8"), 250);
+    const key = `images/${LONG_NAME}`;
+    await putObject(s3, key, "long name");
+    assert.deepEqual(await syncEvent(s3Event("ObjectCreated:Put", key), deps), ["written"]);
+    assert.deepEqual(await listFiles(root), [`images/${LONG_NAME}`]);
+    assert.equal(await fs.readFile(path.join(root, "images", LONG_NAME), "utf8"), "long name");
+    await putObject(s3, key, "long name, second version");
+    assert.deepEqual(await syncEvent(s3Event("ObjectCreated:Put", key), deps), ["written"]);
+    assert.deepEqual(await listFiles(root), [`images/${LONG_NAME}`]);
+    assert.equal(
+      await fs.readFile(path.join(root, "images", LONG_NAME), "utf8"),
+      "long name, second version",
+    );
+    await deleteObject(s3, key);
+    assert.deepEqual(await syncEvent(s3Event("ObjectRemoved:Delete", key), deps), ["removed"]);
+    assert.deepEqual(await listFiles(root), []);
+  });
+
+  it("a 255-byte name in a 250-byte folder syncs too, and a failed write of it leaves no temporary file", async () => {
+    const folder = "ü".repeat(125); // 250 bytes
+    const name = `${"é".repeat(126)}.bin`; // 256 bytes: one too many
+    const fits = `${"é".repeat(125)}.bin.`; // 255 bytes: the limit itself
+    assert.equal(Buffer.byteLength(folder, "utf8"), 250);
+    assert.equal(Buffer.byteLength(fits, "utf8"), 255);
+    await putObject(s3, `svg/${folder}/${fits}`, "at the limit");
+    assert.deepEqual(await syncEvent(s3Event("ObjectCreated:Put", `svg/${folder}/${fits}`), deps), [
+      "written",
+    ]);
+    assert.equal(await fs.readFile(path.join(root, "svg", folder, fits), "utf8"), "at the limit");
+    assert.deepEqual(await syncEvent(s3Event("ObjectCreated:Put", `svg/${folder}/${name}`), deps), [
+      "rejected",
+    ]);
+    const failing: SyncDependencies = {
+      ...deps,
+      s3: {
+        send: async () =>
+          ({
+            Body: new Readable({
+              read() {
+                this.destroy(new Error("connection reset"));
+              },
+            }),
+          }) as never,
+      },
+    };
+    await assert.rejects(
+      syncEvent(s3Event("ObjectCreated:Put", `svg/${folder}/${fits}`), failing),
+      /connection reset/,
+    );
+    assert.deepEqual(await listFiles(root), [`svg/${folder}/${fits}`]);
+    assert.equal(await fs.readFile(path.join(root, "svg", folder, fits), "utf8"), "at the limit");
   });
 
   it("ignores folder placeholder keys", async () => {

@@ -49,6 +49,16 @@ async function ensureDirectory(root: string, dir: string, settings: SyncSettings
 }
 
 /**
+ * The temporary file's name: short and fixed in length (27 bytes), whatever the target's name.
+ * A target may use all 255 bytes a name can have (multi-byte characters included), so the
+ * temporary name must never be derived from it. The leading dot hides it from the dashboard's
+ * listings; 16 random hex digits (and the exclusive create) keep concurrent writers apart.
+ */
+export function temporaryName(): string {
+  return `.sync-${randomBytes(8).toString("hex")}.tmp`;
+}
+
+/**
  * Streams `body` to `target` without staging it elsewhere: into a temporary name in the same
  * directory, then renamed over the target, so a reader never sees half a file and a retry simply
  * writes it again.
@@ -60,10 +70,7 @@ export async function writeAtomically(
 ): Promise<number> {
   const dir = path.dirname(target);
   await ensureDirectory(settings.mountPath, dir, settings);
-  const temporary = path.join(
-    dir,
-    `.${path.basename(target).slice(0, 200)}.${randomBytes(6).toString("hex")}.sync-tmp`,
-  );
+  const temporary = path.join(dir, temporaryName());
   let bytes = 0;
   const out = createWriteStream(temporary, { flags: "wx", mode: settings.fileMode });
   try {
