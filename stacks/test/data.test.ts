@@ -3,11 +3,20 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { ConfigError, formatProblem } from "@tdp/core";
+import { ConfigError, KEY_USE_OR_GRANT_ACTIONS, actionMatches, formatProblem } from "@tdp/core";
 import { BUCKET_PURPOSES, KEY_PURPOSES } from "@tdp/data";
 import type { Recording } from "@tdp/offline";
 import { offline } from "@tdp/offline";
 import { parse, stringify } from "yaml";
+
+/** A key policy statement as the tests read it. */
+interface KeyStatement {
+  Sid?: string;
+  Effect: string;
+  Principal?: { AWS?: string | string[]; Service?: string | string[] };
+  Action: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
 
 const PROD_FILE = path.join(__dirname, "..", "..", "Pulumi.prod.yaml");
 
@@ -94,6 +103,41 @@ describe("the data layer in the prod stack", () => {
     );
     for (const key of rec.ofType("aws:kms/key:Key").filter((k) => k.name.startsWith("data-keys"))) {
       assert.match(String(key.inputs["policy"]), /arn:aws:iam::111111111111:root/);
+    }
+  });
+
+  it("lets no key's administrative statement use the key or grant its use, even through a wildcard", () => {
+    // Every statement naming the account root without a kms:ViaService condition is administrative
+    // (whatever its Sid in the data, network, EKS or dashboard key): kms:CreateGrant there would let
+    // any principal allowed it by IAM grant itself Decrypt, bypassing the ViaService scoping.
+    const root = "arn:aws:iam::111111111111:root";
+    const keys = rec.ofType("aws:kms/key:Key");
+    assert.ok(keys.length > KEY_PURPOSES.length, "the prod stack's keys");
+    for (const key of keys) {
+      const policy = JSON.parse(String(key.inputs["policy"])) as { Statement: KeyStatement[] };
+      const admin = policy.Statement.filter(
+        (s) =>
+          s.Effect === "Allow" &&
+          [s.Principal?.AWS ?? []].flat().includes(root) &&
+          !Object.values(s.Condition ?? {}).some((c) => "kms:ViaService" in c),
+      );
+      assert.ok(admin.length > 0, `${key.name} has no administrative statement`);
+      for (const statement of admin) {
+        const actions = [statement.Action].flat();
+        for (const action of KEY_USE_OR_GRANT_ACTIONS) {
+          const covering = actions.filter((pattern) => actionMatches(pattern, action));
+          assert.deepEqual(
+            covering,
+            [],
+            `${key.name} ${statement.Sid}: ${action} allowed by ${covering.join(", ")}`,
+          );
+        }
+      }
+      // The account can still change the policy (no lockout).
+      assert.ok(
+        admin.some((s) => [s.Action].flat().includes("kms:PutKeyPolicy")),
+        `${key.name}: no kms:PutKeyPolicy for the account`,
+      );
     }
   });
 

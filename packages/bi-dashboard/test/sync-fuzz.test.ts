@@ -1,12 +1,11 @@
 import { strict as assert } from "node:assert";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { Readable } from "node:stream";
 
-import type { SyncDependencies } from "../src/sync/handler";
+import type { RecordOutcome, SyncDependencies } from "../src/sync/handler";
 import { syncEvent } from "../src/sync/handler";
-import { resolveKey } from "../src/sync/keys";
-import { efsMount, listFiles, s3Event } from "./sync-fixtures";
+import type { LocalS3 } from "./sync-fixtures";
+import { deleteObject, efsMount, listFiles, putObject, s3Event, startLocalS3 } from "./sync-fixtures";
 
 /** A small deterministic generator (mulberry32), so a failing key can be reproduced. */
 function random(seed: number): () => number {
@@ -51,8 +50,11 @@ const PIECES = [
   "%",
   "%c0%ae",
   "\u202e",
+  "\u007f",
+  "\t",
   "CON",
   ".hidden",
+  "テ".repeat(80),
   "a".repeat(300),
 ];
 
@@ -62,62 +64,149 @@ function generateKey(next: () => number): string {
   for (let i = 0; i < count; i++) {
     parts.push(PIECES[Math.floor(next() * PIECES.length)]!);
   }
-  const folder = ["images", "themes", "excel-data", "logs", "keys", "svg", "x", ".."][
-    Math.floor(next() * 8)
+  const folder = ["images", "themes", "excel-data", "logs", "keys", "svg", "x", "..", "excel"][
+    Math.floor(next() * 9)
   ]!;
   return `${next() < 0.8 ? `${folder}/` : ""}${parts.join(next() < 0.7 ? "/" : "")}`;
 }
 
-describe("S3 → EFS sync handler: fuzzed keys never escape their folder", () => {
-  it("writes 1000 generated keys through the handler into a real directory, each inside its own folder", async () => {
+/**
+ * The expected destination, written here from the documented rules and not from `keys.ts`:
+ * - the event key is URL-encoded with `+` for a space; a key that does not decode is rejected;
+ * - a key ending in `/` is a folder placeholder, ignored;
+ * - the first segment must be one of the six prefixes; `excel-data` lands in `excel`;
+ * - the rest must be non-empty, free of control characters and backslashes, and every segment
+ *   non-empty, not `.` or `..`, and at most 255 bytes (a file name's limit).
+ */
+const FOLDERS: Record<string, string> = {
+  images: "images",
+  themes: "themes",
+  "excel-data": "excel",
+  logs: "logs",
+  keys: "keys",
+  svg: "svg",
+};
+
+type Expected = { kind: "rejected" | "ignored" } | { kind: "file"; key: string; relative: string };
+
+function expectedDestination(eventKey: string): Expected {
+  let key: string;
+  try {
+    key = decodeURIComponent(eventKey.split("+").join(" "));
+  } catch {
+    return { kind: "rejected" };
+  }
+  if (key.endsWith("/")) return { kind: "ignored" };
+  const [prefix, ...segments] = key.split("/");
+  const folder = Object.prototype.hasOwnProperty.call(FOLDERS, prefix!) ? FOLDERS[prefix!] : undefined;
+  if (folder === undefined || segments.length === 0) return { kind: "rejected" };
+  for (const segment of segments) {
+    const badCharacter = [...segment].some((c) => c === "\\" || c.charCodeAt(0) < 0x20 || c === "\u007f");
+    if (
+      segment === "" ||
+      segment === "." ||
+      segment === ".." ||
+      badCharacter ||
+      Buffer.byteLength(segment, "utf8") > 255
+    ) {
+      return { kind: "rejected" };
+    }
+  }
+  return { kind: "file", key, relative: [folder, ...segments].join("/") };
+}
+
+/** Every proper ancestor of a relative path (`a/b/c` → `a`, `a/b`). */
+function ancestors(relative: string): string[] {
+  const parts = relative.split("/");
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
+describe("S3 → EFS sync handler: fuzzed keys, against an S3 server on loopback and a real directory", () => {
+  let s3: LocalS3;
+  before(async () => {
+    s3 = await startLocalS3();
+  });
+  after(async () => {
+    await s3.close();
+  });
+
+  it("lands each of 1000 generated keys exactly where the rules say, with exactly its content, and nothing anywhere else", async () => {
     const { root, settings } = efsMount();
+    // The mount is a folder of the temporary directory, so an escape would show up beside it.
     const mount = path.join(root, "mount");
     await fs.mkdir(mount);
-    const inside = { ...settings, mountPath: mount };
     const deps: SyncDependencies = {
-      settings: inside,
+      settings: { ...settings, mountPath: mount },
+      s3: s3.client,
       log: () => undefined,
-      s3: { send: async () => ({ Body: Readable.from([Buffer.from("x")]) }) as never },
     };
     const next = random(20261123);
-    const allowed = new Set(inside.folders.values());
-    let written = 0;
+    // What the mount must hold (relative path → content), and the folders writing it created
+    // (the handler leaves emptied folders in place, so a file of that name conflicts for good).
+    const files = new Map<string, string>();
+    const directories = new Set<string>();
+    const keyOf = new Map<string, string>();
+    const counts: Record<string, number> = {};
     try {
       for (let i = 0; i < 1000; i++) {
-        const key = generateKey(next);
-        const event = s3Event("ObjectCreated:Put", key);
+        const generated = generateKey(next);
+        const event = s3Event("ObjectCreated:Put", generated);
         // Half the keys go out as the uploader wrote them (raw percent sequences included).
-        if (i % 2 === 1) event.Records[0]!.s3.object.key = key;
-        const [outcome] = await syncEvent(event, deps);
-        if (outcome === "written") written++;
-        const target = (() => {
-          try {
-            return resolveKey(
-              decodeURIComponent(event.Records[0]!.s3.object.key.replace(/\+/g, " ")),
-              inside,
-            );
-          } catch {
-            return undefined;
+        if (i % 2 === 1) event.Records[0]!.s3.object.key = generated;
+        const eventKey = event.Records[0]!.s3.object.key;
+        const expected = expectedDestination(eventKey);
+        let want: RecordOutcome;
+        if (expected.kind !== "file") {
+          want = expected.kind;
+        } else {
+          const content = `#${i} ${expected.key}`;
+          await putObject(s3, expected.key, content);
+          const clash =
+            directories.has(expected.relative) || ancestors(expected.relative).some((a) => files.has(a));
+          if (clash) {
+            want = "conflict";
+          } else {
+            want = "written";
+            files.set(expected.relative, content);
+            keyOf.set(expected.relative, expected.key);
+            for (const a of ancestors(expected.relative)) directories.add(a);
           }
-        })();
-        if (target?.kind === "file") {
-          const relative = path.relative(target.folderPath, target.absolutePath);
-          assert.ok(
-            !relative.startsWith("..") && !path.isAbsolute(relative),
-            `${key} → ${target.absolutePath}`,
+        }
+        const [outcome] = await syncEvent(event, deps);
+        assert.equal(outcome, want, `#${i} ${JSON.stringify(eventKey)}`);
+        counts[want] = (counts[want] ?? 0) + 1;
+
+        // Now and then a written object is deleted again: its file must go, and only it.
+        if (files.size > 0 && next() < 0.1) {
+          const relative = [...files.keys()][Math.floor(next() * files.size)]!;
+          const key = keyOf.get(relative)!;
+          await deleteObject(s3, key);
+          const removal = s3Event("ObjectRemoved:Delete", key);
+          assert.deepEqual(
+            await syncEvent(removal, deps),
+            ["removed"],
+            `#${i} delete ${JSON.stringify(key)}`,
           );
+          files.delete(relative);
+          keyOf.delete(relative);
+          counts["removed"] = (counts["removed"] ?? 0) + 1;
         }
       }
-      // Nothing outside the mount, and everything inside it under one of the configured folders.
+
+      // Nothing outside the mount; inside it exactly the expected files (no temporary ones), each
+      // with its own object's content.
       assert.deepEqual(await fs.readdir(root), ["mount"]);
-      for (const file of await listFiles(mount)) {
-        const top = file.split(path.sep)[0]!;
-        assert.ok(allowed.has(top), `${file} is outside the configured folders`);
+      const actual = (await listFiles(mount)).map((f) => f.split(path.sep).join("/"));
+      assert.deepEqual(actual, [...files.keys()].sort());
+      for (const [relative, content] of files) {
+        assert.equal(await fs.readFile(path.join(mount, relative), "utf8"), content, relative);
       }
-      assert.ok(
-        written > 100,
-        `only ${written} of 1000 generated keys were accepted: the fuzz is not exercising writes`,
-      );
+      for (const kind of ["written", "rejected", "ignored", "conflict", "removed"]) {
+        assert.ok(
+          (counts[kind] ?? 0) > (kind === "written" || kind === "rejected" ? 100 : 0),
+          JSON.stringify(counts),
+        );
+      }
     } finally {
       await fs.rm(root, { recursive: true, force: true });
     }

@@ -234,6 +234,15 @@ describe("S3 → EFS sync handler, against an S3 server on loopback and a real d
     assert.equal(logs.filter((l) => l.level === "warn").length, attacks.length);
   });
 
+  it("syncs names that only begin with two dots; only a whole `..` segment is a traversal", async () => {
+    for (const key of ["logs/..notes.txt", "logs/.../x.log", "svg/..a/..b.svg"]) {
+      await putObject(s3, key, key);
+      assert.deepEqual(await syncEvent(s3Event("ObjectCreated:Put", key), deps), ["written"], key);
+    }
+    assert.deepEqual(await listFiles(root), ["logs/.../x.log", "logs/..notes.txt", "svg/..a/..b.svg"]);
+    assert.equal(await fs.readFile(path.join(root, "svg/..a/..b.svg"), "utf8"), "svg/..a/..b.svg");
+  });
+
   it("fails (so Lambda retries) when S3 cannot be reached, leaving no temporary file", async () => {
     const unreachable = new S3Client({
       endpoint: "http://127.0.0.1:9",

@@ -3,24 +3,56 @@
  * it), and principals use it only through the services it serves (FSBP KMS.1/KMS.2).
  */
 
-/** What the account may do to the key itself: administration, never encrypt or decrypt. */
+/**
+ * What the account may do to the key itself: administration, never encrypt, decrypt or grant.
+ * Listed one by one (AWS KMS "Actions, resources, and condition keys") rather than with the usual
+ * `kms:Create*`-style wildcards: `kms:Create*` covers `kms:CreateGrant`, so any principal of the
+ * account allowed kms:CreateGrant by IAM could grant itself Decrypt on the key and bypass the
+ * kms:ViaService scoping of the use statements. Grants that services need (RDS, EBS, OpenSearch,
+ * Backup) come through each key's ViaService-scoped grant statement instead. `kms:PutKeyPolicy`
+ * stays, so the account can always change the policy (no lockout).
+ */
 export const KEY_ADMIN_ACTIONS = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
+  "kms:CreateAlias",
+  "kms:UpdateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:UpdateKeyDescription",
+  "kms:EnableKey",
+  "kms:DisableKey",
+  "kms:EnableKeyRotation",
+  "kms:DisableKeyRotation",
+  "kms:RotateKeyOnDemand",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:PutKeyPolicy",
+  // ListAliases, ListGrants, ListKeyPolicies, ListKeyRotations, ListResourceTags: read-only.
   "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
+  // Revoking a grant only takes access away.
+  "kms:RevokeGrant",
   "kms:TagResource",
   "kms:UntagResource",
   "kms:ScheduleKeyDeletion",
   "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
+  // Multi-Region keys (the DR issue): make a replica in the DR region, move the primary.
   "kms:ReplicateKey",
+  "kms:UpdatePrimaryRegion",
+];
+
+/**
+ * Key actions that use the key or hand out its use; none belongs in an administrative statement
+ * (`kms:CreateGrant` lets the grantee encrypt and decrypt).
+ */
+export const KEY_USE_OR_GRANT_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:GenerateDataKeyPair",
+  "kms:GenerateDataKeyPairWithoutPlaintext",
+  "kms:CreateGrant",
 ];
 
 /** What a principal needs to encrypt and decrypt data with a key through a service. */
@@ -31,3 +63,13 @@ export const KEY_USE_ACTIONS = [
   "kms:GenerateDataKey*",
   "kms:DescribeKey",
 ];
+
+/** Does an IAM action pattern (`kms:Create*`, `kms:*`, `*`) cover `action`? Case-insensitive, as IAM is. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const escaped = pattern
+    .toLowerCase()
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`).test(action.toLowerCase());
+}

@@ -55,7 +55,8 @@ export function resolveKey(key: string, settings: SyncSettings): KeyTarget {
   const folderPath = path.join(settings.mountPath, folder);
   const absolutePath = path.join(folderPath, ...segments);
   const relative = path.relative(folderPath, absolutePath);
-  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
+  // Only a leading `..` SEGMENT leaves the folder: a name such as `..notes.txt` stays inside it.
+  if (relative === "" || relative.split(path.sep)[0] === ".." || path.isAbsolute(relative)) {
     return { kind: "reject", reason: "the key resolves outside its folder" };
   }
   return { kind: "file", folder, relativePath: relative, absolutePath, folderPath };
