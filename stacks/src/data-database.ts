@@ -53,7 +53,8 @@ export function deployDatabase(ctx: StackContext, network: Network, data: DataLa
     {
       ...common,
       resourceArns: [database.arn],
-      kmsKeyArn: data.keys.arns.backup,
+      // The vault's own key, not the backup bucket's (issue 4: "a vault with its own key").
+      kmsKeyArn: data.keys.arns["backup-vault"],
       schedule: db.backupSchedule,
       intervalHours: db.backupIntervalHours,
       retentionDays: db.backupRetentionDays,

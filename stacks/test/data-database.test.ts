@@ -73,7 +73,7 @@ describe("the database in the prod stack", () => {
     assert.match(String(output(rec, "database", "securityGroupId")), /^sg-/);
   });
 
-  it("encrypts with the data layer's keys: database, secrets, logs, backup", () => {
+  it("encrypts with the data layer's keys: database, secrets, logs, and the vault's own key", () => {
     const keys = output(rec, "data", "keyArns") as Record<string, string>;
     const i = rec.one("aws:rds/instance:Instance", "database-instance").inputs;
     assert.equal(i["kmsKeyId"], keys["database"]);
@@ -85,8 +85,10 @@ describe("the database in the prod stack", () => {
     );
     assert.equal(
       rec.one("aws:backup/vault:Vault", "database-backup-vault").inputs["kmsKeyArn"],
-      keys["backup"],
+      keys["backup-vault"],
     );
+    // Issue 4, "a vault with its own key": not the backup bucket's key.
+    assert.notEqual(keys["backup-vault"], keys["backup"]);
   });
 
   it("takes the prod settings: current class, PostgreSQL 17, the seed's schedule and retention", () => {

@@ -141,6 +141,19 @@ describe("the data layer in the prod stack", () => {
     }
   });
 
+  it("keeps the grants RDS, OpenSearch, EC2 and AWS Backup need, through their service only", () => {
+    for (const purpose of ["database", "search", "compute", "backup", "backup-vault"]) {
+      const policy = JSON.parse(
+        String(rec.one("aws:kms/key:Key", `data-keys-${purpose}-key`).inputs["policy"]),
+      ) as { Statement: KeyStatement[] };
+      const grants = policy.Statement.find((s) => s.Sid === "ServicesHoldGrantsForTheirResources");
+      assert.ok(grants, `${purpose}: no grant statement`);
+      assert.ok([grants.Action].flat().includes("kms:CreateGrant"), purpose);
+      assert.equal(grants.Condition?.["Bool"]?.["kms:GrantIsForAWSResource"], true, purpose);
+      assert.ok(grants.Condition?.["StringEquals"]?.["kms:ViaService"], purpose);
+    }
+  });
+
   it("exports what the service layer needs", () => {
     const data = rec.outputs["data"] as Record<string, unknown>;
     const keyArns = data["keyArns"] as Record<string, string>;

@@ -52,7 +52,7 @@ export interface DatabaseBackupArgs extends BackupScheduleSettings {
   accountId?: pulumi.Input<string>;
   /** The resources backed up (the database instance's ARN). */
   resourceArns: pulumi.Input<string>[];
-  /** The vault's own key (`DataKeys.arns.backup`). */
+  /** The vault's own key (`DataKeys.arns["backup-vault"]`, used by nothing else). */
   kmsKeyArn: pulumi.Input<string>;
   /** AWS Backup's start window, minutes (60-720). @default 60 */
   startWindowMinutes?: number;

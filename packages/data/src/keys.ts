@@ -18,6 +18,7 @@ export const KEY_PURPOSES = [
   "messaging",
   "secrets",
   "backup",
+  "backup-vault",
   "compute",
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
@@ -37,9 +38,11 @@ export const KEY_VIA_SERVICES: Record<KeyPurpose, string[]> = {
   messaging: ["sns", "sqs"],
   // Secrets Manager (database master password), SSM SecureStrings and Lambda environments.
   secrets: ["secretsmanager", "ssm", "lambda"],
-  // The AWS Backup vault's recovery points, and the backup bucket (OpenSearch snapshots are
-  // written through S3 by the snapshot role).
-  backup: ["backup", "s3"],
+  // The backup bucket: OpenSearch snapshots are written and read through S3 by the snapshot role.
+  backup: ["s3"],
+  // The AWS Backup vault's own key (issue 4, "a vault with its own key"): only AWS Backup uses it,
+  // for the recovery points it stores, so the bucket's readers cannot decrypt them and back.
+  "backup-vault": ["backup"],
   // The EBS volumes of the EKS nodes, the Windows workers and the BI dashboard instances: EC2
   // creates and attaches them (the Auto Scaling service-linked role below launches the instances).
   compute: ["ec2"],
@@ -52,7 +55,8 @@ const KEY_DESCRIPTIONS: Record<KeyPurpose, string> = {
   logs: "encrypts the CloudWatch log groups",
   messaging: "encrypts the SNS alert topic and SQS queues",
   secrets: "encrypts Secrets Manager secrets, SSM SecureStrings and Lambda environments",
-  backup: "encrypts the AWS Backup vault and the backup bucket",
+  backup: "encrypts the backup bucket (OpenSearch snapshots)",
+  "backup-vault": "encrypts the AWS Backup vault's recovery points",
   compute: "encrypts the EBS volumes of the EKS nodes, the Windows workers and the BI dashboard instances",
 };
 

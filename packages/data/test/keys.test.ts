@@ -29,7 +29,7 @@ describe("DataKeys", () => {
     assert.equal(ofType(rec, "aws:kms/alias:Alias").length, KEY_PURPOSES.length);
     assert.deepEqual(
       [...KEY_PURPOSES],
-      ["datalake", "database", "search", "logs", "messaging", "secrets", "backup", "compute"],
+      ["datalake", "database", "search", "logs", "messaging", "secrets", "backup", "backup-vault", "compute"],
     );
   });
 
@@ -76,7 +76,8 @@ describe("DataKeys", () => {
       "ssm.us-east-1.amazonaws.com",
       "lambda.us-east-1.amazonaws.com",
     ]);
-    assert.deepEqual(via("backup"), ["backup.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"]);
+    assert.deepEqual(via("backup"), ["s3.us-east-1.amazonaws.com"]);
+    assert.deepEqual(via("backup-vault"), ["backup.us-east-1.amazonaws.com"]);
     assert.deepEqual(via("compute"), ["ec2.us-east-1.amazonaws.com"]);
   });
 
@@ -117,6 +118,20 @@ describe("DataKeys", () => {
         `${purpose} names a service-linked role`,
       );
     }
+  });
+
+  it("gives the AWS Backup vault a key of its own, used only through AWS Backup", () => {
+    const key = byName(rec, "data-keys-backup-vault-key");
+    assert.equal(
+      byName(rec, "data-keys-backup-vault-alias").inputs["name"],
+      "alias/acme-tdp-production-backup-vault",
+    );
+    assert.match(String(key.inputs["description"]), /AWS Backup vault/);
+    const grants = statement(key, "ServicesHoldGrantsForTheirResources");
+    assert.deepEqual(grants.Condition, {
+      StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": ["backup.us-east-1.amazonaws.com"] },
+      Bool: { "kms:GrantIsForAWSResource": true },
+    });
   });
 
   it("names the compute key's alias after its purpose", () => {
