@@ -1,9 +1,11 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { ConfigError, formatProblem } from "@tdp/core";
 import { readStackFile } from "@tdp/offline";
 
+import { dataSchema } from "../src/config/data";
 import { loadStackConfig } from "../src/config/load";
 
 const platform = JSON.stringify({ infrastructureName: "acme-tdp" });
@@ -173,5 +175,45 @@ describe("tdp:data config", () => {
       cloudTrail: { enabled: true, bucketName: "X" },
     });
     assert.equal(problems.length, 4);
+  });
+});
+
+/** The zod internals the walk below reads (zod 4: every schema carries `_zod.def`). */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  innerType?: { _zod: { def: SchemaDef } };
+  in?: { _zod: { def: SchemaDef } };
+}
+
+/** Every settable key under a schema, as dotted paths; a record of buckets counts as one key. */
+function configKeys(def: SchemaDef, prefix: string): string[] {
+  while (def.innerType !== undefined || def.type === "pipe") {
+    def = def.type === "pipe" ? def.in!._zod.def : def.innerType!._zod.def;
+  }
+  if (def.type !== "object" || def.shape === undefined) return [prefix];
+  return Object.entries(def.shape).flatMap(([key, child]) => configKeys(child._zod.def, `${prefix}.${key}`));
+}
+
+describe("docs/parameters.md and tdp:data", () => {
+  it("documents every tdp:data key", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "parameters.md"), "utf8");
+    const lines = doc.split("\n");
+    const keys = configKeys((dataSchema as unknown as { _zod: { def: SchemaDef } })._zod.def, "data")
+      // The search section's keys are documented by its own owner, with its seed rows.
+      .filter((key) => !key.startsWith("data.search."))
+      // Per-bucket maps are documented once, as `data.buckets.<map>.<bucket>`.
+      .map((key) => key.replace(/^(data\.buckets\.(names|lifecycle))\.[a-z-]+(\..*)?$/, "$1.<bucket>"))
+      // A lifecycle's fields are documented with the lifecycle.
+      .map((key) => key.replace(/^(data\.cloudTrail\.lifecycle)\..*$/, "$1"));
+    const documented = (key: string) => {
+      if (doc.includes(`\`${key}\``)) return true;
+      // A row naming siblings together: `data.database.allocatedStorage` / `.maxAllocatedStorage`.
+      const parent = key.slice(0, key.lastIndexOf("."));
+      const last = key.slice(key.lastIndexOf("."));
+      return lines.some((line) => line.includes(`\`${parent}.`) && line.includes(`\`${last}\``));
+    };
+    const missing = [...new Set(keys)].filter((key) => !documented(key));
+    assert.deepEqual(missing, [], `tdp:data keys without a row in docs/parameters.md: ${missing.join(", ")}`);
   });
 });
