@@ -113,6 +113,7 @@ export function deployData(ctx: StackContext, _network: Network): DataLayer {
           region: ctx.region,
           accessLogsBucketName: buckets.accessLogsBucketName,
           bucketName: trailBucket,
+          lifecycle: data.cloudTrail.lifecycle,
         },
         opts,
       )

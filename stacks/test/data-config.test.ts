@@ -82,8 +82,26 @@ describe("tdp:data config", () => {
 
   it("rejects recovery with only the stream bucket (seed STBucket without DLBucket)", () => {
     assert.deepEqual(problemsOf({ ...minimal, recovery: { streamBucket: "acme-dr-stream" } }), [
-      'tdp:data.recovery.datalakeBucket: (missing) — recovery: only the stream bucket (seed STBucket) "acme-dr-stream" is given; datalakeBucketName (seed DLBucket) is missing. A DR recovery adopts both buckets or neither',
+      'tdp:data.recovery.datalakeBucket: (missing) — recovery: only the stream bucket (seed STBucket) "acme-dr-stream" is given; tdp:data.recovery.datalakeBucket (seed DLBucket) is missing. A DR recovery adopts both buckets or neither',
     ]);
+  });
+
+  it("names the config keys, not the package's arguments, in every recovery message", () => {
+    for (const recovery of [
+      { streamBucket: "acme-dr-stream" },
+      { datalakeBucket: "acme-dr-datalake" },
+      {},
+      { streamBucket: "acme-dr", datalakeBucket: "acme-dr" },
+    ]) {
+      const problems = problemsOf({ ...minimal, recovery });
+      assert.equal(problems.length, 1, JSON.stringify(recovery));
+      assert.doesNotMatch(problems[0]!, /BucketName/, problems[0]);
+      assert.match(problems[0]!, / — .*tdp:data\.recovery\.(streamBucket|datalakeBucket)\b/, problems[0]);
+    }
+    assert.match(
+      problemsOf({ ...minimal, recovery: { streamBucket: "acme-dr", datalakeBucket: "acme-dr" } })[0]!,
+      /tdp:data.recovery.streamBucket and tdp:data.recovery.datalakeBucket are both "acme-dr"; they are two buckets/,
+    );
   });
 
   it("rejects recovery with only the data lake bucket", () => {
@@ -97,7 +115,10 @@ describe("tdp:data config", () => {
 
   it("rejects an empty recovery block", () => {
     const problems = problemsOf({ ...minimal, recovery: {} });
-    assert.match(problems[0]!, /neither the stream bucket \(seed STBucket\) nor the data lake bucket/);
+    assert.match(
+      problems[0]!,
+      /neither the stream bucket \(seed STBucket, tdp:data.recovery.streamBucket\) nor the data lake bucket \(seed DLBucket, tdp:data.recovery.datalakeBucket\)/,
+    );
   });
 
   it("rejects an invalid adopted bucket name at its key", () => {
@@ -133,6 +154,46 @@ describe("tdp:data config", () => {
         "tdp:data.buckets.lifecycle.stream.noncurrentVersionExpirationDays: 0 — buckets.lifecycle.stream.noncurrentVersionExpirationDays 0 must be a whole number from 1 to 3650 (days an old object version is kept; at most ten years)",
       ],
     );
+  });
+
+  it("takes noncurrent-version expiry for the access-log and CloudTrail buckets too", () => {
+    const { sections } = load({
+      ...minimal,
+      buckets: { lifecycle: { "access-logs": { noncurrentVersionExpirationDays: 60 } } },
+      cloudTrail: { enabled: true, lifecycle: { noncurrentVersionExpirationDays: 180 } },
+    });
+    assert.equal(sections.data.buckets.lifecycle["access-logs"]?.noncurrentVersionExpirationDays, 60);
+    assert.equal(sections.data.cloudTrail.lifecycle?.noncurrentVersionExpirationDays, 180);
+    // Defaults unchanged: nothing set means the package's defaults (30 and 90 days).
+    assert.equal(load(minimal).sections.data.cloudTrail.lifecycle, undefined);
+  });
+
+  it("rejects bad lifecycle days for the access-log and CloudTrail buckets at their keys", () => {
+    assert.deepEqual(
+      problemsOf({
+        ...minimal,
+        buckets: { lifecycle: { "access-logs": { noncurrentVersionExpirationDays: 0 } } },
+        cloudTrail: { enabled: true, lifecycle: { noncurrentVersionExpirationDays: 4000 } },
+      }),
+      [
+        "tdp:data.buckets.lifecycle.access-logs.noncurrentVersionExpirationDays: 0 — buckets.lifecycle.access-logs.noncurrentVersionExpirationDays 0 must be a whole number from 1 to 3650 (days an old object version is kept; at most ten years)",
+        "tdp:data.cloudTrail.lifecycle.noncurrentVersionExpirationDays: 4000 — cloudTrail.lifecycle.noncurrentVersionExpirationDays 4000 must be a whole number from 1 to 3650 (days an old object version is kept; at most ten years)",
+      ],
+    );
+  });
+
+  it("sends the access logs' expiry to accessLogRetentionDays", () => {
+    assert.deepEqual(
+      problemsOf({ ...minimal, buckets: { lifecycle: { "access-logs": { expirationDays: 30 } } } }),
+      [
+        "tdp:data.buckets.lifecycle.access-logs.expirationDays: 30 — the access logs' expiry is buckets.accessLogRetentionDays (default 365); set that instead of buckets.lifecycle.access-logs.expirationDays",
+      ],
+    );
+  });
+
+  it("rejects an unknown key in the trail bucket's lifecycle", () => {
+    const problems = problemsOf({ ...minimal, cloudTrail: { lifecycle: { noncurrentDays: 30 } } });
+    assert.match(problems[0]!, /^tdp:data.cloudTrail.lifecycle.noncurrentDays: .* — unknown setting/);
   });
 
   it("rejects a lifecycle for a bucket that does not exist", () => {

@@ -28,6 +28,15 @@ export const DEFAULT_BUCKET_LIFECYCLE: Record<BucketPurpose, BucketLifecycleArgs
   "athena-results": { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 7 },
 };
 
+/**
+ * The access-log bucket's lifecycle without its expiry (that is `accessLogRetentionDays`): logs are
+ * written once, so an old version is only ever a deleted log; a month covers an accidental delete.
+ */
+export const DEFAULT_ACCESS_LOGS_LIFECYCLE: Omit<BucketLifecycleArgs, "expirationDays"> = {
+  abortIncompleteMultipartUploadDays: 7,
+  noncurrentVersionExpirationDays: 30,
+};
+
 /** Seed STBucket and DLBucket: adopt the buckets that survived a disaster instead of creating them. */
 export interface BucketRecoveryArgs {
   /** Seed STBucket: the existing stream bucket. */
@@ -47,8 +56,12 @@ export interface DataBucketsArgs {
   kmsKeyArns: { datalake: pulumi.Input<string>; backup: pulumi.Input<string> };
   /** Physical names instead of the derived ones, per bucket (and `access-logs`). @default derived */
   bucketNames?: Partial<Record<BucketPurpose | "access-logs", string>>;
-  /** Lifecycle overrides per bucket, merged over {@link DEFAULT_BUCKET_LIFECYCLE}. @default {} */
-  lifecycle?: Partial<Record<BucketPurpose, BucketLifecycleArgs>>;
+  /**
+   * Lifecycle overrides per bucket, merged over {@link DEFAULT_BUCKET_LIFECYCLE} (and, for
+   * `access-logs`, over {@link DEFAULT_ACCESS_LOGS_LIFECYCLE}; its expiry is
+   * `accessLogRetentionDays`, not `expirationDays`). @default {}
+   */
+  lifecycle?: Partial<Record<BucketPurpose | "access-logs", BucketLifecycleArgs>>;
   /** Days server access logs are kept. @default 365 */
   accessLogRetentionDays?: number;
   /** DR recovery: adopt the stream and data lake buckets (seed STBucket, DLBucket). @default none */
@@ -82,10 +95,17 @@ export function validateDataBucketsArgs(args: Omit<DataBucketsArgs, "naming" | "
     }
   }
   for (const [purpose, lifecycle] of Object.entries(args.lifecycle ?? {})) {
-    if (!(BUCKET_PURPOSES as readonly string[]).includes(purpose)) {
-      throw new Error(`lifecycle.${purpose}: unknown bucket; the buckets are ${BUCKET_PURPOSES.join(", ")}`);
+    if (![...BUCKET_PURPOSES, "access-logs"].includes(purpose)) {
+      throw new Error(
+        `lifecycle.${purpose}: unknown bucket; the buckets are ${BUCKET_PURPOSES.join(", ")}, access-logs`,
+      );
     }
     validateBucketLifecycle(lifecycle ?? {}, `lifecycle.${purpose}`);
+  }
+  if (args.lifecycle?.["access-logs"]?.expirationDays !== undefined) {
+    throw new Error(
+      `lifecycle.access-logs.expirationDays ${args.lifecycle["access-logs"].expirationDays}: the access logs' expiry is accessLogRetentionDays; set that instead`,
+    );
   }
   (args.loadBalancerLogPrefixes ?? []).forEach((prefix, i) =>
     validateLoadBalancerLogPrefix(`loadBalancerLogPrefixes[${i}]`, prefix),
@@ -112,33 +132,54 @@ export function validateDataBucketsArgs(args: Omit<DataBucketsArgs, "naming" | "
   }
 }
 
-/** Recovery takes both buckets or neither (the seed's STBucket and DLBucket go together). */
-export function validateBucketRecovery(recovery: Partial<BucketRecoveryArgs>): void {
+/** What the recovery fields are called in messages: the stack maps them to its config keys. */
+export interface BucketRecoveryFieldNames {
+  stream: string;
+  datalake: string;
+  kmsKeyArn: string;
+}
+
+/** The package's own argument names. */
+export const BUCKET_RECOVERY_FIELDS: BucketRecoveryFieldNames = {
+  stream: "recovery.streamBucketName",
+  datalake: "recovery.datalakeBucketName",
+  kmsKeyArn: "recovery.kmsKeyArn",
+};
+
+/**
+ * Recovery takes both buckets or neither (the seed's STBucket and DLBucket go together). Messages
+ * name the fields as `fields` says: the package's arguments by default, the config keys when the
+ * stack validates its config.
+ */
+export function validateBucketRecovery(
+  recovery: Partial<BucketRecoveryArgs>,
+  fields: BucketRecoveryFieldNames = BUCKET_RECOVERY_FIELDS,
+): void {
   const stream = recovery.streamBucketName || undefined;
   const datalake = recovery.datalakeBucketName || undefined;
   if (stream === undefined && datalake === undefined) {
     throw new Error(
-      "recovery: neither the stream bucket (seed STBucket) nor the data lake bucket (seed DLBucket) is given; leave recovery out for a normal installation",
+      `recovery: neither the stream bucket (seed STBucket, ${fields.stream}) nor the data lake bucket (seed DLBucket, ${fields.datalake}) is given; leave recovery out for a normal installation`,
     );
   }
   if (stream === undefined || datalake === undefined) {
     const [given, missing] =
       stream === undefined
-        ? [`the data lake bucket (seed DLBucket) "${datalake}"`, "streamBucketName (seed STBucket)"]
-        : [`the stream bucket (seed STBucket) "${stream}"`, "datalakeBucketName (seed DLBucket)"];
+        ? [`the data lake bucket (seed DLBucket) "${datalake}"`, `${fields.stream} (seed STBucket)`]
+        : [`the stream bucket (seed STBucket) "${stream}"`, `${fields.datalake} (seed DLBucket)`];
     throw new Error(
       `recovery: only ${given} is given; ${missing} is missing. A DR recovery adopts both buckets or neither`,
     );
   }
-  validateBucketName("recovery.streamBucketName", stream);
-  validateBucketName("recovery.datalakeBucketName", datalake);
+  validateBucketName(fields.stream, stream);
+  validateBucketName(fields.datalake, datalake);
   if (stream === datalake) {
     throw new Error(
-      `recovery: streamBucketName and datalakeBucketName are both "${stream}"; they are two buckets`,
+      `recovery: ${fields.stream} and ${fields.datalake} are both "${stream}"; they are two buckets`,
     );
   }
   if (typeof recovery.kmsKeyArn === "string") {
-    validateKmsKeyArn("recovery.kmsKeyArn", recovery.kmsKeyArn);
+    validateKmsKeyArn(fields.kmsKeyArn, recovery.kmsKeyArn);
   }
 }
 
@@ -182,16 +223,17 @@ export class DataBuckets extends pulumi.ComponentResource {
     );
     const createdPurposes = BUCKET_PURPOSES.filter((p) => !adopted.has(p));
 
-    // The access-log bucket first: S3 cannot write server access logs with SSE-KMS (AWS S3 user
-    // guide, "Enabling server access logging": only SSE-S3 default encryption is supported on the
-    // target bucket), so it is the one SSE-S3 bucket; the policy pack allow-lists it by that reason.
+    // The access-log bucket first. It is the one SSE-S3 bucket, for two reasons: S3 cannot write
+    // server access logs with SSE-KMS (AWS S3 user guide, "Enabling server access logging": only
+    // SSE-S3 default encryption is supported on the target bucket), and neither can Elastic Load
+    // Balancing write load-balancer access logs; the policy pack allow-lists it.
     const accessLogsName = physical("access-logs");
     this.accessLogs = new SecureBucket(
       `${name}-access-logs`,
       {
         bucketName: accessLogsName,
         sseS3Reason:
-          "S3 server access log delivery supports only SSE-S3 default encryption on the target bucket",
+          "S3 server access log delivery and Elastic Load Balancing access log delivery support only SSE-S3 default encryption on the target bucket",
         accessLogTarget: {
           sourceBucketArns: [
             ...createdPurposes.map(physical),
@@ -200,9 +242,8 @@ export class DataBuckets extends pulumi.ComponentResource {
           accountId,
         },
         lifecycle: {
-          abortIncompleteMultipartUploadDays:
-            DEFAULT_BUCKET_LIFECYCLE.stream.abortIncompleteMultipartUploadDays,
-          noncurrentVersionExpirationDays: 30,
+          ...DEFAULT_ACCESS_LOGS_LIFECYCLE,
+          ...(args.lifecycle?.["access-logs"] ?? {}),
           expirationDays: args.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         },
         policyStatements: (bucketArn): PolicyStatement[] =>

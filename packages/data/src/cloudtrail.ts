@@ -18,9 +18,18 @@ export interface AuditTrailArgs {
   accessLogsBucketName: pulumi.Input<string>;
   /** The trail bucket's name. @default `<infrastructureName>-<environment>-cloudtrail` */
   bucketName?: string;
-  /** Lifecycle of the trail bucket. @default keep logs, old versions 90 days, abort uploads after 7 */
+  /**
+   * Lifecycle of the trail bucket, merged over {@link DEFAULT_TRAIL_LIFECYCLE}.
+   * @default keep logs, old versions 90 days, abort uploads after 7
+   */
   lifecycle?: BucketLifecycleArgs;
 }
+
+/** The trail bucket's lifecycle: log files are kept; a replaced or deleted one for 90 days. */
+export const DEFAULT_TRAIL_LIFECYCLE: BucketLifecycleArgs = {
+  abortIncompleteMultipartUploadDays: 7,
+  noncurrentVersionExpirationDays: 90,
+};
 
 export function validateAuditTrailArgs(args: AuditTrailArgs): void {
   if (args.bucketName !== undefined) {
@@ -93,10 +102,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         bucketName,
         kmsKeyArn: key.arn,
         accessLogs: { bucketName: args.accessLogsBucketName, prefix: `${bucketName}/` },
-        lifecycle: args.lifecycle ?? {
-          abortIncompleteMultipartUploadDays: 7,
-          noncurrentVersionExpirationDays: 90,
-        },
+        lifecycle: { ...DEFAULT_TRAIL_LIFECYCLE, ...(args.lifecycle ?? {}) },
         policyStatements: (bucketArn): PolicyStatement[] => [
           {
             Sid: "CloudTrailChecksTheBucketAcl",

@@ -182,6 +182,36 @@ describe("AuditTrail", () => {
     );
   });
 
+  it("keeps the trail bucket's old versions 90 days by default", () => {
+    const rules = byName(rec, "cloudtrail-bucket-lifecycle").inputs["rules"] as Record<string, unknown>[];
+    assert.deepEqual(
+      rules.find((r) => r["id"] === "expire-noncurrent-versions")!["noncurrentVersionExpiration"],
+      {
+        noncurrentDays: 90,
+      },
+    );
+  });
+
+  it("takes a lifecycle override merged over the defaults", async () => {
+    const other = await offline.record(() => {
+      new AuditTrail("cloudtrail", {
+        naming,
+        region: REGION,
+        accountId: ACCOUNT,
+        accessLogsBucketName: "acme-tdp-production-access-logs",
+        lifecycle: { noncurrentVersionExpirationDays: 400 },
+      });
+    });
+    const rules = byName(other, "cloudtrail-bucket-lifecycle").inputs["rules"] as Record<string, unknown>[];
+    const byId = Object.fromEntries(rules.map((r) => [r["id"], r]));
+    assert.deepEqual(byId["expire-noncurrent-versions"]!["noncurrentVersionExpiration"], {
+      noncurrentDays: 400,
+    });
+    assert.deepEqual(byId["abort-incomplete-multipart-uploads"]!["abortIncompleteMultipartUpload"], {
+      daysAfterInitiation: 7,
+    });
+  });
+
   it("admits only this trail to its SecureBucket", () => {
     const policy = byName(rec, "cloudtrail-bucket-policy");
     const write = statement(policy, "CloudTrailWritesThisAccountsLogs");

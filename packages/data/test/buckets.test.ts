@@ -3,6 +3,7 @@ import { strict as assert } from "node:assert";
 import { offline } from "@tdp/offline";
 
 import { BUCKET_PURPOSES, DataBuckets, SecureBucket } from "../src";
+import type { DataBucketsArgs } from "../src";
 import { ACCOUNT, BACKUP_KEY_ARN, KEY_ARN, byName, naming, ofType, policyOf, statement } from "./helpers";
 
 describe("SecureBucket", () => {
@@ -285,6 +286,46 @@ describe("DataBuckets", () => {
     ]) {
       assert.equal(ofType(rec, type).length, 6, type);
     }
+  });
+});
+
+describe("DataBuckets: the access-log bucket's lifecycle", () => {
+  const rules = async (args: Partial<DataBucketsArgs>) => {
+    const rec = await offline.record(() => {
+      new DataBuckets("data-buckets", {
+        naming,
+        accountId: ACCOUNT,
+        kmsKeyArns: { datalake: KEY_ARN, backup: BACKUP_KEY_ARN },
+        ...args,
+      });
+    });
+    const found = byName(rec, "data-buckets-access-logs-lifecycle").inputs["rules"] as Record<
+      string,
+      unknown
+    >[];
+    return Object.fromEntries(found.map((r) => [r["id"], r]));
+  };
+
+  it("keeps old log versions 30 days and logs 365 by default", async () => {
+    const byId = await rules({});
+    assert.deepEqual(byId["expire-noncurrent-versions"]!["noncurrentVersionExpiration"], {
+      noncurrentDays: 30,
+    });
+    assert.deepEqual(byId["expire-current-objects"]!["expiration"], { days: 365 });
+  });
+
+  it("takes a noncurrent-version expiry override, keeping the retention", async () => {
+    const byId = await rules({
+      lifecycle: { "access-logs": { noncurrentVersionExpirationDays: 7 } },
+      accessLogRetentionDays: 90,
+    });
+    assert.deepEqual(byId["expire-noncurrent-versions"]!["noncurrentVersionExpiration"], {
+      noncurrentDays: 7,
+    });
+    assert.deepEqual(byId["abort-incomplete-multipart-uploads"]!["abortIncompleteMultipartUpload"], {
+      daysAfterInitiation: 7,
+    });
+    assert.deepEqual(byId["expire-current-objects"]!["expiration"], { days: 90 });
   });
 });
 

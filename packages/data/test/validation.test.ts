@@ -171,19 +171,19 @@ describe("data validation: recovery mode (seed STBucket, DLBucket)", () => {
   it("rejects the stream bucket alone", () => {
     assert.throws(() => validateBucketRecovery({ streamBucketName: "acme-dr-stream" }), {
       message:
-        'recovery: only the stream bucket (seed STBucket) "acme-dr-stream" is given; datalakeBucketName (seed DLBucket) is missing. A DR recovery adopts both buckets or neither',
+        'recovery: only the stream bucket (seed STBucket) "acme-dr-stream" is given; recovery.datalakeBucketName (seed DLBucket) is missing. A DR recovery adopts both buckets or neither',
     });
   });
   it("rejects the data lake bucket alone", () => {
     assert.throws(() => validateBucketRecovery({ datalakeBucketName: "acme-dr-datalake" }), {
       message:
-        'recovery: only the data lake bucket (seed DLBucket) "acme-dr-datalake" is given; streamBucketName (seed STBucket) is missing. A DR recovery adopts both buckets or neither',
+        'recovery: only the data lake bucket (seed DLBucket) "acme-dr-datalake" is given; recovery.streamBucketName (seed STBucket) is missing. A DR recovery adopts both buckets or neither',
     });
   });
   it("rejects the same bucket twice", () => {
     assert.throws(
       () => validateBucketRecovery({ streamBucketName: "acme-dr", datalakeBucketName: "acme-dr" }),
-      /streamBucketName and datalakeBucketName are both "acme-dr"; they are two buckets/,
+      /recovery.streamBucketName and recovery.datalakeBucketName are both "acme-dr"; they are two buckets/,
     );
   });
   it("rejects an invalid adopted bucket name", () => {
@@ -237,6 +237,20 @@ describe("data validation: DataBuckets arguments", () => {
     assert.deepEqual(loadBalancerLogPrincipal("ap-southeast-5", "aws"), {
       Service: "logdelivery.elasticloadbalancing.amazonaws.com",
     });
+  });
+  it("checks the access-log bucket's lifecycle, whose expiry is accessLogRetentionDays", () => {
+    assert.throws(
+      () => validateDataBucketsArgs({ lifecycle: { "access-logs": { noncurrentVersionExpirationDays: 0 } } }),
+      /lifecycle.access-logs.noncurrentVersionExpirationDays 0 must be a whole number from 1 to 3650/,
+    );
+    assert.throws(() => validateDataBucketsArgs({ lifecycle: { "access-logs": { expirationDays: 30 } } }), {
+      message:
+        "lifecycle.access-logs.expirationDays 30: the access logs' expiry is accessLogRetentionDays; set that instead",
+    });
+    assert.throws(
+      () => validateDataBucketsArgs({ lifecycle: { logs: {} } as never }),
+      /lifecycle.logs: unknown bucket; the buckets are datalake, stream, backup, artifacts, athena-results, access-logs/,
+    );
   });
   it("checks lifecycle overrides per bucket", () => {
     assert.throws(

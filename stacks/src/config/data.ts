@@ -23,6 +23,13 @@ function check(ctx: z.RefinementCtx, path: (string | number)[], validate: () => 
   }
 }
 
+/** The recovery block's keys, as the package's recovery messages name them. */
+const RECOVERY_CONFIG_KEYS = {
+  stream: "tdp:data.recovery.streamBucket",
+  datalake: "tdp:data.recovery.datalakeBucket",
+  kmsKeyArn: "tdp:data.recovery.kmsKeyArn",
+};
+
 const lifecycleSchema = z.strictObject({
   /** Days after which an unfinished multipart upload is aborted. */
   abortIncompleteMultipartUploadDays: z.number().optional(),
@@ -60,8 +67,13 @@ export const dataSchema = z
       .strictObject({
         /** Physical names instead of `<infrastructureName>-<environment>-<purpose>` (names are global). */
         names: perBucket(z.string()).extend({ "access-logs": z.string().optional() }).default({}),
-        /** Lifecycle overrides per bucket. */
-        lifecycle: perBucket(lifecycleSchema).default({}),
+        /**
+         * Lifecycle overrides per bucket, and for the access-log bucket (its expiry is
+         * accessLogRetentionDays, so expirationDays is refused there).
+         */
+        lifecycle: perBucket(lifecycleSchema)
+          .extend({ "access-logs": lifecycleSchema.optional() })
+          .default({}),
         /** Days server access logs are kept. */
         accessLogRetentionDays: z.number().default(365),
       })
@@ -87,7 +99,12 @@ export const dataSchema = z
       .default({ ecs: true, openSearch: true }),
     /** Seed 001 pre-deployment task 2: a trail for accounts that lack one. */
     cloudTrail: z
-      .strictObject({ enabled: z.boolean().default(false), bucketName: z.string().optional() })
+      .strictObject({
+        enabled: z.boolean().default(false),
+        bucketName: z.string().optional(),
+        /** Lifecycle overrides of the trail bucket (default: old versions 90 days, uploads aborted after 7). */
+        lifecycle: lifecycleSchema.optional(),
+      })
       .default({ enabled: false }),
   })
   .superRefine((data, ctx) => {
@@ -123,6 +140,14 @@ export const dataSchema = z
         );
       }
     }
+    if (data.buckets.lifecycle["access-logs"]?.expirationDays !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["buckets", "lifecycle", "access-logs", "expirationDays"],
+        message:
+          "the access logs' expiry is buckets.accessLogRetentionDays (default 365); set that instead of buckets.lifecycle.access-logs.expirationDays",
+      });
+    }
     check(ctx, ["buckets", "accessLogRetentionDays"], () =>
       validateIntBetween(
         "accessLogRetentionDays",
@@ -149,14 +174,23 @@ export const dataSchema = z
       ) {
         // Only one of the pair, neither, or the same name twice.
         const path = r.streamBucket === undefined ? "streamBucket" : "datalakeBucket";
+        // The package names its arguments; the user set config keys, so its messages name those.
         check(ctx, ["recovery", path], () =>
-          validateBucketRecovery({ streamBucketName: r.streamBucket, datalakeBucketName: r.datalakeBucket }),
+          validateBucketRecovery(
+            { streamBucketName: r.streamBucket, datalakeBucketName: r.datalakeBucket },
+            RECOVERY_CONFIG_KEYS,
+          ),
         );
       }
     }
     if (data.cloudTrail.bucketName !== undefined) {
       check(ctx, ["cloudTrail", "bucketName"], () =>
         validateBucketName("cloudTrail.bucketName", data.cloudTrail.bucketName!),
+      );
+    }
+    for (const [field, value] of Object.entries(data.cloudTrail.lifecycle ?? {})) {
+      check(ctx, ["cloudTrail", "lifecycle", field], () =>
+        validateBucketLifecycle({ [field]: value } as BucketLifecycleArgs, "cloudTrail.lifecycle"),
       );
     }
   });
