@@ -3,11 +3,11 @@ import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import type { OfflineContext } from "./context";
+import type { OfflineContext, RegionZones } from "./context";
 import type { Inventory } from "./inventory";
 import { loadInventory } from "./inventory";
 import { answerInvoke } from "./invokes";
-import type { RecordedResource } from "./recording";
+import type { RecordedOptions, RecordedResource } from "./recording";
 import { Recording } from "./recording";
 import type { PlanValue } from "./serialize";
 import { toPlanValue, unwrapSecrets } from "./serialize";
@@ -40,6 +40,30 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProvider(): string;
   getObject(): WireStruct | undefined;
+  getProvidersMap(): { toArray(): [string, string][] };
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getAliasesList(): WireAlias[];
+  getDeletedwith(): string;
+  getImportid(): string;
+}
+
+interface WireAlias {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 
 interface ReadRequest {
@@ -91,6 +115,87 @@ function planOutputs(stackName: string, plansDir: string): Record<string, unknow
   }
   const plan = JSON.parse(readFileSync(file, "utf8")) as { outputs?: Record<string, unknown> };
   return plan.outputs ?? {};
+}
+
+/** A provider reference is `<urn>::<id>`; plans keep the URN (ids are made up offline). */
+function providerUrn(reference: string): string {
+  return reference.split("::").slice(0, -1).join("::");
+}
+
+/**
+ * The per-package providers a component (ours or a multi-language one such as the awsx VPC)
+ * passes to its children, by package, sorted; undefined when there are none.
+ */
+function providersOf(req: RegisterRequest): Record<string, string> | undefined {
+  const entries = req
+    .getProvidersMap()
+    .toArray()
+    .filter(([, reference]) => reference !== "")
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length > 0
+    ? Object.fromEntries(entries.map(([pkg, reference]) => [pkg, providerUrn(reference)]))
+    : undefined;
+}
+
+/**
+ * The resource options of a registration that change how the engine updates or replaces it:
+ * only those set, keys in a fixed order, lists sorted; undefined when none is set.
+ */
+function optionsOf(req: RegisterRequest): RecordedOptions | undefined {
+  const options: RecordedOptions = {};
+  const sorted = (list: string[]) => [...new Set(list)].sort();
+  if (req.getAdditionalsecretoutputsList().length > 0) {
+    options.additionalSecretOutputs = sorted(req.getAdditionalsecretoutputsList());
+  }
+  const aliases = req.getAliasesList().map((alias) => {
+    const spec = alias.getSpec();
+    if (alias.getUrn() || spec === undefined) {
+      return alias.getUrn();
+    }
+    const fields: [string, string | boolean][] = [
+      ["name", spec.getName()],
+      ["type", spec.getType()],
+      ["project", spec.getProject()],
+      ["stack", spec.getStack()],
+      ["parentUrn", spec.getParenturn()],
+      ["noParent", spec.getNoparent()],
+    ];
+    return Object.fromEntries(fields.filter(([, value]) => value !== "" && value !== false));
+  });
+  if (aliases.length > 0) {
+    options.aliases = aliases.sort((a, b) => {
+      const [x, y] = [JSON.stringify(a), JSON.stringify(b)];
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
+  const timeouts = req.getCustomtimeouts();
+  if (timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())) {
+    options.customTimeouts = Object.fromEntries(
+      (
+        [
+          ["create", timeouts.getCreate()],
+          ["update", timeouts.getUpdate()],
+          ["delete", timeouts.getDelete()],
+        ] as const
+      ).filter(([, value]) => value !== ""),
+    );
+  }
+  if (req.getDeletebeforereplacedefined()) {
+    options.deleteBeforeReplace = req.getDeletebeforereplace();
+  }
+  if (req.getDeletedwith()) {
+    options.deletedWith = req.getDeletedwith();
+  }
+  if (req.getIgnorechangesList().length > 0) {
+    options.ignoreChanges = sorted(req.getIgnorechangesList());
+  }
+  if (req.getImportid()) {
+    options.import = req.getImportid();
+  }
+  if (req.getReplaceonchangesList().length > 0) {
+    options.replaceOnChanges = sorted(req.getReplaceonchangesList());
+  }
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /** `urn:pulumi:<stack>::<project>::<parent types joined by $>$<type>::<name>`, as the engine makes them. */
@@ -220,6 +325,8 @@ export class OfflineEngine {
 
   private toRecord(req: RegisterRequest, urn: string): RecordedResource {
     const provider = req.getProvider();
+    const providers = providersOf(req);
+    const options = optionsOf(req);
     return {
       urn,
       type: req.getType(),
@@ -229,7 +336,9 @@ export class OfflineEngine {
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
       dependencies: [...new Set(req.getDependenciesList())].sort(),
-      provider: provider ? provider.split("::").slice(0, -1).join("::") : null,
+      provider: provider ? providerUrn(provider) : null,
+      ...(providers ? { providers } : {}),
+      ...(options ? { options } : {}),
       inputs: (toPlanValue(req.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
     };
   }
@@ -245,7 +354,7 @@ export class OfflineEngine {
       protect: false,
       retainOnDelete: false,
       dependencies: [...new Set(req.getDependenciesList())].sort(),
-      provider: provider ? provider.split("::").slice(0, -1).join("::") : null,
+      provider: provider ? providerUrn(provider) : null,
       inputs: (toPlanValue(req.getProperties()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
       read: req.getId(),
     };
@@ -266,14 +375,37 @@ export class OfflineEngine {
     this.ctx.region = identity.region ?? this.ctx.region;
   }
 
+  /**
+   * The availability zones `getAvailabilityZones` answers for the given regions (until `reset`),
+   * instead of the engine's table: names in order, zone ids derived (`<prefix>-az1`, …) unless given.
+   */
+  setAvailabilityZones(byRegion: Record<string, string[] | RegionZones>): void {
+    this.ctx.availabilityZones = Object.fromEntries(
+      Object.entries(byRegion).map(([region, zones]) => {
+        if (!Array.isArray(zones)) {
+          if (zones.zoneIds.length !== zones.names.length) {
+            throw new Error(
+              `setAvailabilityZones: ${region} has ${zones.names.length} names but ${zones.zoneIds.length} zone ids`,
+            );
+          }
+          return [region, { names: [...zones.names], zoneIds: [...zones.zoneIds] }];
+        }
+        const [geo, direction, number] = region.split("-");
+        const prefix = `${geo}${(direction ?? "").slice(0, 1)}${number}`;
+        return [region, { names: [...zones], zoneIds: zones.map((_, i) => `${prefix}-az${i + 1}`) }];
+      }),
+    );
+  }
+
   /** Where stack references find the plans of other stacks (default: `plans/` at the repo root). */
   setPlansDir(dir: string): void {
     this.plansDir = dir;
   }
 
-  /** Back to the default inventory, account, region, plans directory and an empty config. */
+  /** Back to the default inventory, zones, account, region, plans directory and an empty config. */
   reset(): void {
     this.ctx.inventory = loadInventory();
+    delete this.ctx.availabilityZones;
     this.identity = {};
     this.plansDir = DEFAULT_PLANS_DIR;
     this.setConfig({});

@@ -5,6 +5,6 @@ export * from "./recording";
 export * from "./serialize";
 export * from "./stack-file";
 export { ATTRIBUTES, synthesize } from "./synth";
-export { INVOKES, answerInvoke } from "./invokes";
+export { INVOKES, REGION_ZONES, answerInvoke, regionZones } from "./invokes";
 export * from "./plan";
 export * from "./stacks";

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 
-import type { OfflineContext } from "./context";
+import type { OfflineContext, RegionZones } from "./context";
 
 type Inputs = Record<string, unknown>;
 type InvokeAnswer = (inputs: Inputs, ctx: OfflineContext) => Record<string, unknown>;
@@ -24,14 +24,35 @@ function hex(seed: string, length: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/**
+ * Regions whose accounts get fewer than three Availability Zones, as AWS offers them (us-west-1
+ * gives each account two of its three zones: the letters vary by account, the ids do not). Every
+ * other region answers three zones a, b and c.
+ */
+export const REGION_ZONES: Readonly<Record<string, RegionZones>> = {
+  "us-west-1": { names: ["us-west-1a", "us-west-1c"], zoneIds: ["usw1-az1", "usw1-az3"] },
+};
+
+/** The zones a region answers with: a test's override, the table, or three zones. */
+export function regionZones(ctx: OfflineContext): RegionZones {
+  const known = ctx.availabilityZones?.[ctx.region] ?? REGION_ZONES[ctx.region];
+  if (known) {
+    return { names: [...known.names], zoneIds: [...known.zoneIds] };
+  }
+  const prefix = zoneIdPrefix(ctx.region);
+  return {
+    names: ["a", "b", "c"].map((letter) => `${ctx.region}${letter}`),
+    zoneIds: [1, 2, 4].map((n) => `${prefix}-az${n}`),
+  };
+}
+
 export const INVOKES: Record<string, InvokeAnswer> = {
   "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, ctx) => {
-    const names = ["a", "b", "c"].map((letter) => `${ctx.region}${letter}`);
-    const prefix = zoneIdPrefix(ctx.region);
+    const { names, zoneIds } = regionZones(ctx);
     return {
       id: ctx.region,
       names,
-      zoneIds: [1, 2, 4].map((n) => `${prefix}-az${n}`),
+      zoneIds,
       groupNames: [ctx.region],
       state: "available",
     };

@@ -1,4 +1,4 @@
-import type { Recording } from "./recording";
+import type { RecordedOptions, Recording } from "./recording";
 import type { PlanValue } from "./serialize";
 
 /** One resource of a plan file (the format in DESIGN.md "The offline plan"). */
@@ -11,6 +11,10 @@ export interface PlanResource {
   protect: boolean;
   retainOnDelete: boolean;
   provider: string | null;
+  /** Only on components that pass providers to their children: provider URN by package. */
+  providers?: Record<string, string>;
+  /** Only when the registration sets one of these resource options. */
+  options?: RecordedOptions;
   dependencies: string[];
   inputs: Record<string, PlanValue>;
   /** Only on reads of existing resources (`Resource.get`, stack references): the id read. */
@@ -37,6 +41,8 @@ export function toPlan(project: string, stack: string, recording: Recording): Pl
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,
       provider: r.provider,
+      ...(r.providers === undefined ? {} : { providers: r.providers }),
+      ...(r.options === undefined ? {} : { options: r.options }),
       dependencies: r.dependencies,
       inputs: r.inputs,
       ...(r.read === undefined ? {} : { read: r.read }),

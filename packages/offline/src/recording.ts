@@ -1,5 +1,22 @@
 import type { PlanValue } from "./serialize";
 
+/**
+ * The resource options of a registration that decide how an update or a replacement happens,
+ * recorded only when set (in this key order, lists sorted).
+ */
+export interface RecordedOptions {
+  additionalSecretOutputs?: string[];
+  /** Alias URNs, or alias specs (name, type, project, stack, parentUrn, noParent as set). */
+  aliases?: (string | Record<string, string | boolean>)[];
+  customTimeouts?: { create?: string; update?: string; delete?: string };
+  deleteBeforeReplace?: boolean;
+  deletedWith?: string;
+  ignoreChanges?: string[];
+  /** The id of an existing resource imported by this registration. */
+  import?: string;
+  replaceOnChanges?: string[];
+}
+
 /** One resource registration, as the engine recorded it. */
 export interface RecordedResource {
   urn: string;
@@ -11,6 +28,10 @@ export interface RecordedResource {
   retainOnDelete: boolean;
   dependencies: string[];
   provider: string | null;
+  /** A component's providers by package (`{ aws: <provider urn> }`), when it passes any on. */
+  providers?: Record<string, string>;
+  /** The options of {@link RecordedOptions} that the registration sets. */
+  options?: RecordedOptions;
   inputs: Record<string, PlanValue>;
   /** Set only for a read of an existing resource (`Resource.get`, a stack reference): the id read. */
   read?: string;

@@ -82,6 +82,10 @@ async function main(): Promise<number> {
   if (values.inventory) {
     offline.setInventory(loadInventory(path.resolve(values.inventory)));
   }
+  if (values.all && values.out) {
+    // dr is planned first: prod's stack reference must read the plan just written, not plans/.
+    offline.setPlansDir(path.resolve(values.out));
+  }
   for (const stack of stacks) {
     try {
       await planStack(
