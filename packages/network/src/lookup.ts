@@ -98,6 +98,28 @@ export async function lookupAdoptedNetwork(
 }
 
 /**
+ * Thrown by {@link resolveAvailabilityZones} when the region cannot give the zones asked for: it
+ * carries the count asked for and the zones the region offers, so a caller can report it against
+ * its own setting.
+ */
+export class AvailabilityZonesError extends Error {
+  constructor(
+    /** The count asked for; undefined for the default (3 where the region has them). */
+    readonly requested: number | undefined,
+    /** How many zones that means. */
+    readonly wanted: number,
+    /** The zones the region offers, sorted. */
+    readonly available: string[],
+  ) {
+    super(
+      `availabilityZoneCount: ${requested ?? "default"} asks for ${wanted} zones but the region offers ${available.length} (${available.join(", ")}); ` +
+        "the platform needs at least 2",
+    );
+    this.name = "AvailabilityZonesError";
+  }
+}
+
+/**
  * The availability zones a created VPC spans, resolved before the Network is built so that the
  * default is "3 where the region has them, else 2" and an explicit count the region cannot meet
  * stops the program with a clear message (awsx would otherwise fail half-way).
@@ -116,10 +138,7 @@ export async function resolveAvailabilityZones(
   const names = [...zones.names].sort();
   const wanted = count ?? Math.min(DEFAULT_AVAILABILITY_ZONE_COUNT, names.length);
   if (names.length < wanted || wanted < 2) {
-    throw new Error(
-      `availabilityZoneCount: ${count ?? "default"} asks for ${wanted} zones but the region offers ${names.length} (${names.join(", ")}); ` +
-        "the platform needs at least 2",
-    );
+    throw new AvailabilityZonesError(count, wanted, names);
   }
   return names.slice(0, wanted);
 }

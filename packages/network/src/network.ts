@@ -552,6 +552,7 @@ export class Network extends pulumi.ComponentResource {
           tags: { Tier: "isolated" },
         });
       }
+      const awsProvider = this.getProvider("aws:ec2/vpc:Vpc");
       const natStrategy = { perAz: "OnePerAz", single: "Single", none: "None" } as const;
       const vpc = new awsx.ec2.Vpc(
         `${name}-vpc`,
@@ -572,7 +573,14 @@ export class Network extends pulumi.ComponentResource {
           vpcEndpointSpecs: s3Gateway ? [{ serviceName: s3ServiceName, vpcEndpointType: "Gateway" }] : [],
           tags: { Name: naming.name("generic", "vpc") },
         },
-        { parent: this, transforms: [noPublicIpOnLaunch] },
+        {
+          parent: this,
+          transforms: [noPublicIpOnLaunch],
+          // A multi-language component gets only the providers its own registration names (the
+          // SDK does not pass a parent's on: pulumi/pulumi#10640), so the stack's tagged AWS
+          // provider is handed over explicitly; otherwise awsx would use the default provider.
+          ...(awsProvider ? { providers: { aws: awsProvider } } : {}),
+        },
       );
       this.vpc = vpc;
       this.subnetLayout = layout;

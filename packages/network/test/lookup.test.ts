@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import { offline } from "@tdp/offline";
 
 import type { AdoptLookupRequest, AdoptionRules, AdoptedVpc } from "../src";
-import { lookupAdoptedNetwork, resolveAvailabilityZones } from "../src";
+import { AvailabilityZonesError, Network, lookupAdoptedNetwork, resolveAvailabilityZones } from "../src";
+import { baseArgs } from "./fixtures";
 
 // The default offline inventory (packages/offline/fixtures/inventory.yaml).
 const VPC = "vpc-0a1b2c3d4e5f60718";
@@ -114,5 +115,42 @@ describe("resolveAvailabilityZones", () => {
 
   it("refuses more zones than the region has", async () => {
     await assert.rejects(zones(4), /availabilityZoneCount: 4 asks for 4 zones but the region offers 3/);
+  });
+});
+
+describe("resolveAvailabilityZones in a region with 2 zones", () => {
+  afterEach(() => offline.reset());
+
+  it("takes the region's 2 zones by default and refuses 3 with the zones it has", async () => {
+    offline.setConfig({ "aws:region": "us-west-1" });
+    assert.deepEqual(await resolveAvailabilityZones(undefined), ["us-west-1a", "us-west-1c"]);
+    const refused = await resolveAvailabilityZones(3).then(
+      () => assert.fail("expected an error"),
+      (error: unknown) => error,
+    );
+    assert.ok(refused instanceof AvailabilityZonesError);
+    assert.deepEqual(
+      [refused.requested, refused.wanted, refused.available],
+      [3, 3, ["us-west-1a", "us-west-1c"]],
+    );
+    assert.equal(
+      refused.message,
+      "availabilityZoneCount: 3 asks for 3 zones but the region offers 2 (us-west-1a, us-west-1c); the platform needs at least 2",
+    );
+  });
+
+  it("plans a Network across the 2 zones it is given there", async () => {
+    offline.setConfig({ "aws:region": "us-west-1" });
+    const zones = await resolveAvailabilityZones(undefined);
+    let network: Network | undefined;
+    const rec = await offline.record(() => {
+      network = new Network(
+        "network",
+        baseArgs({ region: "us-west-1", create: { availabilityZoneNames: zones } }),
+      );
+    });
+    const vpc = rec.one("awsx:ec2:Vpc");
+    assert.deepEqual(vpc.inputs["availabilityZoneNames"], ["us-west-1a", "us-west-1c"]);
+    assert.deepEqual(await offline.outputValue(network!.availabilityZoneIds), ["usw1-az1", "usw1-az3"]);
   });
 });
