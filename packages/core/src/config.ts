@@ -67,6 +67,25 @@ export function arn(service?: string) {
     );
 }
 
+/** An IAM managed policy ARN: `arn:<partition>:iam::<12-digit account or aws>:policy/<path/name>`. */
+export const IAM_POLICY_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/;
+
+/**
+ * An IAM managed policy ARN (a permissions boundary, say). Anything that is not an IAM ARN at all
+ * gets the plain `arn("iam")` message; an IAM ARN of something else (a role, a user) is told why.
+ */
+export const iamPolicyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam:[a-z0-9-]*:(\d{12}|aws)?:.+$/, {
+    message: "must be an iam ARN (arn:aws:iam:...)",
+    abort: true,
+  })
+  .regex(
+    IAM_POLICY_ARN_PATTERN,
+    "must be an IAM policy ARN (arn:<partition>:iam::<12-digit account or aws>:policy/<name>): " +
+      "a permissions boundary is a managed policy, not a role or a user",
+  );
+
 /** A whole number in [min, max]. */
 export function intBetween(min: number, max: number) {
   return z

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { IAM_POLICY_ARN_PATTERN } from "./config";
 import type { Naming } from "./naming";
 import { shortHash } from "./naming";
 import type { PolicyDocument } from "./policy-document";
@@ -14,10 +15,8 @@ export interface IamSettings {
   permissionsBoundaryArn?: string;
 }
 
-const IAM_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/;
-
 export function validateIamSettings(settings: IamSettings): void {
-  if (settings.permissionsBoundaryArn && !IAM_POLICY_ARN.test(settings.permissionsBoundaryArn)) {
+  if (settings.permissionsBoundaryArn && !IAM_POLICY_ARN_PATTERN.test(settings.permissionsBoundaryArn)) {
     throw new Error(
       `iamBoundaryPolicyArn "${settings.permissionsBoundaryArn}" is invalid: expected an IAM policy ARN, ` +
         "arn:aws:iam::<account>:policy/<name>",

@@ -38,6 +38,13 @@ export interface AwsProviderArgs {
   tags: Record<string, string>;
   /** Restrict the provider to these account ids, so a wrong credential cannot touch another account. */
   allowedAccountIds?: string[];
+  /**
+   * Other provider settings, by their `aws:` config name (profile, assumeRoles, endpoints, …), as
+   * the stack file gives them: an explicit provider does not read `aws:` config itself. `region`,
+   * `tags` and `allowedAccountIds` above take precedence; `defaultTags.tags` given here are kept
+   * under `tags`.
+   */
+  settings?: Record<string, unknown>;
 }
 
 /**
@@ -49,12 +56,19 @@ export function createAwsProvider(
   args: AwsProviderArgs,
   opts?: pulumi.CustomResourceOptions,
 ): aws.Provider {
+  const settings = { ...args.settings };
+  const configured = (settings["defaultTags"] ?? {}) as { tags?: Record<string, string> };
+  delete settings["region"];
+  delete settings["defaultTags"];
+  const allowedAccountIds = args.allowedAccountIds ?? (settings["allowedAccountIds"] as string[] | undefined);
+  delete settings["allowedAccountIds"];
   return new aws.Provider(
     name,
     {
+      ...(settings as aws.ProviderArgs),
       region: args.region as pulumi.Input<aws.Region>,
-      defaultTags: { tags: args.tags },
-      allowedAccountIds: args.allowedAccountIds,
+      defaultTags: { ...configured, tags: { ...configured.tags, ...args.tags } },
+      allowedAccountIds,
     },
     opts,
   );
