@@ -1,13 +1,65 @@
 import type { ConfigProblem } from "@tdp/core";
 import { ConfigError, awsRegion, parseConfigSection } from "@tdp/core";
 
+import { networkPlatformProblems } from "./network";
 import type { SectionName, StackConfig } from "./sections";
 import { SECTIONS } from "./sections";
 
 export interface LoadedConfig {
   region: string;
   sections: StackConfig;
+  /**
+   * The stack file's other `aws:` settings (profile, assumeRoles, endpoints, …), decoded, for the
+   * stack's explicit AWS provider: an explicit provider does not read `aws:` config by itself.
+   */
+  awsSettings: Record<string, unknown>;
 }
+
+/**
+ * The AWS provider's config keys, exactly as `@pulumi/aws` 7.48 declares them
+ * (`config/vars.d.ts`); a test keeps this list in step with the installed provider.
+ */
+export const AWS_PROVIDER_KEYS = [
+  "accessKey",
+  "allowedAccountIds",
+  "assumeRoleWithWebIdentity",
+  "assumeRoles",
+  "customCaBundle",
+  "defaultTags",
+  "ec2MetadataServiceEndpoint",
+  "ec2MetadataServiceEndpointMode",
+  "endpoints",
+  "forbiddenAccountIds",
+  "httpProxy",
+  "httpsProxy",
+  "ignoreTags",
+  "insecure",
+  "maxRetries",
+  "noProxy",
+  "profile",
+  "region",
+  "retryMode",
+  "s3UsEast1RegionalEndpoint",
+  "s3UsePathStyle",
+  "secretKey",
+  "sharedConfigFiles",
+  "sharedCredentialsFiles",
+  "skipCredentialsValidation",
+  "skipMetadataApiCheck",
+  "skipRegionValidation",
+  "skipRequestingAccountId",
+  "stsRegion",
+  "tagPolicyCompliance",
+  "token",
+  "tokenBucketRateLimiterCapacity",
+  "useDualstackEndpoint",
+  "useFipsEndpoint",
+  "userAgents",
+] as const;
+
+/** The namespaces a stack file's keys may use. */
+const NAMESPACES = ["tdp", "aws", "pulumi"] as const;
+const KEY_FORMS = "a stack's keys are tdp:<section>, aws:<AWS provider setting> or pulumi:<setting>";
 
 /** The CLI hands structured values to the program as JSON text; scalars stay as they are. */
 function decode(text: string): unknown {
@@ -18,10 +70,89 @@ function decode(text: string): unknown {
   }
 }
 
+/** Edit distance counting a swap of two neighbours as one edit (`tpd` is one from `tdp`). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      }
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The candidate closest to `word` (case-insensitive), if it is a likely typo of it. */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= limit && (best === undefined || distance < best.distance)) {
+      best = { candidate, distance };
+    }
+  }
+  return best?.candidate;
+}
+
+const didYouMean = (key: string | undefined) => (key ? ` (did you mean ${key}?)` : "");
+
+/**
+ * Every key of the stack file must be a known `tdp:` section, a setting of the AWS provider or a
+ * `pulumi:` key: anything else (`tpd:network`, `aws:regoin`) would otherwise be ignored in silence.
+ */
+function keyProblems(raw: Record<string, string>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const sections = Object.keys(SECTIONS);
+  for (const key of Object.keys(raw)) {
+    const colon = key.indexOf(":");
+    const namespace = colon < 0 ? "" : key.slice(0, colon);
+    const name = colon < 0 ? key : key.slice(colon + 1);
+    const value = decode(raw[key] ?? "");
+    if (namespace === "tdp") {
+      if (!sections.includes(name)) {
+        const near = nearest(name, sections);
+        problems.push({
+          key,
+          value,
+          rule:
+            `unknown config key (misspelt?); the tdp: keys are ${sections.map((k) => `tdp:${k}`).join(", ")}` +
+            didYouMean(near && `tdp:${near}`),
+        });
+      }
+    } else if (namespace === "aws") {
+      if (!(AWS_PROVIDER_KEYS as readonly string[]).includes(name)) {
+        const near = nearest(name, AWS_PROVIDER_KEYS);
+        problems.push({
+          key,
+          value,
+          rule: `not a setting of the AWS provider${didYouMean(near && `aws:${near}`)}; docs/parameters.md lists the aws: keys`,
+        });
+      }
+    } else if (namespace !== "pulumi") {
+      const near = colon < 0 ? undefined : nearest(namespace, NAMESPACES);
+      problems.push({
+        key,
+        value,
+        rule:
+          (colon < 0 ? "has no namespace" : `unknown config namespace "${namespace}"`) +
+          `${didYouMean(near && `${near}:${name}`)}; ${KEY_FORMS}`,
+      });
+    }
+  }
+  return problems;
+}
+
 /**
  * Validates a stack's whole config (as `pulumi.runtime.allConfig()` gives it) and returns it
- * typed, or throws one {@link ConfigError} listing every problem: unknown `tdp:` keys, missing
- * sections and each bad value with its key and rule. Runs before any resource is registered.
+ * typed, or throws one {@link ConfigError} listing every problem: keys outside the `tdp:`
+ * sections, the AWS provider's settings and `pulumi:`, missing sections, each bad value with its
+ * key and rule, and the rules that join two sections. Runs before any resource is registered.
  */
 export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
   const problems: ConfigProblem[] = [];
@@ -40,17 +171,7 @@ export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
     }
   }
 
-  const known = new Set<string>(Object.keys(SECTIONS));
-  for (const key of Object.keys(raw)) {
-    const [namespace, section] = key.split(":", 2);
-    if (namespace === "tdp" && section !== undefined && !known.has(section)) {
-      problems.push({
-        key,
-        value: decode(raw[key] ?? ""),
-        rule: `unknown config key (misspelt?); the tdp: keys are ${[...known].map((k) => `tdp:${k}`).join(", ")}`,
-      });
-    }
-  }
+  problems.push(...keyProblems(raw));
 
   const sections: Partial<Record<SectionName, unknown>> = {};
   for (const [name, section] of Object.entries(SECTIONS) as [SectionName, (typeof SECTIONS)[SectionName]][]) {
@@ -68,8 +189,20 @@ export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
     }
   }
 
+  // Rules across sections, once the sections they read are valid on their own.
+  const typed = sections as Partial<StackConfig>;
+  if (typed.platform !== undefined && typed.network !== undefined) {
+    problems.push(...networkPlatformProblems(typed.network, typed.platform.exposedOnInternet));
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
-  return { region: region as string, sections: sections as StackConfig };
+  const awsSettings = Object.fromEntries(
+    Object.keys(raw)
+      .filter((key) => key.startsWith("aws:") && key !== "aws:region")
+      .sort()
+      .map((key) => [key.slice("aws:".length), decode(raw[key] ?? "")]),
+  );
+  return { region: region as string, sections: sections as StackConfig, awsSettings };
 }

@@ -1,4 +1,4 @@
-import type { IamSettings, Naming } from "@tdp/core";
+import type { ConfigProblem, IamSettings, Naming } from "@tdp/core";
 import { cidrBlock, dnsName, isCidr, parseCidr, subnetId, vpcId } from "@tdp/core";
 import type { AdoptedVpc, NetworkArgs } from "@tdp/network";
 import {
@@ -7,6 +7,7 @@ import {
   WINDOWS_WORKER_SERVICES,
   resolveCreateVpc,
 } from "@tdp/network";
+import { WINDOWS_SESSION_MANAGER_ENDPOINTS } from "@tdp/eks-services";
 import { z } from "zod";
 
 const prefixLength = z
@@ -233,7 +234,8 @@ export const networkSchema = z
   .superRefine(
     (network, ctx) => {
       // The subnet plan of a created VPC, checked by the component's own planner so the config and
-      // the component cannot disagree.
+      // the component cannot disagree. Here as if the platform were private: the section cannot
+      // see tdp:platform.exposedOnInternet; networkPlatformProblems checks with its real value.
       if (network.mode !== "create") {
         return;
       }
@@ -241,8 +243,7 @@ export const networkSchema = z
         resolveCreateVpc(createArgsFromConfig(network), false);
       } catch (err) {
         const message = (err as Error).message;
-        const field = Object.keys(LAYOUT_FIELDS).find((f) => message.startsWith(f));
-        ctx.addIssue({ code: "custom", path: field ? LAYOUT_FIELDS[field]! : ["cidr"], message });
+        ctx.addIssue({ code: "custom", path: layoutKey(message), message });
       }
     },
     // Only when the fields it reads are individually valid, so a bad value is reported once.
@@ -250,6 +251,101 @@ export const networkSchema = z
   );
 
 export type NetworkConfig = z.output<typeof networkSchema>;
+
+/** The config key (under `tdp:network`) of a layout setting named in a component message. */
+function layoutKey(message: string): (string | number)[] {
+  const field = Object.keys(LAYOUT_FIELDS).find((f) => message.startsWith(f));
+  return field ? LAYOUT_FIELDS[field]! : ["cidr"];
+}
+
+function valueAtPath(root: unknown, path: (string | number)[]): unknown {
+  return path.reduce<unknown>(
+    (value, segment) =>
+      value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined,
+    root,
+  );
+}
+
+/**
+ * The subnet plan of a created VPC checked with the real `tdp:platform.exposedOnInternet` (the
+ * section's own check cannot see it): an internet-facing platform needs a public tier, and public
+ * subnets of /27 or larger for its load balancer. Returns the problems, named by their tdp: keys;
+ * run once both sections are valid, before any resource is registered.
+ */
+export function networkPlatformProblems(network: NetworkConfig, exposedOnInternet: boolean): ConfigProblem[] {
+  if (network.mode !== "create" || !exposedOnInternet) {
+    return [];
+  }
+  const exposed = "tdp:platform.exposedOnInternet is true";
+  try {
+    resolveCreateVpc(createArgsFromConfig(network), true);
+    return [];
+  } catch (err) {
+    const message = (err as Error).message;
+    if (message.startsWith("publicSubnets is false but the platform is exposed")) {
+      return [
+        {
+          key: "tdp:network.publicSubnets",
+          value: false,
+          rule: `must not be false when ${exposed}: the internet-facing load balancer lives in the public subnets`,
+        },
+      ];
+    }
+    const tooSmall = /^publicPrefixLength (\d+) is too small for an internet-facing platform: (.*)$/.exec(
+      message,
+    );
+    if (tooSmall) {
+      const alb = `too small when ${exposed}: ${tooSmall[2]}`;
+      if (network.subnetPrefixLengths?.public !== undefined) {
+        return [
+          {
+            key: "tdp:network.subnetPrefixLengths.public",
+            value: network.subnetPrefixLengths.public,
+            rule: `is ${alb}`,
+          },
+        ];
+      }
+      return [
+        {
+          key: "tdp:network.cidr",
+          value: network.cidr,
+          rule:
+            `leaves public subnets of /${tooSmall[1]} (the default size, a sixteenth of each zone's share), ${alb}; ` +
+            "set tdp:network.subnetPrefixLengths.public to 27 or less, or use a larger block",
+        },
+      ];
+    }
+    const path = layoutKey(message);
+    return [
+      {
+        key: ["tdp:network", ...path].join("."),
+        value: valueAtPath(network, path),
+        rule: `${message} (with the public subnets ${exposed} requires)`,
+      },
+    ];
+  }
+}
+
+/**
+ * With the Windows workers enabled (`tdp:services.windows.enabled`), the isolated subnets also need
+ * the Session Manager endpoints (ssm, ssmmessages, ec2messages): the workers have no key pair and
+ * no inbound rule, so Session Manager is their only administration path. The schema above checks
+ * the seed's four (logs, monitoring, sqs, cloudformation) whenever there are isolated subnets;
+ * this check needs the services section, so requireServicesConfig calls it.
+ */
+export function windowsSessionManagerEndpointProblems(network: NetworkConfig): ConfigProblem[] {
+  const missing = WINDOWS_SESSION_MANAGER_ENDPOINTS.filter((s) => !network.interfaceEndpoints.includes(s));
+  if (missing.length === 0) {
+    return [];
+  }
+  return [
+    {
+      key: "tdp:network.interfaceEndpoints",
+      value: network.interfaceEndpoints,
+      rule: `lacks ${missing.map((s) => `"${s}"`).join(", ")}, which the Windows workers (tdp:services.windows.enabled: true) need: they are managed only through Session Manager (no key pair, no inbound rule), and from the isolated subnets the SSM agent reaches ssm, ssmmessages and ec2messages only through interface endpoints; add ${missing.join(", ")} or set tdp:services.windows.enabled: false`,
+    },
+  ];
+}
 
 function createArgsFromConfig(network: NetworkConfig): NonNullable<NetworkArgs["create"]> {
   return {

@@ -1,7 +1,7 @@
 import {
-  arn,
   awsAccountId,
   environmentName,
+  iamPolicyArn,
   iamRolePrefix,
   infrastructureName,
   logRetentionDays,
@@ -23,8 +23,12 @@ export const platformSchema = z.strictObject({
   accountId: awsAccountId.optional(),
   /** Seed IAMRolePrefix. */
   iamRolePrefix: iamRolePrefix.default(""),
-  /** Seed IAMBoundaryPolicy: permissions boundary attached to every role. */
-  iamBoundaryPolicyArn: arn("iam").optional(),
+  /**
+   * Seed IAMBoundaryPolicy: permissions boundary attached to every role. Checked here as a policy
+   * ARN, so a role's ARN stops the run before anything is registered (the role helper would
+   * refuse it only once roles are being made).
+   */
+  iamBoundaryPolicyArn: iamPolicyArn.optional(),
   /** Seed LogRetentionDays: retention of every log group the project creates. */
   logRetentionDays: logRetentionDays.default(90),
   /** Seed ExposedOnInternet: whether the platform is reachable from the internet. */
