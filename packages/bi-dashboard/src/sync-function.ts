@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { allow, objectsArn, policyDocument } from "@tdp/core";
+import { allow, policyDocument } from "@tdp/core";
 
 import type { SecureBucket } from "./buckets";
 import type { KeyedContext } from "./context";
@@ -56,7 +56,18 @@ export function createSyncFunction(
     description: "S3 to EFS sync: read the resources bucket, write EFS through the access point",
     inlinePolicies: {
       "read-resources": policyDocument(
-        allow(["s3:GetObject", "s3:GetObjectVersion"], objectsArn(resourcesBucket.arn)),
+        // Every event is reconciled with the key's latest object (never a version by id), and
+        // only keys under the synced prefixes are read.
+        allow(
+          "s3:GetObject",
+          Object.keys(SYNC_FOLDER_MAP).map(
+            (prefix) => pulumi.interpolate`${resourcesBucket.arn}/${prefix}/*`,
+          ),
+        ),
+        // Without it S3 answers 403, not 404, for a key that no longer exists, and the function
+        // could not tell a deleted object (remove its file) from a refusal (retry). Key names
+        // only, of this bucket; not narrowed by s3:prefix, which a GetObject request does not carry.
+        allow("s3:ListBucket", resourcesBucket.arn),
         allow("kms:Decrypt", keyArn, {
           Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
         }),

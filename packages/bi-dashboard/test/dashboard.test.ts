@@ -347,8 +347,23 @@ describe("BiDashboard component", function () {
           assert.doesNotMatch(String(action), /\*$/, `wildcard action ${String(action)}`);
         }
       }
-      const s3 = statements.find((s) => asList(s["Action"]).includes("s3:GetObject"))!;
-      assert.match(String(s3["Resource"]), /^arn:.*acme-tdp-production-bi-resources\/\*$/);
+      // S3: read the current object of keys under the synced prefixes, and (so a deleted key
+      // answers 404, not 403) list this bucket; nothing else, no versions by id.
+      const s3Statements = statements.filter((s) =>
+        asList(s["Action"]).some((a) => String(a).startsWith("s3:")),
+      );
+      assert.deepEqual(
+        s3Statements.map((s) => s["Action"]),
+        ["s3:GetObject", "s3:ListBucket"],
+      );
+      const [read, list] = s3Statements as [Record<string, unknown>, Record<string, unknown>];
+      assert.deepEqual(
+        asList(read["Resource"]).map(String),
+        Object.keys(SYNC_FOLDER_MAP).map(
+          (prefix) => `arn:aws:s3:::acme-tdp-production-bi-resources/${prefix}/*`,
+        ),
+      );
+      assert.equal(String(list["Resource"]), "arn:aws:s3:::acme-tdp-production-bi-resources");
       const efs = statements.find((s) => asList(s["Action"]).includes("elasticfilesystem:ClientWrite"))!;
       const condition = efs["Condition"] as Record<string, Record<string, unknown>>;
       assert.ok(condition["StringEquals"]!["elasticfilesystem:AccessPointArn"]);

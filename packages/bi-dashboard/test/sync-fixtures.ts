@@ -3,7 +3,13 @@ import { mkdtempSync, promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import S3rver from "s3rver";
 
@@ -73,6 +79,52 @@ export async function deleteObject(s3: LocalS3, key: string): Promise<void> {
   await s3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
 }
 
+/**
+ * The resources bucket is versioned; s3rver keeps no versions (it ignores `versionId`). This keeps
+ * a copy of every version the test uploads under `versions/<id>/<key>` of the same server, and its
+ * `client` answers a GetObject that names a VersionId from that copy (a real response of the
+ * server, stream and errors included), everything else as it is. So a handler that reads the
+ * version an event names, rather than the key's current object, is caught.
+ */
+export class VersionedBucket {
+  private count = 0;
+  constructor(private readonly s3: LocalS3) {}
+
+  /** Uploads a new current version of `key`; returns its version id. */
+  async put(key: string, body: string): Promise<string> {
+    const versionId = `v${++this.count}`;
+    await putObject(this.s3, key, body);
+    await putObject(this.s3, VersionedBucket.versionKey(versionId, key), body);
+    return versionId;
+  }
+
+  /** A delete without a version id: S3 puts a delete marker on top; older versions stay readable. */
+  async deleteCurrent(key: string): Promise<void> {
+    await deleteObject(this.s3, key);
+  }
+
+  /** Permanently deletes one older (non-current) version; the current object stays. */
+  async deleteVersion(key: string, versionId: string): Promise<void> {
+    await deleteObject(this.s3, VersionedBucket.versionKey(versionId, key));
+  }
+
+  readonly client: Pick<S3Client, "send"> = {
+    send: ((command: unknown) => {
+      if (command instanceof GetObjectCommand && command.input.VersionId) {
+        const { Bucket, Key, VersionId } = command.input;
+        return this.s3.client.send(
+          new GetObjectCommand({ Bucket, Key: VersionedBucket.versionKey(VersionId, Key!) }),
+        );
+      }
+      return this.s3.client.send(command as never);
+    }) as S3Client["send"],
+  };
+
+  private static versionKey(versionId: string, key: string): string {
+    return `versions/${versionId}/${key}`;
+  }
+}
+
 /** The owner the tests expect: the dashboard user when running as root, else ourselves. */
 export const OWNER =
   process.getuid?.() === 0
@@ -100,9 +152,10 @@ export function encodeEventKey(key: string): string {
 }
 
 export function s3Event(
-  eventName: "ObjectCreated:Put" | "ObjectRemoved:Delete",
+  eventName: "ObjectCreated:Put" | "ObjectRemoved:Delete" | "ObjectRemoved:DeleteMarkerCreated",
   key: string,
   bucket: string = BUCKET,
+  versionId?: string,
 ): S3Event {
   return {
     Records: [
@@ -119,7 +172,13 @@ export function s3Event(
           s3SchemaVersion: "1.0",
           configurationId: "sync",
           bucket: { name: bucket, ownerIdentity: { principalId: "offline" }, arn: `arn:aws:s3:::${bucket}` },
-          object: { key: encodeEventKey(key), size: 0, eTag: "0", sequencer: "0" },
+          object: {
+            key: encodeEventKey(key),
+            size: 0,
+            eTag: "0",
+            sequencer: "0",
+            ...(versionId ? { versionId } : {}),
+          },
         },
       },
     ],

@@ -9,7 +9,16 @@ import type { Logger, SyncDependencies } from "../src/sync/handler";
 import { syncEvent } from "../src/sync/handler";
 import type { SyncSettings } from "../src/sync/settings";
 import type { LocalS3 } from "./sync-fixtures";
-import { OWNER, deleteObject, efsMount, listFiles, putObject, s3Event, startLocalS3 } from "./sync-fixtures";
+import {
+  OWNER,
+  VersionedBucket,
+  deleteObject,
+  efsMount,
+  listFiles,
+  putObject,
+  s3Event,
+  startLocalS3,
+} from "./sync-fixtures";
 
 describe("S3 → EFS sync handler, against an S3 server on loopback and a real directory", () => {
   let s3: LocalS3;
@@ -98,6 +107,7 @@ describe("S3 → EFS sync handler, against an S3 server on loopback and a real d
   it("removes the file of a deleted object, and a second delete is harmless", async () => {
     await putObject(s3, "logs/app.log", "x");
     await syncEvent(s3Event("ObjectCreated:Put", "logs/app.log"), deps);
+    await deleteObject(s3, "logs/app.log");
     assert.deepEqual(await syncEvent(s3Event("ObjectRemoved:Delete", "logs/app.log"), deps), ["removed"]);
     assert.deepEqual(await listFiles(root), []);
     assert.deepEqual(await syncEvent(s3Event("ObjectRemoved:Delete", "logs/app.log"), deps), [
@@ -123,8 +133,10 @@ describe("S3 → EFS sync handler, against an S3 server on loopback and a real d
     assert.deepEqual(await listFiles(root), ["images/logo.png"]);
   });
 
-  it("skips an object deleted before its created event arrives, without failing", async () => {
-    assert.deepEqual(await syncEvent(s3Event("ObjectCreated:Put", "images/gone.png"), deps), ["missing"]);
+  it("writes nothing for an object deleted before its created event arrives, without failing", async () => {
+    assert.deepEqual(await syncEvent(s3Event("ObjectCreated:Put", "images/gone.png"), deps), [
+      "already-removed",
+    ]);
     assert.deepEqual(await listFiles(root), []);
     assert.ok(logs.some((l) => l.level === "warn" && l.message.includes("no longer exists")));
   });
@@ -185,6 +197,103 @@ describe("S3 → EFS sync handler, against an S3 server on loopback and a real d
     );
     assert.deepEqual(await listFiles(root), [`svg/${folder}/${fits}`]);
     assert.equal(await fs.readFile(path.join(root, "svg", folder, fits), "utf8"), "at the limit");
+  });
+
+  describe("versions and event order: every event reconciles the file with the key's current object", () => {
+    let bucket: VersionedBucket;
+    beforeEach(() => {
+      bucket = new VersionedBucket(s3);
+      deps = { ...deps, s3: bucket.client };
+    });
+
+    it("a removed event for an older version (a permanent version delete) keeps the file with the current content", async () => {
+      const v1 = await bucket.put("themes/brand.css", "old theme");
+      await syncEvent(s3Event("ObjectCreated:Put", "themes/brand.css", undefined, v1), deps);
+      const v2 = await bucket.put("themes/brand.css", "current theme");
+      await syncEvent(s3Event("ObjectCreated:Put", "themes/brand.css", undefined, v2), deps);
+      await bucket.deleteVersion("themes/brand.css", v1);
+      assert.deepEqual(
+        await syncEvent(s3Event("ObjectRemoved:Delete", "themes/brand.css", undefined, v1), deps),
+        ["rewritten"],
+      );
+      assert.deepEqual(await listFiles(root), ["themes/brand.css"]);
+      assert.equal(await fs.readFile(path.join(root, "themes/brand.css"), "utf8"), "current theme");
+      const line = logs.find((l) => l.fields["event"] === "ObjectRemoved:Delete")!;
+      assert.equal(line.level, "info");
+      assert.match(line.message, /^rewritten: the object still exists/);
+      assert.equal(line.fields["eventVersionId"], v1);
+    });
+
+    it("a removed event for an object uploaded again since rewrites the file with the new upload", async () => {
+      await bucket.put("logs/app.log", "first");
+      await syncEvent(s3Event("ObjectCreated:Put", "logs/app.log"), deps);
+      await bucket.deleteCurrent("logs/app.log");
+      await bucket.put("logs/app.log", "uploaded again");
+      // The removed event is processed after the new upload (late or retried).
+      assert.deepEqual(await syncEvent(s3Event("ObjectRemoved:DeleteMarkerCreated", "logs/app.log"), deps), [
+        "rewritten",
+      ]);
+      assert.equal(await fs.readFile(path.join(root, "logs/app.log"), "utf8"), "uploaded again");
+    });
+
+    it("replaying a created event after the object was deleted removes the file instead of resurrecting it", async () => {
+      const v1 = await bucket.put("keys/licence.key", "secret");
+      const created = s3Event("ObjectCreated:Put", "keys/licence.key", undefined, v1);
+      assert.deepEqual(await syncEvent(created, deps), ["written"]);
+      // Deleted (a delete marker: v1 stays readable by its id), and the removed event not yet seen.
+      await bucket.deleteCurrent("keys/licence.key");
+      assert.deepEqual(await syncEvent(created, deps), ["removed"]);
+      assert.deepEqual(await listFiles(root), []);
+      assert.ok(
+        logs.some((l) => l.level === "warn" && /^removed: the object no longer exists/.test(l.message)),
+      );
+      // The removed event, then the created one once more (a retry): the file stays gone.
+      assert.deepEqual(
+        await syncEvent(s3Event("ObjectRemoved:DeleteMarkerCreated", "keys/licence.key"), deps),
+        ["already-removed"],
+      );
+      assert.deepEqual(await syncEvent(created, deps), ["already-removed"]);
+      assert.deepEqual(await listFiles(root), []);
+    });
+
+    it("an older created event arriving after an overwrite leaves the newest content", async () => {
+      const v1 = await bucket.put("excel-data/q1.xlsx", "draft");
+      const v2 = await bucket.put("excel-data/q1.xlsx", "final");
+      assert.deepEqual(
+        await syncEvent(s3Event("ObjectCreated:Put", "excel-data/q1.xlsx", undefined, v2), deps),
+        ["written"],
+      );
+      assert.deepEqual(
+        await syncEvent(s3Event("ObjectCreated:Put", "excel-data/q1.xlsx", undefined, v1), deps),
+        ["written"],
+      );
+      assert.deepEqual(await listFiles(root), ["excel/q1.xlsx"]);
+      assert.equal(await fs.readFile(path.join(root, "excel/q1.xlsx"), "utf8"), "final");
+    });
+
+    it("a refused read (403, what S3 answers for a missing key without s3:ListBucket) fails the event and keeps the file", async () => {
+      await bucket.put("images/logo.png", "logo");
+      await syncEvent(s3Event("ObjectCreated:Put", "images/logo.png"), deps);
+      const stranger = new S3Client({
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        region: "us-east-1",
+        credentials: { accessKeyId: "NOT-A-KEY", secretAccessKey: "x" },
+        maxAttempts: 1,
+      });
+      try {
+        for (const name of ["ObjectRemoved:Delete", "ObjectCreated:Put"] as const) {
+          await assert.rejects(
+            syncEvent(s3Event(name, "images/logo.png"), { ...deps, s3: stranger }),
+            (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode === 403,
+          );
+        }
+      } finally {
+        stranger.destroy();
+      }
+      assert.deepEqual(await listFiles(root), ["images/logo.png"]);
+      assert.equal(await fs.readFile(path.join(root, "images/logo.png"), "utf8"), "logo");
+    });
   });
 
   it("ignores folder placeholder keys", async () => {
@@ -305,13 +414,16 @@ describe("S3 → EFS sync handler, against an S3 server on loopback and a real d
 
   it("processes every record of a multi-record event in order", async () => {
     await putObject(s3, "svg/a.svg", "a");
+    await syncEvent(s3Event("ObjectCreated:Put", "svg/a.svg"), deps);
     await putObject(s3, "svg/b.svg", "b");
-    const event = s3Event("ObjectCreated:Put", "svg/a.svg");
+    await putObject(s3, "svg/c.svg", "c");
+    await deleteObject(s3, "svg/a.svg");
+    const event = s3Event("ObjectCreated:Put", "svg/b.svg");
     event.Records.push(
-      s3Event("ObjectCreated:Put", "svg/b.svg").Records[0]!,
       s3Event("ObjectRemoved:Delete", "svg/a.svg").Records[0]!,
+      s3Event("ObjectCreated:Put", "svg/c.svg").Records[0]!,
     );
-    assert.deepEqual(await syncEvent(event, deps), ["written", "written", "removed"]);
-    assert.deepEqual(await listFiles(root), ["svg/b.svg"]);
+    assert.deepEqual(await syncEvent(event, deps), ["written", "removed", "written"]);
+    assert.deepEqual(await listFiles(root), ["svg/b.svg", "svg/c.svg"]);
   });
 });
