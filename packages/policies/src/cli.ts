@@ -3,18 +3,19 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import { loadAllowlist } from "./allowlist";
-import { controlTable, currentBlock, TABLE_END, TABLE_START, tableBlock } from "./control-table";
+import { ALLOWLIST_START, controlTable, refreshDocument, TABLE_START } from "./control-table";
 import { blocking, evaluate } from "./evaluate";
 import { allPolicies } from "./policies";
 import { PlanFileError, readPlan } from "./plan-file";
 import { violationSummary, violationTable } from "./report";
-import { policyConfigFromStack } from "./stack-config";
+import { checksSkippedWithout, policyConfigFromStack } from "./stack-config";
 import type { TdpPolicyConfig } from "./types";
 
 const USAGE = `usage: pnpm policy <plan.json>... [--config <policy-config.json>] [--allowlist <file>]
        pnpm policy --print-config <stack>     (the --policy-pack-config file for pulumi preview)
        pnpm policy --controls                 (the control table, Markdown)
-       pnpm policy --write-docs docs/security.md  (refresh the control table in a document)`;
+       pnpm policy --write-docs docs/security.md [--write-docs packages/policies/README.md]
+                                              (refresh the control table and allow-list in documents)`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -58,7 +59,7 @@ export async function runPolicyCli(argv: string[], io: CliIo): Promise<number> {
         allowlist: { type: "string" },
         "print-config": { type: "string" },
         controls: { type: "boolean" },
-        "write-docs": { type: "string" },
+        "write-docs": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -77,14 +78,18 @@ export async function runPolicyCli(argv: string[], io: CliIo): Promise<number> {
   }
   const docs = values["write-docs"];
   if (docs !== undefined) {
-    const text = readFileSync(docs, "utf8");
-    const block = currentBlock(text);
-    if (block === undefined) {
-      io.err(`${docs}: no ${TABLE_START} … ${TABLE_END} markers`);
-      return 2;
+    const allowlist = loadAllowlist(values.allowlist);
+    for (const doc of docs) {
+      const text = refreshDocument(readFileSync(doc, "utf8"), allPolicies, allowlist);
+      if (text === undefined) {
+        io.err(`${doc}: no ${TABLE_START} or ${ALLOWLIST_START} markers`);
+        return 2;
+      }
+      writeFileSync(doc, text);
+      io.out(
+        `${doc}: generated blocks refreshed (${allPolicies.length} policies, ${allowlist.length} allow-list entries)`,
+      );
     }
-    writeFileSync(docs, text.replace(block, tableBlock(allPolicies)));
-    io.out(`${docs}: control table of ${allPolicies.length} policies written`);
     return 0;
   }
   const printStack = values["print-config"];
@@ -106,10 +111,18 @@ export async function runPolicyCli(argv: string[], io: CliIo): Promise<number> {
     const allowlist = loadAllowlist(values.allowlist);
     for (const file of positionals) {
       const plan = readPlan(file);
-      const config =
+      const settings =
         (values.config ? readConfigFile(values.config) : undefined) ??
-        (plan.stack ? policyConfigFromStack(io.projectDir, plan.stack) : undefined) ??
-        {};
+        (plan.stack ? policyConfigFromStack(io.projectDir, plan.stack) : undefined);
+      const config = settings ?? {};
+      if (settings === undefined) {
+        // Neither --config nor the stack's file: say what goes unchecked rather than pass quietly.
+        io.err(
+          `warning: ${file}: no settings for stack ${plan.stack ?? "(unnamed)"} (no --config, no Pulumi.${plan.stack ?? "<stack>"}.yaml in ${io.projectDir}); ` +
+            `skipped for want of settings: ${checksSkippedWithout(config).join("; ")}. ` +
+            `Supply them with --config <file> (plain settings or a --policy-pack-config file; pnpm policy --print-config <stack> writes one).`,
+        );
+      }
       const violations = await evaluate(plan.resources, allPolicies, config, allowlist);
       io.out(`${file} (stack ${plan.stack ?? "unnamed"})`);
       io.out(violationTable(violations));

@@ -9,8 +9,20 @@ export interface CheckedResource {
   name: string;
   urn: string;
   props: Props;
-  /** `protect` (the only deletion guard a real preview shows; ours always sets it with retainOnDelete). */
+  /** `protect`: `pulumi destroy` and replacements stop at it. */
   protect: boolean;
+  /**
+   * `retainOnDelete`: deleting it from the stack leaves the cloud resource in place. The offline plan
+   * records it; @pulumi/policy 1.21 does not pass it to a real preview (false there), so our
+   * components set both options.
+   */
+  retainOnDelete: boolean;
+  /**
+   * Whether secrets are marked in these props ("[secret]", as the offline plan writes them). A real
+   * preview hands policies secrets unwrapped (@pulumi/policy deserializes them as plain values), so
+   * there a Pulumi secret cannot be told from a literal.
+   */
+  secretsMarked: boolean;
 }
 
 /** A resource in a stack-wide check: also its parent and what it depends on. */
@@ -52,15 +64,34 @@ export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
     permissionsBoundaryArn: { type: "string" },
     allowedAccountIds: { type: "array", items: { type: "string" } },
     allowIamUsers: { type: "boolean" },
+    requireVaultLock: { type: "boolean" },
   },
 };
 
+/** Options the offline evaluator passes beyond @pulumi/policy's PolicyResourceOptions. */
+interface PlanOptions {
+  retainOnDelete?: boolean;
+  secretsMarked?: boolean;
+}
+
+function planOptions(opts: object): PlanOptions {
+  return opts as PlanOptions;
+}
+
 function controlsOf(definition: PolicyDefinition): Controls {
-  return { fsbp: definition.controls.fsbp ?? [], checkov: definition.controls.checkov ?? [] };
+  return {
+    fsbp: definition.controls.fsbp ?? [],
+    checkov: definition.controls.checkov ?? [],
+    project: definition.controls.project ?? [],
+  };
 }
 
 function tagsOf(controls: Controls): string[] {
-  return [...controls.fsbp.map((id) => `fsbp:${id}`), ...controls.checkov.map((id) => `checkov:${id}`)];
+  return [
+    ...controls.fsbp.map((id) => `fsbp:${id}`),
+    ...controls.checkov.map((id) => `checkov:${id}`),
+    ...controls.project.map((id) => `project:${id}`),
+  ];
 }
 
 function message(problem: string, remediation: string): string {
@@ -89,6 +120,8 @@ export function resourcePolicy(definition: ResourcePolicyDefinition): TdpResourc
         urn: args.urn,
         props: args.props,
         protect: args.opts.protect,
+        retainOnDelete: planOptions(args.opts).retainOnDelete === true,
+        secretsMarked: planOptions(args.opts).secretsMarked === true,
       };
       definition.check(
         resource,
@@ -119,6 +152,8 @@ export function stackPolicy(definition: StackPolicyDefinition): TdpStackPolicy {
         urn: r.urn,
         props: r.props,
         protect: r.opts.protect,
+        retainOnDelete: planOptions(r.opts).retainOnDelete === true,
+        secretsMarked: planOptions(r.opts).secretsMarked === true,
         parentUrn: r.parent?.urn,
         dependencyUrns: r.dependencies.map((d) => d.urn),
       }));

@@ -24,15 +24,22 @@ export interface Violation {
 
 class NotApplicable extends Error {}
 
+/**
+ * The resource options as the policy SDK passes them, plus what the plan records beyond them:
+ * retainOnDelete, and that secrets are marked "[secret]" (see CheckedResource).
+ */
 function optionsOf(resource: PlanResource): PolicyResourceOptions {
-  return {
+  const options: PolicyResourceOptions & { retainOnDelete: boolean; secretsMarked: boolean } = {
     protect: resource.protect,
+    retainOnDelete: resource.retainOnDelete,
+    secretsMarked: true,
     ignoreChanges: [],
     aliases: [],
     customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
     additionalSecretOutputs: [],
     ...(resource.parent ? { parent: resource.parent } : {}),
   };
+  return options;
 }
 
 function typeMatcher(type: string) {

@@ -16,6 +16,9 @@ import { ec2Policies } from "./services/ec2";
 import { iamPolicies } from "./services/iam";
 import { cognitoPolicies } from "./services/cognito";
 import { acmPolicies } from "./services/acm";
+import { cloudtrailPolicies } from "./services/cloudtrail";
+import { athenaPolicies } from "./services/athena";
+import { gluePolicies } from "./services/glue";
 
 /** Every policy of the pack, by service module. */
 export const allPolicies: TdpPolicy[] = [
@@ -36,4 +39,7 @@ export const allPolicies: TdpPolicy[] = [
   ...iamPolicies,
   ...cognitoPolicies,
   ...acmPolicies,
+  ...cloudtrailPolicies,
+  ...athenaPolicies,
+  ...gluePolicies,
 ];

@@ -14,9 +14,12 @@ function readStackFile(dir: string, stack: string): Record<string, unknown> | un
   return doc?.config ?? {};
 }
 
+function sectionOf(value: unknown): Section {
+  return value !== null && typeof value === "object" ? (value as Section) : {};
+}
+
 function platformOf(config: Record<string, unknown> | undefined): Section {
-  const platform = config?.["tdp:platform"];
-  return platform !== null && typeof platform === "object" ? (platform as Section) : {};
+  return sectionOf(config?.["tdp:platform"]);
 }
 
 function text(value: unknown): string | undefined {
@@ -44,10 +47,29 @@ export function policyConfigFromStack(projectDir: string, stack: string): TdpPol
   }
   const prefix = text(platform["iamRolePrefix"]);
   const boundary = text(platform["iamBoundaryPolicyArn"]);
+  // tdp:data.database.vaultLock asks for AWS Backup Vault Lock on the database's vault.
+  const vaultLock = sectionOf(sectionOf(config["tdp:data"])["database"])["vaultLock"] !== undefined;
   return {
     ...(prefix ? { iamRolePrefix: prefix } : {}),
     ...(boundary ? { permissionsBoundaryArn: boundary } : {}),
     ...(accounts.size > 0 ? { allowedAccountIds: [...accounts] } : {}),
     allowIamUsers: false,
+    requireVaultLock: vaultLock,
   };
+}
+
+/** The checks that cannot run, or run weakened, without these settings (for the CLI's warning). */
+export function checksSkippedWithout(config: TdpPolicyConfig): string[] {
+  return [
+    ...(config.allowedAccountIds?.length
+      ? []
+      : [
+          "cross-account principals (no-foreign-account-principals: only the accounts the plan's AWS provider is limited to, none if it is not)",
+        ]),
+    ...(config.permissionsBoundaryArn
+      ? []
+      : ["permissions boundary (iam-roles-bounded-and-prefixed: any boundary passes)"]),
+    ...(config.iamRolePrefix ? [] : ["role name prefix (iam-roles-bounded-and-prefixed: unchecked)"]),
+    ...(config.requireVaultLock === undefined ? ["backup vault lock (backup-vault-lock: not asked)"] : []),
+  ];
 }

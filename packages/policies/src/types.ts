@@ -12,6 +12,8 @@ export interface Controls {
   fsbp: string[];
   /** checkov ids, e.g. `CKV_AWS_145`. */
   checkov: string[];
+  /** The project's own documented rule ids (src/project-rules.ts), e.g. `TDP.IAM.1`. */
+  project: string[];
 }
 
 /** The service modules the policies are grouped by (one file each under src/services). */
@@ -32,6 +34,9 @@ export type PolicyModule =
   | "backup"
   | "cognito"
   | "acm"
+  | "cloudtrail"
+  | "athena"
+  | "glue"
   | "stack-wide";
 
 /** What every policy of ours carries besides the @pulumi/policy fields. */
@@ -60,6 +65,11 @@ export interface TdpPolicyConfig {
   allowedAccountIds?: string[];
   /** Whether a setting asked for IAM users (seed 000: "We do NOT create any IAM users"). */
   allowIamUsers?: boolean;
+  /**
+   * Whether the stack asked for AWS Backup Vault Lock (tdp:data.database.vaultLock): every backup
+   * vault then needs a VaultLockConfiguration. Unchecked when absent or false.
+   */
+  requireVaultLock?: boolean;
 }
 
 export type { PolicyResource, ReportViolation };

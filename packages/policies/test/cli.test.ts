@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -103,7 +103,52 @@ describe("pnpm policy", () => {
     const settings = config["no-foreign-account-principals"];
     assert.ok(settings?.allowedAccountIds?.includes("111111111111"));
     assert.equal(settings?.allowIamUsers, false);
+    // Pulumi.prod.yaml sets no tdp:data.database.vaultLock: vault lock is not asked for.
+    assert.equal((settings as { requireVaultLock?: boolean } | undefined)?.requireVaultLock, false);
     assert.equal((await run(["--print-config", "nosuchstack"])).code, 2);
+  });
+
+  it("warns, naming the skipped checks and --config, when a plan's stack has no settings", async () => {
+    const { code, err } = await run([writePlan(secureBucket("data"), "nosuchstack")]);
+    assert.equal(code, 0);
+    const warning = err.split("\n").find((l) => l.startsWith("warning:")) ?? "";
+    assert.match(warning, /no settings for stack nosuchstack \(no --config, no Pulumi\.nosuchstack\.yaml/);
+    assert.match(warning, /cross-account principals/);
+    assert.match(warning, /permissions boundary/);
+    assert.match(warning, /role name prefix/);
+    assert.match(warning, /--config <file>/);
+  });
+
+  it("does not warn when the stack file or --config gives the settings", async () => {
+    const plan = writePlan(secureBucket("data"), "prod");
+    assert.doesNotMatch((await run([plan])).err, /warning:/);
+    const dir = mkdtempSync(join(tmpdir(), "policy-config-"));
+    const config = join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({ allowedAccountIds: ["111111111111"] }));
+    assert.doesNotMatch(
+      (await run([writePlan(secureBucket("data"), "nosuchstack"), "--config", config])).err,
+      /warning:/,
+    );
+  });
+
+  it("--write-docs refreshes every document given and refuses one without markers", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "policy-docs-"));
+    const a = join(dir, "a.md");
+    const b = join(dir, "b.md");
+    writeFileSync(a, "<!-- control-table:start (pnpm policy --controls) -->\n<!-- control-table:end -->\n");
+    writeFileSync(
+      b,
+      "<!-- allowlist:start (pnpm policy --write-docs, from allowlist.yaml) -->\n<!-- allowlist:end -->\n",
+    );
+    const { code } = await run(["--write-docs", a, "--write-docs", b]);
+    assert.equal(code, 0);
+    assert.match(readFileSync(a, "utf8"), /`no-plaintext-secrets`/);
+    assert.match(readFileSync(b, "utf8"), /`secrets-rotation` on `\*-licence-secret`/);
+    const plain = join(dir, "plain.md");
+    writeFileSync(plain, "nothing generated here\n");
+    const refused = await run(["--write-docs", plain]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /plain.md: no .* markers/);
   });
 
   it("every committed stack plan has no mandatory violation", async () => {

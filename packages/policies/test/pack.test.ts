@@ -6,7 +6,13 @@ import type { StackValidationArgs } from "@pulumi/policy";
 
 import { allowedBy, loadAllowlist, parseAllowlist } from "../src/allowlist";
 import { PREVIEW_UNKNOWN } from "../src/props";
-import { currentBlock, tableBlock } from "../src/control-table";
+import {
+  allowlistBlock,
+  currentAllowlistBlock,
+  currentBlock,
+  refreshDocument,
+  tableBlock,
+} from "../src/control-table";
 import { evaluate, toPolicyResources } from "../src/evaluate";
 import { withAllowlist } from "../src/pack";
 import { allPolicies } from "../src/policies";
@@ -169,5 +175,29 @@ describe("policies: docs/security.md", () => {
       tableBlock(allPolicies),
       "stale control table: run pnpm policy --write-docs docs/security.md",
     );
+  });
+
+  for (const file of ["docs/security.md", "packages/policies/README.md"]) {
+    it(`${file} carries the current control table and every allow-list entry`, () => {
+      const doc = readFileSync(join(ROOT, file), "utf8");
+      const stale = `stale: run pnpm policy --write-docs ${file}`;
+      assert.equal(currentBlock(doc), tableBlock(allPolicies), stale);
+      assert.equal(currentAllowlistBlock(doc), allowlistBlock(loadAllowlist()), stale);
+      for (const entry of loadAllowlist()) assert.ok(doc.includes(`\`${entry.resource}\``), entry.resource);
+    });
+  }
+
+  it("lists the licence-secret rotation exception among the allow-list entries", () => {
+    const doc = readFileSync(join(ROOT, "docs", "security.md"), "utf8");
+    assert.match(currentAllowlistBlock(doc) ?? "", /`secrets-rotation` on `\*-licence-secret`.*vendor/);
+  });
+
+  it("refreshes both generated blocks of a document and leaves the rest alone", () => {
+    const before = `# x\n\n${tableBlock([])}\n\nmiddle\n\n${allowlistBlock([])}\n\nend\n`;
+    const after = refreshDocument(before, allPolicies, loadAllowlist()) ?? "";
+    assert.equal(currentBlock(after), tableBlock(allPolicies));
+    assert.equal(currentAllowlistBlock(after), allowlistBlock(loadAllowlist()));
+    assert.match(after, /^# x\n[\s\S]*\nmiddle\n[\s\S]*\nend\n$/);
+    assert.equal(refreshDocument("no markers", allPolicies, []), undefined);
   });
 });

@@ -19,6 +19,10 @@ import { ec2Cases } from "./cases/ec2";
 import { iamCases } from "./cases/iam";
 import { cognitoCases } from "./cases/cognito";
 import { acmCases } from "./cases/acm";
+import { cloudtrailCases } from "./cases/cloudtrail";
+import { athenaCases } from "./cases/athena";
+import { glueCases } from "./cases/glue";
+import { PROJECT_RULES } from "../src/project-rules";
 
 /** Every module's cases; a module's file in cases/ adds its list here. */
 const CASES: PolicyCase[] = [
@@ -39,6 +43,9 @@ const CASES: PolicyCase[] = [
   ...iamCases,
   ...cognitoCases,
   ...acmCases,
+  ...cloudtrailCases,
+  ...athenaCases,
+  ...glueCases,
 ];
 
 describe("policies: passing and failing fixtures", () => {
@@ -88,5 +95,44 @@ describe("policies: the pack", () => {
       assert.ok(p.description.length > 10, p.name);
       assert.ok(["mandatory", "advisory"].includes(p.enforcementLevel), p.name);
     }
+  });
+
+  it("every policy names a control id (FSBP or checkov) or a documented project rule id", () => {
+    const unnamed = allPolicies
+      .filter((p) => p.controls.fsbp.length + p.controls.checkov.length + p.controls.project.length === 0)
+      .map((p) => p.name);
+    assert.deepEqual(unnamed, [], "policies naming no control and no project rule");
+    const malformed = allPolicies.flatMap((p) => [
+      ...p.controls.fsbp
+        .filter((id) => !/^[A-Za-z][A-Za-z0-9]*\.\d+$/.test(id))
+        .map((id) => `${p.name}: fsbp ${id}`),
+      ...p.controls.checkov
+        .filter((id) => !/^CKV2?_AWS_\d+$/.test(id))
+        .map((id) => `${p.name}: checkov ${id}`),
+      ...p.controls.project.filter((id) => !(id in PROJECT_RULES)).map((id) => `${p.name}: project ${id}`),
+    ]);
+    assert.deepEqual(malformed, [], "ids that are not FSBP, checkov or documented project rule ids");
+  });
+
+  it("has at least 45 policies (issue 3)", () => {
+    assert.ok(allPolicies.length >= 45, `only ${allPolicies.length} policies`);
+  });
+
+  it("claims no control it does not enforce", () => {
+    const claims = (name: string) => {
+      const p = allPolicies.find((policy) => policy.name === name);
+      assert.ok(p, name);
+      return [...p.controls.fsbp, ...p.controls.checkov];
+    };
+    // CloudWatch.16 and CKV_AWS_338 ask for a year's retention; the seed's default is 90 days.
+    for (const id of ["CloudWatch.16", "CKV_AWS_338"])
+      assert.ok(!claims("log-group-retention").includes(id), id);
+    // CKV_AWS_7 is KMS key rotation (kms-key-rotation), not deletion protection.
+    assert.ok(!claims("stateful-resources-protected").includes("CKV_AWS_7"));
+  });
+
+  it("data-loss controls are mandatory: Multi-AZ databases, highly available search domains", () => {
+    for (const name of ["rds-multi-az", "opensearch-high-availability"])
+      assert.equal(allPolicies.find((p) => p.name === name)?.enforcementLevel, "mandatory", name);
   });
 });

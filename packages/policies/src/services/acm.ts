@@ -42,7 +42,7 @@ export const acmDnsValidation = resourcePolicy({
   description:
     "Requested certificates validate through DNS, so ACM renews them without anyone answering an email.",
   module: "acm",
-  controls: { fsbp: [], checkov: [] },
+  controls: { fsbp: [], checkov: [], project: ["TDP.ACM.1"] },
   enforcementLevel: "advisory",
   remediation: 'Set validationMethod "DNS" and create the validation records (aws.acm.CertificateValidation)',
   types: [CERTIFICATE],

@@ -1,5 +1,6 @@
 import { absent, knownText, numberOf } from "../conditions";
-import { resourcePolicy } from "../define";
+import { companionsOf, ofTypes } from "../companions";
+import { resourcePolicy, stackPolicy } from "../define";
 import { asArray, get, isPending } from "../props";
 
 export const VAULT_TYPES = ["aws:backup/vault:Vault"];
@@ -46,7 +47,7 @@ export const backupPlanRetention = resourcePolicy({
   description:
     "Every backup rule, and every copy it makes to another vault, expires its recovery points after the configured retention: none are kept forever, none deleted at once.",
   module: "backup",
-  controls: { fsbp: [], checkov: [] },
+  controls: { fsbp: [], checkov: [], project: ["TDP.BACKUP.1"] },
   enforcementLevel: "mandatory",
   remediation:
     "Set lifecycle.deleteAfter (days, 1 or more; at least coldStorageAfter + 90) on every rule and every copyActions entry (the backup component's retentionDays and copyRetentionDays)",
@@ -66,4 +67,29 @@ export const backupPlanRetention = resourcePolicy({
   },
 });
 
-export const backupPolicies = [backupVaultCmk, backupPlanRetention];
+export const VAULT_LOCK_TYPE = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+
+export const backupVaultLock = stackPolicy({
+  name: "backup-vault-lock",
+  satisfiedBy: ["packages/data/src/backup.ts", "stacks/src/config/data/database.ts"],
+  description:
+    "Where the stack asks for Vault Lock (tdp:data.database.vaultLock, the requireVaultLock setting), every backup vault has a VaultLockConfiguration, so no one can delete recovery points early or shorten their retention.",
+  module: "backup",
+  controls: { fsbp: [], checkov: [], project: ["TDP.BACKUP.2"] },
+  enforcementLevel: "mandatory",
+  remediation:
+    "Add an aws.backup.VaultLockConfiguration for the vault (the backup component's vaultLock does), or take vaultLock out of the stack's settings",
+  check(resources, report, config) {
+    // Not asked for: nothing to check (a lock cannot be undone after its grace time, so it is opt-in).
+    if (!config.requireVaultLock) return;
+    for (const vault of ofTypes(resources, VAULT_TYPES)) {
+      if (companionsOf(vault, resources, VAULT_LOCK_TYPE, "backupVaultName", ["name"]).length === 0)
+        report(
+          `backup vault ${knownText(vault.props["name"]) ?? vault.name} has no Vault Lock, though the stack asks for one`,
+          vault.urn,
+        );
+    }
+  },
+});
+
+export const backupPolicies = [backupVaultCmk, backupPlanRetention, backupVaultLock];

@@ -406,6 +406,51 @@ export const ec2VpcFlowLogs = stackPolicy({
   },
 });
 
+/** FSBP EC2.55-57: the interface endpoints a VPC should have, by the service name's ending. */
+const REQUIRED_INTERFACE_ENDPOINTS: [string, string, string][] = [
+  ["ecr.api", "ECR API", "EC2.55"],
+  ["ecr.dkr", "ECR Docker registry", "EC2.56"],
+  ["ssm", "Systems Manager", "EC2.57"],
+];
+
+/** The service names of a VPC's interface endpoints; undefined when one is not known yet. */
+function interfaceServices(vpc: StackResource, resources: StackResource[]): string[] | undefined {
+  const names: unknown[] = [];
+  for (const endpoint of ofVpc(vpc, resources, "aws:ec2/vpcEndpoint:VpcEndpoint")) {
+    const type = endpoint.props["vpcEndpointType"];
+    if (isPending(type) || type === "Interface") names.push(endpoint.props["serviceName"]);
+  }
+  // awsx's VPC declares endpoints among its own inputs (offline plan).
+  for (const spec of asArray(vpc.props["vpcEndpointSpecs"])) {
+    const type = get(spec, "vpcEndpointType");
+    if (isPending(type) || type === "Interface") names.push(get(spec, "serviceName"));
+  }
+  if (names.some((n) => isPending(n))) return undefined;
+  return names.filter((n): n is string => typeof n === "string");
+}
+
+export const ec2InterfaceEndpoints = stackPolicy({
+  name: "ec2-interface-endpoints",
+  satisfiedBy: ["packages/network/src/network.ts", "packages/network/src/defaults.ts"],
+  description:
+    "Every VPC the stack creates has interface endpoints for ECR (API and Docker registry) and Systems Manager, so images and instance management stay off the internet.",
+  module: "ec2",
+  controls: { fsbp: REQUIRED_INTERFACE_ENDPOINTS.map(([, , id]) => id), checkov: [] },
+  enforcementLevel: "advisory",
+  remediation:
+    "Add aws.ec2.VpcEndpoint resources of type Interface (private DNS on) for com.amazonaws.<region>.ecr.api, .ecr.dkr and .ssm in the VPC (@tdp/network's interfaceEndpoints default has them)",
+  check(resources, report) {
+    for (const vpc of vpcs(resources)) {
+      const services = interfaceServices(vpc, resources);
+      if (services === undefined) continue;
+      for (const [suffix, service, id] of REQUIRED_INTERFACE_ENDPOINTS) {
+        if (!services.some((name) => name.endsWith(`.${suffix}`)))
+          report(`VPC ${vpc.name} has no interface endpoint for ${service} (*.${suffix}, ${id})`, vpc.urn);
+      }
+    }
+  },
+});
+
 // ---- Network ACLs ----------------------------------------------------------------------------------
 
 interface AclEntry {
@@ -479,5 +524,6 @@ export const ec2Policies = [
   ec2NoOpenAdminPorts,
   ec2DefaultSecurityGroupClosed,
   ec2VpcFlowLogs,
+  ec2InterfaceEndpoints,
   ec2NaclNoOpenAdminPorts,
 ];

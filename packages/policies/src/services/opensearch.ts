@@ -133,7 +133,8 @@ export const opensearchHighAvailability = resourcePolicy({
     "Every domain has at least three data nodes spread over Availability Zones (zone awareness) and three dedicated master nodes, so losing a node or a zone loses no data and keeps a quorum.",
   module: "opensearch",
   controls: { fsbp: ["Opensearch.6", "Opensearch.11", "ES.6", "ES.7"], checkov: [] },
-  enforcementLevel: "advisory",
+  // Mandatory: with one data node or one zone, losing it loses the indices written since the last snapshot.
+  enforcementLevel: "mandatory",
   remediation:
     "Set clusterConfig.instanceCount 3 or more with zoneAwarenessEnabled and zoneAwarenessConfig.availabilityZoneCount 2 or 3, dedicatedMasterEnabled with dedicatedMasterCount 3",
   types: DOMAIN_TYPES,

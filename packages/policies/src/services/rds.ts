@@ -96,7 +96,8 @@ export const rdsMultiAz = resourcePolicy({
     "Every database instance runs with a standby in a second Availability Zone (a cluster spans at least two zones).",
   module: "rds",
   controls: { fsbp: ["RDS.5", "RDS.15"], checkov: ["CKV_AWS_157"] },
-  enforcementLevel: "advisory",
+  // Mandatory: without a standby, losing the instance's zone loses the writes since the last backup.
+  enforcementLevel: "mandatory",
   remediation: "Set multiAz true on the instance (the database component's multiAz, true by default)",
   types: [...INSTANCE_TYPES, ...CLUSTER_TYPES],
   check(resource, report) {

@@ -1,6 +1,6 @@
-import { backupPlanRetention, backupVaultCmk } from "../../src/services/backup";
+import { backupPlanRetention, backupVaultCmk, backupVaultLock } from "../../src/services/backup";
 import { KEY_ARN } from "../fixtures";
-import { res, type PolicyCase } from "../harness";
+import { res, urnOf, type PolicyCase } from "../harness";
 
 const DR_VAULT = "arn:aws:backup:us-west-2:222222222222:backup-vault:tdp-dr";
 
@@ -13,6 +13,15 @@ function vault(inputs: Record<string, unknown> = {}) {
       { protect: true },
     ),
   ];
+}
+
+function lock(inputs: Record<string, unknown>, dependencies: string[] = []) {
+  return res(
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    "backup-vault-lock",
+    { minRetentionDays: 7, maxRetentionDays: 35, ...inputs },
+    { dependencies },
+  );
 }
 
 /** A plan as @tdp/data's DatabaseBackup registers it; `rule` overrides the one rule's fields. */
@@ -71,6 +80,28 @@ export const backupCases: PolicyCase[] = [
         fixture: plan({ copyActions: [{ destinationVaultArn: DR_VAULT }] }),
         message:
           /rule database's copy to arn:aws:backup:us-west-2:222222222222:backup-vault:tdp-dr keeps its recovery points forever/,
+      },
+    ],
+  },
+  {
+    policy: backupVaultLock,
+    config: { requireVaultLock: true },
+    passes: [
+      [...vault(), lock({ backupVaultName: "tdp-database" })],
+      // A preview: the vault's name is not known yet; the lock depends on the vault.
+      [
+        ...vault({ name: "[unknown]" }),
+        lock({ backupVaultName: "[unknown]" }, [urnOf("aws:backup/vault:Vault", "backup-vault")]),
+      ],
+    ],
+    fails: [
+      {
+        fixture: vault(),
+        message: /backup vault tdp-database has no Vault Lock, though the stack asks for one/,
+      },
+      {
+        fixture: [...vault(), lock({ backupVaultName: "another-vault" })],
+        message: /backup vault tdp-database has no Vault Lock/,
       },
     ],
   },

@@ -7,6 +7,7 @@ import {
   ec2NoPublicIp,
   ec2SubnetNoPublicIpOnLaunch,
   ec2VpcFlowLogs,
+  ec2InterfaceEndpoints,
 } from "../../src/services/ec2";
 import { KEY_ARN } from "../fixtures";
 import { res, urnOf, type PolicyCase } from "../harness";
@@ -55,6 +56,18 @@ const flowLog = (inputs: Record<string, unknown> = {}, options = onAwsx) =>
     "network-flow-log",
     { vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "cloud-watch-logs", ...inputs },
     options,
+  );
+const endpoint = (service: string, inputs: Record<string, unknown> = {}) =>
+  res(
+    "aws:ec2/vpcEndpoint:VpcEndpoint",
+    `network-endpoint-${service}`,
+    {
+      serviceName: `com.amazonaws.us-east-1.${service}`,
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+      ...inputs,
+    },
+    onAwsx,
   );
 const defaultSg = (inputs: Record<string, unknown> = {}, options = onAwsx) =>
   res(
@@ -353,6 +366,46 @@ export const ec2Cases: PolicyCase[] = [
         ],
         message: /NetworkAclRule rdp rule 120 lets the internet in on 3389 \(RDP\)/,
       },
+    ],
+  },
+  {
+    policy: ec2InterfaceEndpoints,
+    passes: [
+      [awsxVpc(), ...["ecr.api", "ecr.dkr", "ssm", "ssmmessages"].map((service) => endpoint(service))],
+      // A preview: ids unknown, endpoints found through their dependency on the component.
+      [
+        awsxVpc(),
+        previewVpc,
+        ...["ecr.api", "ecr.dkr", "ssm"].map((service) => endpoint(service, { vpcId: "[unknown]" })),
+      ],
+      // A service name not known yet is not a missing endpoint.
+      [awsxVpc(), endpoint("ecr.api"), endpoint("ecr.dkr"), endpoint("x", { serviceName: "[unknown]" })],
+      // awsx's own endpoint specs count too.
+      [
+        awsxVpc({
+          vpcEndpointSpecs: ["ecr.api", "ecr.dkr", "ssm"].map((service) => ({
+            serviceName: `com.amazonaws.us-east-1.${service}`,
+            vpcEndpointType: "Interface",
+          })),
+        }),
+      ],
+    ],
+    fails: [
+      {
+        fixture: [awsxVpc(), endpoint("ecr.api"), endpoint("ecr.dkr"), endpoint("ssmmessages")],
+        message: /VPC network-vpc has no interface endpoint for Systems Manager \(\*\.ssm, EC2\.57\)/,
+      },
+      {
+        // A gateway endpoint is no interface endpoint.
+        fixture: [
+          awsxVpc(),
+          endpoint("ecr.dkr"),
+          endpoint("ssm"),
+          endpoint("ecr.api", { vpcEndpointType: "Gateway" }),
+        ],
+        message: /no interface endpoint for ECR API \(\*\.ecr\.api, EC2\.55\)/,
+      },
+      { fixture: [awsxVpc()], message: /no interface endpoint for ECR Docker registry/ },
     ],
   },
 ];
