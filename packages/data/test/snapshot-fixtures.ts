@@ -27,7 +27,45 @@ export interface FakeDomainOptions {
   securityRoles?: string[];
   /** Role mappings already in the security plugin, by role. @default {} */
   roleMappings?: Record<string, Record<string, unknown>>;
+  /**
+   * The security plugin's audit configuration (`config` of `GET _plugins/_security/api/audit`);
+   * null: none yet (501). @default {@link FRESH_AUDIT_CONFIG}, audit logging disabled
+   */
+  auditConfig?: Record<string, unknown> | null;
+  /** Paths of the audit configuration the domain keeps read-only (409 on a change). @default [] */
+  auditReadonly?: string[];
+  /** Indices and their flat settings (slow-log thresholds among them). @default {} */
+  indices?: Record<string, Record<string, string>>;
 }
+
+/** What a new domain answers before anyone enabled audit logging. */
+export const FRESH_AUDIT_CONFIG = {
+  enabled: false,
+  audit: {
+    enable_rest: true,
+    disabled_rest_categories: ["AUTHENTICATED", "GRANTED_PRIVILEGES"],
+    enable_transport: true,
+    disabled_transport_categories: ["AUTHENTICATED", "GRANTED_PRIVILEGES"],
+    resolve_bulk_requests: false,
+    log_request_body: true,
+    resolve_indices: true,
+    exclude_sensitive_headers: true,
+    ignore_users: ["kibanaserver"],
+    ignore_requests: [] as string[],
+  },
+  compliance: {
+    enabled: true,
+    internal_config: true,
+    external_config: false,
+    read_metadata_only: true,
+    read_watched_fields: {} as Record<string, string[]>,
+    read_ignore_users: ["kibanaserver"],
+    write_metadata_only: true,
+    write_log_diffs: false,
+    write_watched_indices: [] as string[],
+    write_ignore_users: ["kibanaserver"],
+  },
+};
 
 export interface FakeDomain {
   endpoint: string;
@@ -37,12 +75,34 @@ export interface FakeDomain {
   snapshots: { snapshot: string; state: string }[];
   /** The security plugin's role mappings, as the domain answers them. */
   roleMappings: Record<string, Record<string, unknown>>;
+  /** The audit configuration as stored (null: none). */
+  auditConfig: Record<string, unknown> | null;
+  /** The indices' flat settings. */
+  indices: Record<string, Record<string, string>>;
   close(): Promise<void>;
 }
 
 const REPO = /^\/_snapshot\/([^/]+)$/;
 const SNAPSHOT = /^\/_snapshot\/([^/]+)\/([^/]+)$/;
 const SECURITY = /^\/_plugins\/_security\/api\/(roles|rolesmapping)\/([^/]+)$/;
+const SETTINGS_READ = /^\/_settings\/([^/]+)$/;
+const SETTINGS_WRITE = /^\/([^/_][^/]*)\/_settings$/;
+const AUDIT_REST = [
+  "BAD_HEADERS",
+  "SSL_EXCEPTION",
+  "AUTHENTICATED",
+  "FAILED_LOGIN",
+  "GRANTED_PRIVILEGES",
+  "MISSING_PRIVILEGES",
+];
+
+/** The value at a JSON pointer of the audit configuration. */
+function at(value: unknown, pointer: string): unknown {
+  for (const key of pointer.split("/").slice(1)) {
+    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
 
 /**
  * A node:http server on loopback standing in for the OpenSearch domain: the snapshot API the
@@ -67,6 +127,9 @@ export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<
         : undefined),
     snapshots: [...(options.snapshots ?? [])],
     roleMappings: structuredClone(options.roleMappings ?? {}),
+    auditConfig:
+      options.auditConfig === null ? null : structuredClone(options.auditConfig ?? FRESH_AUDIT_CONFIG),
+    indices: structuredClone(options.indices ?? {}),
     close: () => Promise.resolve(),
   };
   const securityRoles = new Set(
@@ -98,6 +161,60 @@ export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<
         return reply(200, {
           snapshots: (options.running ?? []).map((snapshot) => ({ snapshot, state: "STARTED" })),
         });
+      }
+      if (path === "/_plugins/_security/api/audit" && method === "GET") {
+        return state.auditConfig === null
+          ? reply(501, { status: "NOT_IMPLEMENTED", message: "Method GET not supported for this action." })
+          : reply(200, { _readonly: options.auditReadonly ?? [], config: state.auditConfig });
+      }
+      if (path === "/_plugins/_security/api/audit/config" && method === "PUT") {
+        const body = JSON.parse(text) as Record<string, unknown>;
+        const unknownKeys = Object.keys(body).filter((k) => !["enabled", "audit", "compliance"].includes(k));
+        const categories = [
+          ...((at(body, "/audit/disabled_rest_categories") as string[] | undefined) ?? []),
+        ].filter((c) => !AUDIT_REST.includes(c));
+        if (unknownKeys.length > 0 || categories.length > 0) {
+          return reply(400, { status: "error", reason: "Invalid configuration", invalid_keys: unknownKeys });
+        }
+        if (
+          state.auditConfig !== null &&
+          (options.auditReadonly ?? []).some(
+            (p) => JSON.stringify(at(state.auditConfig, p)) !== JSON.stringify(at(body, p)),
+          )
+        ) {
+          return reply(409, { status: "CONFLICT", message: "Attempted to update read-only property." });
+        }
+        state.auditConfig = body;
+        return reply(200, { status: "OK", message: "'config' updated." });
+      }
+      const settingsRead = SETTINGS_READ.exec(path);
+      if (settingsRead && method === "GET") {
+        const names = decodeURIComponent(settingsRead[1]!).split(",");
+        const query = new URLSearchParams(url.split("?")[1] ?? "");
+        if (query.get("flat_settings") !== "true") {
+          return reply(400, { error: "the fake answers flat settings only" });
+        }
+        return reply(
+          200,
+          Object.fromEntries(
+            Object.entries(state.indices).map(([index, settings]) => [
+              index,
+              { settings: Object.fromEntries(Object.entries(settings).filter(([k]) => names.includes(k))) },
+            ]),
+          ),
+        );
+      }
+      const settingsWrite = SETTINGS_WRITE.exec(path);
+      if (settingsWrite && method === "PUT") {
+        const targets = settingsWrite[1]!.split(",").map(decodeURIComponent);
+        const missing = targets.filter((t) => state.indices[t] === undefined);
+        if (missing.length > 0 && !url.includes("ignore_unavailable=true")) {
+          return reply(404, { error: { type: "index_not_found_exception", index: missing[0] }, status: 404 });
+        }
+        for (const t of targets.filter((x) => state.indices[x] !== undefined)) {
+          Object.assign(state.indices[t]!, JSON.parse(text) as Record<string, string>);
+        }
+        return reply(200, { acknowledged: true });
       }
       const security = SECURITY.exec(path);
       if (security) {

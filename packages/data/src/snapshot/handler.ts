@@ -1,3 +1,5 @@
+import type { AuditLoggingResult } from "./audit-logging";
+import { reconcileAuditLogging } from "./audit-logging";
 import type { Credentials } from "./client";
 import { DomainClient, credentialsFromEnvironment } from "./client";
 import type { SnapshotInfo } from "./names";
@@ -8,6 +10,8 @@ import type { RoleMappingResult } from "./role-mappings";
 import { parseRoleMappingDocument, reconcileRoleMappings } from "./role-mappings";
 import type { SnapshotSettings } from "./settings";
 import { readSnapshotSettings } from "./settings";
+import type { SlowLogResult } from "./slow-logs";
+import { reconcileSlowLogs } from "./slow-logs";
 
 /** What one run did (also the function's return value). */
 export interface SnapshotRunResult {
@@ -17,6 +21,10 @@ export interface SnapshotRunResult {
   deleted: string[];
   /** What the role mapping step did; absent when no mapping parameter is configured. */
   roleMappings?: RoleMappingResult;
+  /** What the audit logging step did; absent when the function leaves audit logging alone. */
+  auditLogging?: AuditLoggingResult;
+  /** What the slow-log step did; absent when no thresholds are configured. */
+  slowLogs?: SlowLogResult;
 }
 
 /** What a run talks to besides the domain; tests replace it. */
@@ -35,7 +43,9 @@ export const SNAPSHOT_INDICES = "*,-.opendistro_security";
 
 /**
  * Registers the S3 repository if the domain lacks it, starts a snapshot named by the time, and
- * deletes our snapshots past the retention (keeping the newest `minimumSnapshots`).
+ * deletes our snapshots past the retention (keeping the newest `minimumSnapshots`); then, each
+ * when configured, reconciles the role mappings, the audit logging configuration and the
+ * slow-log thresholds of the non-system indices.
  */
 export async function runSnapshot(
   settings: SnapshotSettings,
@@ -130,16 +140,57 @@ export async function runSnapshot(
     log("snapshot-deleted", { repository: settings.repository, snapshot: name });
   }
 
-  // 4. Role mappings, after the snapshot: a fault here never costs a snapshot.
-  let roleMappings: RoleMappingResult | undefined;
-  if (settings.roleMappingsParameter !== undefined) {
-    const readParameter =
-      deps.readParameter ??
-      ((name: string) => ParameterStoreClient.regional(settings.region, credentials).getParameter(name));
-    roleMappings = await applyRoleMappings(client, settings, settings.roleMappingsParameter, readParameter);
+  // 4. Reconciling steps, after the snapshot: a fault in one never costs a snapshot, nor stops
+  // the others; the run still fails (the function's error alarm) once all have been tried.
+  const failures: Error[] = [];
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (err) {
+      failures.push(err as Error);
+      log(`${name}-failed`, { error: (err as Error).message });
+      return undefined;
+    }
+  };
+  const parameter = settings.roleMappingsParameter;
+  const roleMappings =
+    parameter === undefined
+      ? undefined
+      : await step("role-mappings", () =>
+          applyRoleMappings(
+            client,
+            settings,
+            parameter,
+            deps.readParameter ??
+              ((name: string) =>
+                ParameterStoreClient.regional(settings.region, credentials).getParameter(name)),
+          ),
+        );
+  const audit = settings.auditLogging;
+  const auditLogging =
+    audit === undefined
+      ? undefined
+      : await step("audit-logging", () => reconcileAuditLogging(client, audit, log));
+  const thresholds = settings.slowLogThresholds;
+  const slowLogs =
+    thresholds === undefined
+      ? undefined
+      : await step("slow-logs", () => reconcileSlowLogs(client, thresholds, log));
+  if (failures.length === 1) {
+    throw failures[0]!;
+  }
+  if (failures.length > 1) {
+    throw new Error(failures.map((f) => f.message).join("; "));
   }
   log("run-finished", { repositoryRegistered, snapshot: snapshot ?? null, deleted: deleted.length });
-  return { repositoryRegistered, snapshot, deleted, ...(roleMappings ? { roleMappings } : {}) };
+  return {
+    repositoryRegistered,
+    snapshot,
+    deleted,
+    ...(roleMappings ? { roleMappings } : {}),
+    ...(auditLogging ? { auditLogging } : {}),
+    ...(slowLogs ? { slowLogs } : {}),
+  };
 }
 
 /**

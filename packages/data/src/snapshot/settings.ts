@@ -1,4 +1,7 @@
+import type { AuditLoggingSettings } from "./audit-logging";
+import { auditLoggingProblems, DEFAULT_DISABLED_AUDIT_CATEGORIES } from "./audit-logging";
 import { DEFAULT_MAPPABLE_OPENSEARCH_ROLES, openSearchRoleProblem } from "./role-mappings";
+import { parseSlowLogSettings } from "./slow-logs";
 
 /** The snapshot function's settings, read from its environment (set by `SearchDomain`). */
 export interface SnapshotSettings {
@@ -25,6 +28,16 @@ export interface SnapshotSettings {
   mappableRoles: string[];
   /** The master role (MASTER_ROLE_ARN): kept in a mapping that already has it. */
   masterRoleArn?: string;
+  /**
+   * The audit logging the function keeps (AUDIT_LOGGING=true and the AUDIT_* variables); absent:
+   * the domain's audit configuration is left alone.
+   */
+  auditLogging?: AuditLoggingSettings;
+  /**
+   * The slow-log thresholds set on every non-system index (SLOW_LOG_THRESHOLDS, a JSON object of
+   * index settings); absent: indices are left alone.
+   */
+  slowLogThresholds?: Record<string, string>;
 }
 
 export const SNAPSHOT_ENVIRONMENT = [
@@ -73,6 +86,69 @@ function roleMappingSettings(
   };
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = env[name];
+  if (text === undefined || text === "") {
+    return fallback;
+  }
+  if (text !== "true" && text !== "false") {
+    throw new Error(`${name} "${text}" must be true or false`);
+  }
+  return text === "true";
+}
+
+/** A comma-separated list; `NONE` is the empty list, absent the fallback. */
+function list(env: NodeJS.ProcessEnv, name: string, fallback?: readonly string[]): string[] | undefined {
+  const text = env[name];
+  if (text === undefined) {
+    return fallback === undefined ? undefined : [...fallback];
+  }
+  if (text.trim() === "NONE") {
+    return [];
+  }
+  const items = text.split(",").map((s) => s.trim());
+  if (items.some((s) => s === "")) {
+    throw new Error(`${name} "${text}" has an empty item: a comma-separated list, or NONE for none`);
+  }
+  return items;
+}
+
+/**
+ * AUDIT_LOGGING (true: keep audit logging on; absent or false: leave it alone), AUDIT_REST,
+ * AUDIT_TRANSPORT, AUDIT_COMPLIANCE (true/false, default true), AUDIT_DISABLED_REST_CATEGORIES,
+ * AUDIT_DISABLED_TRANSPORT_CATEGORIES (comma-separated or NONE; default AUTHENTICATED,
+ * GRANTED_PRIVILEGES) and AUDIT_IGNORE_USERS (absent: the domain's list is kept).
+ */
+function auditSettings(env: NodeJS.ProcessEnv): Pick<SnapshotSettings, "auditLogging"> {
+  if (!flag(env, "AUDIT_LOGGING", false)) {
+    return {};
+  }
+  const ignoreUsers = list(env, "AUDIT_IGNORE_USERS");
+  const settings: AuditLoggingSettings = {
+    rest: flag(env, "AUDIT_REST", true),
+    transport: flag(env, "AUDIT_TRANSPORT", true),
+    disabledRestCategories: list(env, "AUDIT_DISABLED_REST_CATEGORIES", DEFAULT_DISABLED_AUDIT_CATEGORIES)!,
+    disabledTransportCategories: list(
+      env,
+      "AUDIT_DISABLED_TRANSPORT_CATEGORIES",
+      DEFAULT_DISABLED_AUDIT_CATEGORIES,
+    )!,
+    ...(ignoreUsers === undefined ? {} : { ignoreUsers }),
+    compliance: flag(env, "AUDIT_COMPLIANCE", true),
+  };
+  const variable: Record<string, string> = {
+    disabledRestCategories: "AUDIT_DISABLED_REST_CATEGORIES",
+    disabledTransportCategories: "AUDIT_DISABLED_TRANSPORT_CATEGORIES",
+    ignoreUsers: "AUDIT_IGNORE_USERS",
+    rest: "AUDIT_REST and AUDIT_TRANSPORT",
+  };
+  const [problem] = auditLoggingProblems(settings);
+  if (problem) {
+    throw new Error(`${variable[problem.path] ?? problem.path}: ${problem.message}`);
+  }
+  return { auditLogging: settings };
+}
+
 /** Reads and checks the settings; throws naming the variable at fault. */
 export function readSnapshotSettings(env: NodeJS.ProcessEnv = process.env): SnapshotSettings {
   const missing = SNAPSHOT_ENVIRONMENT.filter((k) => !env[k]);
@@ -104,5 +180,9 @@ export function readSnapshotSettings(env: NodeJS.ProcessEnv = process.env): Snap
     retentionDays: positiveInteger("RETENTION_DAYS", text("RETENTION_DAYS")),
     minimumSnapshots: positiveInteger("MINIMUM_SNAPSHOTS", text("MINIMUM_SNAPSHOTS")),
     ...roleMappingSettings(env),
+    ...auditSettings(env),
+    ...(env["SLOW_LOG_THRESHOLDS"]
+      ? { slowLogThresholds: parseSlowLogSettings("SLOW_LOG_THRESHOLDS", env["SLOW_LOG_THRESHOLDS"]) }
+      : {}),
   };
 }
