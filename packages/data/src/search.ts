@@ -16,7 +16,11 @@ import {
 import type { AlarmTarget } from "./alarms";
 import { createAlarm } from "./alarms";
 import { createLogGroup } from "./log-group";
+import type { AuditLoggingArgs } from "./snapshot/audit-logging";
+import { auditLoggingProblems, auditLoggingSettingsFor } from "./snapshot/audit-logging";
 import { DEFAULT_MAPPABLE_OPENSEARCH_ROLES, openSearchRoleProblem } from "./snapshot/role-mappings";
+import type { SlowLogArgs } from "./snapshot/slow-logs";
+import { slowLogSettingsFor, slowLogThresholdProblems } from "./snapshot/slow-logs";
 import {
   DEFAULT_DATA_INSTANCE_COUNT,
   DEFAULT_DATA_INSTANCE_TYPE,
@@ -32,6 +36,21 @@ import {
   validateSearchSettings,
 } from "./search-validation";
 import { validateBucketName } from "./validation";
+
+// The audit and slow-log arguments and their validators, for the stack's config schema.
+export type { AuditLoggingArgs } from "./snapshot/audit-logging";
+export {
+  AUDIT_REST_CATEGORIES,
+  AUDIT_TRANSPORT_CATEGORIES,
+  DEFAULT_DISABLED_AUDIT_CATEGORIES,
+  auditLoggingProblems,
+} from "./snapshot/audit-logging";
+export type { SlowLogArgs, SlowLogThreshold } from "./snapshot/slow-logs";
+export {
+  DEFAULT_SLOW_LOG_THRESHOLDS,
+  SLOW_LOG_SETTINGS,
+  slowLogThresholdProblems,
+} from "./snapshot/slow-logs";
 
 /** The log types the domain publishes, and the short name of each one's log group. */
 export const SEARCH_LOG_TYPES = {
@@ -152,6 +171,17 @@ export interface SearchDomainArgs {
   roleMappings?: SearchRoleMappingsArgs;
   /** Hour (UTC) the 10-hour off-peak window for service software updates and Auto-Tune starts. @default 2 */
   offPeakWindowStartHourUtc?: number;
+  /**
+   * Audit logging inside OpenSearch, kept by the snapshot function on each run: without it the
+   * audit log group stays empty. @default enabled, REST and transport, AUTHENTICATED and
+   * GRANTED_PRIVILEGES not logged, compliance logging on
+   */
+  auditLogging?: AuditLoggingArgs;
+  /**
+   * Slow-log thresholds the snapshot function sets on every non-system index on each run: without
+   * them the slow-log groups stay empty. @default enabled, {@link DEFAULT_SLOW_LOG_THRESHOLDS}
+   */
+  slowLogs?: SlowLogArgs;
 }
 
 /** The master role's trust policy statement for the snapshot function. */
@@ -206,6 +236,14 @@ export function validateSearchDomainArgs(args: SearchDomainArgs): void {
         "roleMappings.allowedRoles is empty: name at least one OpenSearch role, or leave it out",
       );
     }
+  }
+  const [auditProblem] = auditLoggingProblems(args.auditLogging ?? {});
+  if (auditProblem) {
+    throw new Error(`auditLogging.${auditProblem.message}`);
+  }
+  const [slowLogProblem] = slowLogThresholdProblems(args.slowLogs?.thresholds ?? {});
+  if (slowLogProblem) {
+    throw new Error(`slowLogs.thresholds.${slowLogProblem.message}`);
   }
   const hour = args.offPeakWindowStartHourUtc ?? 2;
   if (!Number.isInteger(hour) || hour < 0 || hour > 23) {
@@ -572,7 +610,22 @@ export class SearchDomain extends pulumi.ComponentResource {
       statefulResourceOptions({ parent: this, dependsOn: [logPolicy, ...(args.dependsOn ?? [])] }),
     );
 
-    // ---- Snapshots: a function, run every `interval` hours by an EventBridge rule.
+    // ---- Snapshots: a function, run every `interval` hours by an EventBridge rule. After each
+    // snapshot it also keeps audit logging and the slow-log thresholds on (the domain publishes
+    // those logs, but OpenSearch writes none until they are enabled inside it).
+    const audit = auditLoggingSettingsFor(args.auditLogging);
+    const auditEnvironment: Record<string, string> = audit
+      ? {
+          AUDIT_LOGGING: "true",
+          AUDIT_REST: String(audit.rest),
+          AUDIT_TRANSPORT: String(audit.transport),
+          AUDIT_DISABLED_REST_CATEGORIES: audit.disabledRestCategories.join(",") || "NONE",
+          AUDIT_DISABLED_TRANSPORT_CATEGORIES: audit.disabledTransportCategories.join(",") || "NONE",
+          ...(audit.ignoreUsers ? { AUDIT_IGNORE_USERS: audit.ignoreUsers.join(",") || "NONE" } : {}),
+          AUDIT_COMPLIANCE: String(audit.compliance),
+        }
+      : {};
+    const slowLogThresholds = slowLogSettingsFor(args.slowLogs);
     const fn = new aws.lambda.Function(
       `${name}-snapshot-function`,
       {
@@ -610,6 +663,8 @@ export class SearchDomain extends pulumi.ComponentResource {
                   MASTER_ROLE_ARN: masterRole.arn,
                 }
               : {}),
+            ...auditEnvironment,
+            ...(slowLogThresholds ? { SLOW_LOG_THRESHOLDS: JSON.stringify(slowLogThresholds) } : {}),
           },
         },
       },

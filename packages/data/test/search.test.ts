@@ -6,6 +6,7 @@ import { offline } from "@tdp/offline";
 
 import type { SearchDomainArgs } from "../src";
 import { SEARCH_TLS_POLICY, SearchDomain, snapshotFunctionCode } from "../src";
+import { readSnapshotSettings } from "../src/snapshot/settings";
 import {
   ACCOUNT,
   BACKUP_KEY_ARN,
@@ -325,7 +326,31 @@ describe("SearchDomain", () => {
       SNAPSHOT_PREFIX: "tdp",
       RETENTION_DAYS: "14",
       MINIMUM_SNAPSHOTS: "4",
+      // Audit logging and slow-log thresholds inside OpenSearch, kept by the function.
+      AUDIT_LOGGING: "true",
+      AUDIT_REST: "true",
+      AUDIT_TRANSPORT: "true",
+      AUDIT_DISABLED_REST_CATEGORIES: "AUTHENTICATED,GRANTED_PRIVILEGES",
+      AUDIT_DISABLED_TRANSPORT_CATEGORIES: "AUTHENTICATED,GRANTED_PRIVILEGES",
+      AUDIT_COMPLIANCE: "true",
+      SLOW_LOG_THRESHOLDS: JSON.stringify({
+        "index.search.slowlog.threshold.query.warn": "5s",
+        "index.search.slowlog.threshold.query.info": "2s",
+        "index.search.slowlog.threshold.fetch.warn": "1s",
+        "index.indexing.slowlog.threshold.index.warn": "5s",
+        "index.indexing.slowlog.threshold.index.info": "2s",
+      }),
     });
+    // The function reads back exactly what the component wrote.
+    const read = readSnapshotSettings({ ...env, AWS_REGION: REGION });
+    assert.deepEqual(read.auditLogging, {
+      rest: true,
+      transport: true,
+      disabledRestCategories: ["AUTHENTICATED", "GRANTED_PRIVILEGES"],
+      disabledTransportCategories: ["AUTHENTICATED", "GRANTED_PRIVILEGES"],
+      compliance: true,
+    });
+    assert.equal(Object.keys(read.slowLogThresholds ?? {}).length, 5);
   });
 
   it("is invoked every 6 hours by an EventBridge rule, with a permission naming the rule and the account", () => {
@@ -523,6 +548,77 @@ describe("SearchDomain variants", () => {
     );
   });
 
+  it("passes auditLogging and slowLogs to the function's environment, or leaves both out when disabled", async () => {
+    const envOf = async (overrides: Partial<SearchDomainArgs>) => {
+      const rec = await offline.record(() => {
+        new SearchDomain("search", args(overrides));
+      });
+      return (
+        byName(rec, "search-snapshot-function").inputs["environment"] as { variables: Record<string, string> }
+      ).variables;
+    };
+    const custom = await envOf({
+      auditLogging: {
+        transport: false,
+        disabledRestCategories: [],
+        ignoreUsers: ["arn:aws:iam::111111111111:role/bulk-loader"],
+        compliance: false,
+      },
+      slowLogs: { thresholds: { searchQueryWarn: "10s", searchFetchInfo: "500ms", indexingInfo: "-1" } },
+    });
+    assert.equal(custom["AUDIT_LOGGING"], "true");
+    assert.equal(custom["AUDIT_TRANSPORT"], "false");
+    assert.equal(custom["AUDIT_DISABLED_REST_CATEGORIES"], "NONE");
+    assert.equal(custom["AUDIT_DISABLED_TRANSPORT_CATEGORIES"], "AUTHENTICATED,GRANTED_PRIVILEGES");
+    assert.equal(custom["AUDIT_IGNORE_USERS"], "arn:aws:iam::111111111111:role/bulk-loader");
+    assert.equal(custom["AUDIT_COMPLIANCE"], "false");
+    assert.deepEqual(JSON.parse(custom["SLOW_LOG_THRESHOLDS"]!), {
+      "index.search.slowlog.threshold.query.warn": "10s",
+      "index.search.slowlog.threshold.query.info": "2s",
+      "index.search.slowlog.threshold.fetch.warn": "1s",
+      "index.search.slowlog.threshold.fetch.info": "500ms",
+      "index.indexing.slowlog.threshold.index.warn": "5s",
+      "index.indexing.slowlog.threshold.index.info": "-1",
+    });
+    const read = readSnapshotSettings({ ...custom, AWS_REGION: REGION });
+    assert.deepEqual(read.auditLogging?.disabledRestCategories, []);
+    assert.deepEqual(read.auditLogging?.ignoreUsers, ["arn:aws:iam::111111111111:role/bulk-loader"]);
+    const off = await envOf({ auditLogging: { enabled: false }, slowLogs: { enabled: false } });
+    assert.deepEqual(
+      Object.keys(off).filter((k) => k.startsWith("AUDIT_") || k.startsWith("SLOW_LOG")),
+      [],
+    );
+  });
+
+  it("refuses bad audit categories, users and slow-log thresholds, naming the field", () => {
+    const cases: [Partial<SearchDomainArgs>, RegExp][] = [
+      [
+        { auditLogging: { disabledRestCategories: ["INDEX_EVENT"] } },
+        /auditLogging.disabledRestCategories: "INDEX_EVENT" is not an audit category of this layer \(allowed: BAD_HEADERS, /,
+      ],
+      [{ auditLogging: { ignoreUsers: ["*"] } }, /auditLogging.ignoreUsers: "\*" would ignore every user/],
+      [
+        { auditLogging: { rest: false, transport: false } },
+        /auditLogging.rest and transport are both false: nothing would be audited/,
+      ],
+      [
+        { slowLogs: { thresholds: { searchQueryWarn: "5 seconds" } } },
+        /slowLogs.thresholds.searchQueryWarn "5 seconds" must be a duration from 1ms to 1h/,
+      ],
+      [
+        { slowLogs: { thresholds: { searchQueryInfo: "6s" } } },
+        /slowLogs.thresholds.searchQueryInfo 6s must not exceed searchQueryWarn 5s/,
+      ],
+      [
+        { slowLogs: { thresholds: { queryWarn: "5s" } as never } },
+        /slowLogs.thresholds.queryWarn is not a slow-log threshold \(known: searchQueryWarn, /,
+      ],
+    ];
+    for (const [overrides, message] of cases) {
+      assert.throws(() => new SearchDomain("bad", args(overrides)), message, JSON.stringify(overrides));
+    }
+  });
+
   it("fails before any child when a setting breaks a rule", async () => {
     const rec = await offline.record(() => {
       assert.throws(
@@ -543,5 +639,7 @@ describe("SearchDomain variants", () => {
     assert.match(code, /AWS4-HMAC-SHA256/, "the signer is inside");
     assert.match(code, /repository-registered/);
     assert.match(code, /AmazonSSM\.GetParameter/, "the role mapping step is inside");
+    assert.match(code, /_plugins\/_security\/api\/audit/, "the audit logging step is inside");
+    assert.match(code, /slow-logs-updated/, "the slow-log step is inside");
   });
 });
