@@ -117,7 +117,7 @@ describe("WindowsWorkers (defaults)", () => {
     ]);
   });
 
-  it("launches the current Windows Server 2022 image from the public SSM parameter, as the seed's t3.medium", async () => {
+  it("launches the current Windows Server 2025 image from the public SSM parameter, as the seed's t3.medium", async () => {
     const lt = inputs(rec.one("aws:ec2/launchTemplate:LaunchTemplate"));
     assert.match(String(lt["imageId"]), /^ami-[0-9a-f]{17}$/);
     assert.equal(lt["imageId"], await offline.outputValue(component.amiId));
@@ -125,7 +125,8 @@ describe("WindowsWorkers (defaults)", () => {
     assert.equal(lt["name"], "acme-tdp-production-windows-workers");
     assert.equal(
       DEFAULT_WINDOWS_AMI_PARAMETER,
-      "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base",
+      "/aws/service/ami-windows-latest/Windows_Server-2025-English-Full-Base",
+      "Windows Server 2022's mainstream support ends 2026-10-13",
     );
     assert.equal(lt["userData"], undefined);
     assert.equal(lt["keyName"], undefined, "no key pair: administrators use Session Manager");
@@ -227,7 +228,8 @@ describe("WindowsWorkers (options)", () => {
           desiredSize: 3,
           volumeSizeGiB: 100,
           ebsKmsKeyArn: EBS_KEY,
-          amiParameterName: "/aws/service/ami-windows-latest/Windows_Server-2025-English-Full-Base",
+          // Windows Server 2022 stays allowed by config (the default is 2025).
+          amiParameterName: "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base",
           s3PrefixListId: "pl-63a5400a",
           serviceEndpoints: {
             logs: "vpce-0abc-1234.logs.us-east-1.vpce.amazonaws.com",
@@ -240,6 +242,16 @@ describe("WindowsWorkers (options)", () => {
         }),
       );
     });
+  });
+
+  it("launches the configured Windows Server 2022 image instead of the 2025 default", async () => {
+    const chosen = inputs(rec.one("aws:ec2/launchTemplate:LaunchTemplate"))["imageId"];
+    assert.match(String(chosen), /^ami-[0-9a-f]{17}$/);
+    const byDefault = await offline.record(() => {
+      new WindowsWorkers("default", args());
+    });
+    const defaultImage = inputs(byDefault.one("aws:ec2/launchTemplate:LaunchTemplate"))["imageId"];
+    assert.notEqual(chosen, defaultImage, "the 2022 parameter names another image than the 2025 one");
   });
 
   it("takes the instance type, sizes, volume size and KMS key", () => {

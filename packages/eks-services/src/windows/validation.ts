@@ -12,16 +12,29 @@ import { isArmInstanceType, validateInstanceType, validateSizes } from "../eks/v
 /** Seed WindowsInstanceType default. */
 export const DEFAULT_WINDOWS_INSTANCE_TYPE = "t3.medium";
 
-/** The public SSM parameter of the current Windows Server 2022 (English, full, base) image. */
+/**
+ * The public SSM parameter of the current Windows Server 2025 (English, full, base) image. Windows
+ * Server 2022's mainstream support ends on 2026-10-13 (security fixes only after that), so new
+ * workers start on 2025; 2022 stays allowed by config
+ * (`/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base`).
+ */
 export const DEFAULT_WINDOWS_AMI_PARAMETER =
-  "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base";
+  "/aws/service/ami-windows-latest/Windows_Server-2025-English-Full-Base";
+
+/**
+ * The interface endpoints Session Manager needs from the isolated subnets: the SSM agent
+ * registers with `ssm`, keeps its control channel through `ec2messages` and opens sessions through
+ * `ssmmessages`. The workers have no key pair and no inbound rule, so without them they cannot be
+ * administered at all (AmazonSSMManagedInstanceCore is their only access).
+ */
+export const WINDOWS_SESSION_MANAGER_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
 
 /** AWS publishes the current Windows AMIs under this path (one parameter per edition). */
 export const WINDOWS_AMI_PARAMETER_PATTERN =
   /^\/aws\/service\/ami-windows-latest\/Windows_Server-20[0-9]{2}-[A-Za-z0-9_.-]+$/;
 
 /**
- * Sizes below 4 GiB of memory. Windows Server 2022 with the desktop experience starts in 2 GiB but
+ * Sizes below 4 GiB of memory. Windows Server 2022/2025 with the desktop experience starts in 2 GiB but
  * its own agents (SSM, CloudWatch) and the task scripts then page constantly; the seed's default
  * t3.medium (4 GiB) is the floor. Every other size of an x86 family has 4 GiB or more.
  */
@@ -32,7 +45,7 @@ export const DEFAULT_WINDOWS_SIZES = { minSize: 1, maxSize: 2, desiredSize: 1 } 
 /** The workers are a small pool; a typo of 1000 instances should fail here, not on the bill. */
 export const MAX_WINDOWS_WORKERS = 50;
 
-/** Root volume: Windows Server 2022 needs at least 30 GiB; 50 leaves room for updates. */
+/** Root volume: Windows Server (2022, 2025) needs at least 30 GiB; 50 leaves room for updates. */
 export const DEFAULT_WINDOWS_VOLUME_GIB = 50;
 export const MIN_WINDOWS_VOLUME_GIB = 30;
 

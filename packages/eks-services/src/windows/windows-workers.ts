@@ -49,7 +49,7 @@ export interface WindowsWorkersArgs {
   /**
    * Public SSM parameter of the Windows Server image; read at every deployment, so a new image
    * makes a new launch template version and an instance refresh.
-   * @default "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base"
+   * @default "/aws/service/ami-windows-latest/Windows_Server-2025-English-Full-Base" (2022 allowed)
    */
   amiParameterName?: string;
   /**
