@@ -14,6 +14,7 @@ import {
 import type { Network } from "@tdp/network";
 
 import { biDashboardNetwork, subnetInputs } from "./bi-dashboard";
+import { windowsSessionManagerEndpointProblems } from "./config/network";
 import type { EcsConfig } from "./config/services/ecs";
 import { ecsServices } from "./config/services/ecs";
 import { eksNodeGroups, eksSupportType } from "./config/services/eks";
@@ -101,6 +102,9 @@ export function requireServicesConfig(ctx: StackContext): void {
       value: true,
       rule: "the Windows workers (seed EnableWinTaskScriptService) run in isolated subnets, and the network has none: set tdp:network.isolatedSubnets: true (or isolatedSubnetIds in adopt mode), or set windows.enabled: false",
     });
+  }
+  if (services.windows.enabled) {
+    problems.push(...windowsSessionManagerEndpointProblems(ctx.config.network));
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -257,6 +261,9 @@ export function deployServices(
               prefix: eks.workloads.dataProcessing.prefix,
               bucketArn: datalake.arn,
               kmsKeyArn: datalake.kmsKeyArn,
+              // The workers process files too: they read the same platform settings (TaskThroughput,
+              // ConnectorMaxMemory, ...) as the ECS services, those parameters only.
+              settingsParameterArns: Object.values(integrations.settingsParameterArns),
             }
           : undefined,
       },
@@ -291,6 +298,9 @@ export function deployServices(
         hostNames: webEntryPoint.hostNames,
         loadBalancerArnSuffix: webEntryPoint.loadBalancerArnSuffix,
       },
+      // Every container is told where the platform settings are (PLATFORM_SETTINGS_PATH); each
+      // task role may read exactly those parameters.
+      settingsPath: integrations.settingsPath,
       settingsParameterArns: Object.values(integrations.settingsParameterArns),
       injectedSecrets: integrations.secretsByService,
       iamUserCreation: {

@@ -60,6 +60,11 @@ describe("tdp:services config", () => {
     assert.equal(s.integrations.egnyte.enabled, false);
     assert.equal(s.windows.enabled, true);
     assert.equal(s.windows.instanceType, "t3.medium");
+    assert.equal(
+      s.windows.amiParameterName,
+      "/aws/service/ami-windows-latest/Windows_Server-2025-English-Full-Base",
+    );
+    assert.equal(s.integrations.anylink.enabled, false, "off, like its 0/0 service");
   });
 
   it("marks the section secret in the stack file (it holds secure values)", () => {
@@ -89,7 +94,7 @@ describe("tdp:services config", () => {
       maxSize: 2,
       desiredSize: 1,
       volumeSizeGiB: 50,
-      amiParameterName: "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base",
+      amiParameterName: "/aws/service/ami-windows-latest/Windows_Server-2025-English-Full-Base",
     });
   });
 
@@ -144,6 +149,7 @@ describe("tdp:services config", () => {
           service("ts-service-web"),
           service("ts-service-link-file"),
           service("ts-service-user-org"),
+          service("ts-service-anylink"),
         ],
       },
       integrations: {
@@ -327,6 +333,42 @@ describe("tdp:services bad values (key, value and rule)", () => {
       [
         "tdp:services.integrations.box.enabled: true — the box integration's parameters are read by ts-service-link-file, which is not an enabled service in ecs.services; add it (minCapacity 1 or more) or disable the integration",
         "tdp:services.integrations.box.enabled: true — the box integration's parameters are read by ts-service-web, which is not an enabled service in ecs.services; add it (minCapacity 1 or more) or disable the integration",
+      ],
+    ],
+    [
+      "refuses Anylink enabled while ts-service-anylink is at 0/0 capacity",
+      {
+        web,
+        ecs: { services: [service("ts-service-anylink", { minCapacity: 0, maxCapacity: 0 })] },
+        integrations: { anylink: { enabled: true } },
+      },
+      [
+        'tdp:services.integrations.anylink.enabled: true — integrations.anylink.enabled is true (ANYLINK_ENABLED "true") but ts-service-anylink has minCapacity 0 and maxCapacity 0, so it does not run; the setting and the service must agree: run ts-service-anylink in ecs.services (minCapacity 1 or more) or set integrations.anylink.enabled: false',
+      ],
+    ],
+    [
+      "refuses Anylink enabled without ts-service-anylink in ecs.services",
+      { web, integrations: { anylink: { enabled: true } } },
+      [
+        'tdp:services.integrations.anylink.enabled: true — integrations.anylink.enabled is true (ANYLINK_ENABLED "true") but ts-service-anylink is not in ecs.services, so it does not run; the setting and the service must agree: run ts-service-anylink in ecs.services (minCapacity 1 or more) or set integrations.anylink.enabled: false',
+      ],
+    ],
+    [
+      "refuses ts-service-anylink running while Anylink is disabled",
+      {
+        web,
+        ecs: { services: [service("ts-service-anylink", { minCapacity: 1, maxCapacity: 2 })] },
+        integrations: { anylink: { enabled: false } },
+      },
+      [
+        'tdp:services.integrations.anylink.enabled: false — integrations.anylink.enabled is false (ANYLINK_ENABLED "false") but ecs.services ts-service-anylink has minCapacity 1 and maxCapacity 2, so it runs; the setting and the service must agree: set integrations.anylink.enabled: true, or minCapacity 0 and maxCapacity 0 for ts-service-anylink',
+      ],
+    ],
+    [
+      "refuses ts-service-anylink running with the seed's default capacities while Anylink is left at its default (off)",
+      { web, ecs: { services: [service("ts-service-anylink")] } },
+      [
+        'tdp:services.integrations.anylink.enabled: (missing) — integrations.anylink.enabled is false (ANYLINK_ENABLED "false") but ecs.services ts-service-anylink has minCapacity 2 and maxCapacity 4, so it runs; the setting and the service must agree: set integrations.anylink.enabled: true, or minCapacity 0 and maxCapacity 0 for ts-service-anylink',
       ],
     ],
     [

@@ -33,6 +33,38 @@ function prodWith(edit: (services: Section, platform: Section) => void): string 
   return file;
 }
 
+/** A copy of Pulumi.prod.yaml with `tdp:services` and `tdp:network` changed. */
+function prodWithNetwork(edit: (services: Section, network: Section) => void): string {
+  const file = prodWith(() => undefined);
+  const document = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, Section> };
+  edit(document.config["tdp:services"]!, document.config["tdp:network"]!);
+  fs.writeFileSync(file, stringify(document));
+  return file;
+}
+
+/** The container definitions of a recorded task definition. */
+function containersOf(rec: Recording, taskName: string): Record<string, unknown>[] {
+  const definitions = rec.one("aws:ecs/taskDefinition:TaskDefinition", taskName).inputs[
+    "containerDefinitions"
+  ];
+  return (typeof definitions === "string" ? JSON.parse(definitions) : definitions) as Record<
+    string,
+    unknown
+  >[];
+}
+
+/** The platform-settings parameters' ARNs, as recorded. */
+function settingsArns(rec: Recording): string[] {
+  return (
+    rec
+      .ofType("aws:ssm/parameter:Parameter")
+      .filter((p) => String(p.inputs["name"]).startsWith("/tetrascience/production/ECS/platform-settings/"))
+      // The offline engine gives a parameter the ARN AWS would: region, account, name.
+      .map((p) => `arn:aws:ssm:us-east-1:111111111111:parameter${String(p.inputs["name"])}`)
+      .sort()
+  );
+}
+
 const web = (services: Section) => services["web"] as Section;
 const integrations = (services: Section) => services["integrations"] as Record<string, Section>;
 
@@ -179,6 +211,34 @@ describe("the service layer in the prod stack", () => {
     assert.match(definition, /BOX_CLIENT_ID/);
     assert.match(definition, /BOX_CLIENT_SECRET/);
     assert.ok(!definition.includes(SECRET_CONFIG_PLACEHOLDER));
+  });
+
+  it("tells every container where the platform settings are, and lets its task role read exactly those", () => {
+    const tasks = rec.ofType("aws:ecs/taskDefinition:TaskDefinition");
+    assert.ok(tasks.length >= 5);
+    const settings = settingsArns(rec);
+    assert.equal(settings.length, 7, "TASK_THROUGHPUT, CONNECTOR_MAX_MEMORY and the other settings");
+    for (const task of tasks) {
+      for (const container of containersOf(rec, task.name)) {
+        const env = container["environment"] as { name: string; value: string }[];
+        assert.deepEqual(
+          env.filter((e) => e.name === "PLATFORM_SETTINGS_PATH"),
+          [{ name: "PLATFORM_SETTINGS_PATH", value: "/tetrascience/production/ECS/platform-settings" }],
+          task.name,
+        );
+      }
+      const service = task.name.replace(/^ecs-/, "").replace(/-task$/, "");
+      const policy = JSON.parse(
+        String(rec.one("aws:iam/rolePolicy:RolePolicy", `ecs-${service}-task-role-task`).inputs["policy"]),
+      ) as { Statement: Record<string, unknown>[] };
+      const ssm = policy.Statement.filter((st) => JSON.stringify(st["Action"]).includes("ssm:"));
+      assert.deepEqual(
+        ssm.map((st) => [st["Action"], [st["Resource"]].flat().map(String).sort()]),
+        [[["ssm:GetParameter", "ssm:GetParameters"], settings]],
+        `${service}: GetParameter(s) on the settings only, no GetParametersByPath`,
+      );
+    }
+    assert.equal(outputsOf(rec)["settingsPath"], "/tetrascience/production/ECS/platform-settings");
   });
 
   it("creates the enabled services in the private subnets without public IPs, and skips the 0/0 one", () => {
@@ -512,6 +572,35 @@ describe("plain HTTP (NoDNSWeb, no certificate, acknowledged), integrations off,
   });
 });
 
+describe("the data-processing workload (EKS) with the platform settings", () => {
+  let rec: Recording;
+  before(async () => {
+    rec = await offline.runStack({
+      stack: "prod",
+      configFile: prodWith((services) => {
+        const eks = services["eks"] as Record<string, Section>;
+        eks["workloads"] = { ...eks["workloads"], dataProcessing: { enabled: true } };
+      }),
+    });
+  });
+  after(() => offline.reset());
+
+  it("may read exactly the platform settings parameters, as the ECS task roles do", () => {
+    const policy = JSON.parse(
+      String(
+        rec
+          .ofType("aws:iam/rolePolicy:RolePolicy")
+          .find((p) => p.name === "eks-irsa-data-processing-workload")?.inputs["policy"],
+      ),
+    ) as { Statement: Record<string, unknown>[] };
+    const ssm = policy.Statement.filter((st) => JSON.stringify(st["Action"]).includes("ssm:"));
+    assert.deepEqual(
+      ssm.map((st) => [st["Sid"], st["Action"], [st["Resource"]].flat().map(String).sort()]),
+      [["PlatformSettings", ["ssm:GetParameter", "ssm:GetParameters"], settingsArns(rec)]],
+    );
+  });
+});
+
 describe("service-layer config problems that stop the prod stack before any resource", () => {
   afterEach(() => offline.reset());
 
@@ -559,6 +648,31 @@ describe("service-layer config problems that stop the prod stack before any reso
     assert.deepEqual(await configProblems(file), [
       "tdp:services.windows.enabled: true — the Windows workers (seed EnableWinTaskScriptService) run in isolated subnets, and the network has none: set tdp:network.isolatedSubnets: true (or isolatedSubnetIds in adopt mode), or set windows.enabled: false",
     ]);
+  });
+
+  it("refuses the Windows workers without the Session Manager endpoints (ssm, ssmmessages, ec2messages)", async () => {
+    const file = prodWithNetwork((_services, network) => {
+      network["interfaceEndpoints"] = (network["interfaceEndpoints"] as string[]).filter(
+        (e) => e !== "ssm" && e !== "ssmmessages",
+      );
+    });
+    const problems = await configProblems(file);
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(
+      problems[0]!,
+      /^tdp:network\.interfaceEndpoints: \[.*\] — lacks "ssm", "ssmmessages", which the Windows workers \(tdp:services\.windows\.enabled: true\) need: they are managed only through Session Manager \(no key pair, no inbound rule\), and from the isolated subnets the SSM agent reaches ssm, ssmmessages and ec2messages only through interface endpoints; add ssm, ssmmessages or set tdp:services\.windows\.enabled: false$/,
+    );
+  });
+
+  it("accepts a network without the Session Manager endpoints when the Windows workers are off", async () => {
+    const file = prodWithNetwork((services, network) => {
+      network["interfaceEndpoints"] = (network["interfaceEndpoints"] as string[]).filter(
+        (e) => !["ssm", "ssmmessages", "ec2messages"].includes(e),
+      );
+      (services["windows"] as Section)["enabled"] = false;
+    });
+    const rec = await offline.runStack({ stack: "prod", configFile: file });
+    assert.equal(rec.ofType("tdp:eks-services:WindowsWorkers").length, 0);
   });
 
   it("refuses integration values written in plain text in the stack file", async () => {

@@ -177,6 +177,36 @@ describe("ECS service validation", () => {
     );
   });
 
+  it("refuses the variables the component sets itself (the platform settings path among them)", () => {
+    for (const name of ["PLATFORM_SETTINGS_PATH", "SSM_PARAMETER_PATH", "SERVICE_DISCOVERY_NAMESPACE"]) {
+      refuses(
+        () => validatePlatformService(spec({ environment: { [name]: "/elsewhere" } })),
+        `environment.${name} "/elsewhere"`,
+        "is set by the component in every container",
+      );
+      refuses(
+        () => validatePlatformService(spec({ secrets: { [name]: "OTHER" } })),
+        `secrets.${name} "OTHER"`,
+        "is set by the component in every container",
+      );
+    }
+  });
+
+  it("refuses a health check path on a service without routing (it has no target group)", () => {
+    refuses(
+      () =>
+        validatePlatformService({
+          name: "ts-service-pipeline",
+          image: IMAGE,
+          port: 8080,
+          healthCheckPath: "/ready",
+        }),
+      'services[ts-service-pipeline].healthCheckPath "/ready"',
+      "applies only to a load-balanced service (one with routing)",
+    );
+    validatePlatformService(spec({ healthCheckPath: "/ready" }));
+  });
+
   it("refuses a variable given both as environment and as secret", () => {
     refuses(
       () => validatePlatformService(spec({ environment: { MODE: "a" }, secrets: { MODE: "MODE" } })),

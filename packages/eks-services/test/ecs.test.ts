@@ -198,9 +198,39 @@ describe("PlatformServices", () => {
     const env = container!["environment"] as { name: string; value: string }[];
     assert.deepEqual(
       env.map((e) => e.name),
-      ["NODE_ENV", "SERVICE_DISCOVERY_NAMESPACE", "SSM_PARAMETER_PATH"],
+      ["NODE_ENV", "PLATFORM_SETTINGS_PATH", "SERVICE_DISCOVERY_NAMESPACE", "SSM_PARAMETER_PATH"],
     );
     assert.ok(env.some((e) => e.value === "/tetrascience/production/ECS/ts-service-web"));
+  });
+
+  it("tells every container where the platform settings are, and its task role reads exactly those", () => {
+    for (const service of [
+      "ts-service-web",
+      "ts-service-api",
+      "ts-service-link-file",
+      "ts-service-user-org",
+    ]) {
+      const task = inputs(named(rec, `ecs-${service}-task`));
+      const [container] = JSON.parse(task["containerDefinitions"] as string) as Record<string, unknown>[];
+      const env = container!["environment"] as { name: string; value: string }[];
+      assert.deepEqual(
+        env.find((e) => e.name === "PLATFORM_SETTINGS_PATH"),
+        { name: "PLATFORM_SETTINGS_PATH", value: "/tetrascience/production/ECS/platform-settings" },
+        service,
+      );
+      const policy = policyOf(rec, `ecs-${service}-task-role-task`);
+      const ssm = policy.Statement.filter((s) => JSON.stringify(s["Action"]).includes("ssm:"));
+      assert.deepEqual(ssm, [
+        {
+          Sid: "PlatformSettings",
+          Effect: "Allow",
+          Action: ["ssm:GetParameter", "ssm:GetParameters"],
+          Resource: [
+            "arn:aws:ssm:us-east-1:111111111111:parameter/tetrascience/production/ECS/platform-settings/TASK_THROUGHPUT",
+          ],
+        },
+      ]);
+    }
   });
 
   it("injects integration secrets into their service's container", () => {
@@ -358,6 +388,27 @@ describe("PlatformServices argument checks", () => {
     assert.throws(
       () => new PlatformServices("x", args({ web: undefined })),
       /have routing but no web entry point/,
+    );
+  });
+
+  it("refuses a platform settings path that is not an SSM path", () => {
+    assert.throws(
+      () =>
+        new PlatformServices("x", args({ settingsPath: "tetrascience/production/ECS/platform-settings/" })),
+      /settingsPath "tetrascience\/production\/ECS\/platform-settings\/": must be an SSM parameter path/,
+    );
+  });
+
+  it("puts a given platform settings path in every container", async () => {
+    const rec = await offline.record(() => {
+      new PlatformServices("given", args({ settingsPath: "/tetrascience/uat/ECS/platform-settings" }));
+    });
+    const task = inputs(named(rec, "given-ts-service-api-task"));
+    const [container] = JSON.parse(task["containerDefinitions"] as string) as Record<string, unknown>[];
+    const env = container!["environment"] as { name: string; value: string }[];
+    assert.equal(
+      env.find((e) => e.name === "PLATFORM_SETTINGS_PATH")?.value,
+      "/tetrascience/uat/ECS/platform-settings",
     );
   });
 

@@ -21,6 +21,10 @@ const OPS = "arn:aws:iam::111111111111:role/ops/EksOperator";
 const CUSTOMER_AMI = "ami-0123456789abcdef0";
 const DATALAKE = "arn:aws:s3:::acme-tdp-production-datalake";
 const DATALAKE_KEY = "arn:aws:kms:us-east-1:111111111111:key/datalake";
+const SETTINGS = [
+  "arn:aws:ssm:us-east-1:111111111111:parameter/tetrascience/production/ECS/platform-settings/TASK_THROUGHPUT",
+  "arn:aws:ssm:us-east-1:111111111111:parameter/tetrascience/production/ECS/platform-settings/CONNECTOR_MAX_MEMORY",
+];
 
 function args(extra: Partial<PlatformClusterArgs> = {}): PlatformClusterArgs {
   return {
@@ -359,7 +363,12 @@ describe("PlatformCluster (options)", () => {
           ],
           workloads: {
             clusterAutoscaler: false,
-            dataProcessing: { bucketArn: DATALAKE, kmsKeyArn: DATALAKE_KEY, prefix: "processing/" },
+            dataProcessing: {
+              bucketArn: DATALAKE,
+              kmsKeyArn: DATALAKE_KEY,
+              prefix: "processing/",
+              settingsParameterArns: SETTINGS,
+            },
           },
         }),
       );
@@ -461,6 +470,13 @@ describe("PlatformCluster (options)", () => {
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: DATALAKE_KEY,
         Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+      },
+      // The platform settings (TaskThroughput, ConnectorMaxMemory, ...) by name, nothing else in SSM.
+      {
+        Sid: "PlatformSettings",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
+        Resource: SETTINGS,
       },
     ]);
     const report = inputs(named(rec, "opt-irsa-report-builder-role"));

@@ -1,4 +1,4 @@
-import { LINK_FILE_SERVICE, WEB_SERVICE, isServiceDisabled } from "@tdp/eks-services";
+import { ANYLINK_SERVICE, LINK_FILE_SERVICE, WEB_SERVICE, isServiceDisabled } from "@tdp/eks-services";
 import { z } from "zod";
 
 import { ecsSchema } from "./services/ecs";
@@ -47,6 +47,28 @@ export const servicesSchema = z
           });
         }
       }
+    }
+    // Anylink: the ANYLINK_ENABLED setting tells the platform the service is there, so the two must
+    // agree in both directions.
+    const anylinkEnabled = services.integrations.anylink.enabled;
+    const anylink = services.ecs.services.find((s) => s.name === ANYLINK_SERVICE);
+    const anylinkState =
+      anylink === undefined
+        ? "is not in ecs.services"
+        : `has minCapacity ${anylink.minCapacity} and maxCapacity ${anylink.maxCapacity}`;
+    if (anylinkEnabled && !running.has(ANYLINK_SERVICE)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["integrations", "anylink", "enabled"],
+        message: `integrations.anylink.enabled is true (ANYLINK_ENABLED "true") but ${ANYLINK_SERVICE} ${anylinkState}, so it does not run; the setting and the service must agree: run ${ANYLINK_SERVICE} in ecs.services (minCapacity 1 or more) or set integrations.anylink.enabled: false`,
+      });
+    }
+    if (!anylinkEnabled && running.has(ANYLINK_SERVICE)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["integrations", "anylink", "enabled"],
+        message: `integrations.anylink.enabled is false (ANYLINK_ENABLED "false") but ecs.services ${ANYLINK_SERVICE} ${anylinkState}, so it runs; the setting and the service must agree: set integrations.anylink.enabled: true, or minCapacity 0 and maxCapacity 0 for ${ANYLINK_SERVICE}`,
+      });
     }
     const athena = services.integrations.athenaCreateIamUser;
     if (athena.enabled) {

@@ -47,7 +47,12 @@ export interface PlatformServicesArgs {
   secretsKmsKeyArn: pulumi.Input<string>;
   /** Where routed services attach; required when any enabled service has routing. @default none */
   web?: ServiceWebAttachment;
-  /** ARNs of the platform-settings String parameters every task role may read. @default [] */
+  /**
+   * The platform settings' SSM path, given to every container as `PLATFORM_SETTINGS_PATH`.
+   * @default `/tetrascience/<environment>/ECS/platform-settings` (PlatformIntegrations' settingsPath)
+   */
+  settingsPath?: string;
+  /** ARNs of the platform-settings String parameters every task role may read (and nothing else under the path). @default [] */
   settingsParameterArns?: pulumi.Input<string>[];
   /** Secrets added to a service's container: service → env var → SSM parameter ARN under its path. @default {} */
   injectedSecrets?: Record<string, Record<string, pulumi.Input<string>>>;

@@ -21,6 +21,11 @@ export function validatePlatformServicesArgs(args: PlatformServicesArgs): void {
   validatePlatformServices(args.services);
   validateServiceDiscoverySubdomain(args.serviceDiscoverySubdomain ?? DEFAULT_SERVICE_DISCOVERY_SUBDOMAIN);
   validateIamUserCreation(args.iamUserCreation ?? {});
+  if (args.settingsPath !== undefined && !/^\/[A-Za-z0-9_.\-/]+[^/]$/.test(args.settingsPath)) {
+    throw new Error(
+      `settingsPath ${JSON.stringify(args.settingsPath)}: must be an SSM parameter path (/tetrascience/<environment>/ECS/platform-settings), without a trailing /`,
+    );
+  }
   const enabled = new Set(args.services.filter((s) => !isServiceDisabled(s)).map((s) => s.name));
   const routed = args.services.filter((s) => s.routing && enabled.has(s.name));
   if (routed.length > 0 && args.web === undefined) {

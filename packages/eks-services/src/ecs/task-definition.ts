@@ -3,7 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { ServiceContext } from "./args";
 import type { PlatformServiceSpec } from "./validation";
-import { DEFAULT_CPU, DEFAULT_MEMORY, DEFAULT_WRITABLE_PATHS } from "./validation";
+import {
+  DEFAULT_CPU,
+  DEFAULT_MEMORY,
+  DEFAULT_WRITABLE_PATHS,
+  PLATFORM_SETTINGS_PATH_VARIABLE,
+  platformSettingsPath,
+} from "./validation";
 
 /** What the task definition refers to: the service's SSM path, log group and roles. */
 export interface TaskDefinitionRefs {
@@ -44,6 +50,9 @@ export function createTaskDefinition(
     ...(spec.environment ?? {}),
     SERVICE_DISCOVERY_NAMESPACE: ctx.namespaceName,
     SSM_PARAMETER_PATH: ssmPath,
+    // Where the platform settings (TaskThroughput, ConnectorMaxMemory, ...) are: the task role
+    // may read exactly those parameters, by name.
+    [PLATFORM_SETTINGS_PATH_VARIABLE]: args.settingsPath ?? platformSettingsPath(naming),
   })
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => ({ name: key, value }));

@@ -12,6 +12,25 @@ export const DEFAULT_MAX_CAPACITY = 4;
 export const DEFAULT_TASK_THROUGHPUT = 20;
 /** Seed ConnectorMaxMemory default (MiB): memory limit of connector containers on Data Hubs. */
 export const DEFAULT_CONNECTOR_MAX_MEMORY = 2048;
+/** Path segment (under `/tetrascience/<environment>/ECS/`) of the platform-settings String parameters. */
+export const PLATFORM_SETTINGS_SEGMENT = "platform-settings";
+/**
+ * The environment variable every ECS container gets, naming the platform settings' SSM path
+ * (`/tetrascience/<environment>/ECS/platform-settings`): the app reads `<path>/TASK_THROUGHPUT`,
+ * `<path>/CONNECTOR_MAX_MEMORY`, ... by name (GetParameter/GetParameters on exactly those).
+ */
+export const PLATFORM_SETTINGS_PATH_VARIABLE = "PLATFORM_SETTINGS_PATH";
+/** The variables the component sets in every container; a service's own environment may not set them. */
+export const COMPONENT_ENVIRONMENT = [
+  "SERVICE_DISCOVERY_NAMESPACE",
+  "SSM_PARAMETER_PATH",
+  PLATFORM_SETTINGS_PATH_VARIABLE,
+] as const;
+
+/** The platform settings' SSM path of a deployment: `/tetrascience/<environment>/ECS/platform-settings`. */
+export function platformSettingsPath(naming: { ssmPath(...segments: string[]): string }): string {
+  return naming.ssmPath("ECS", PLATFORM_SETTINGS_SEGMENT);
+}
 /** The Cloud Map namespace is `<label>.<PrivateDomain>` (see /work/notes/services-b-privatedomain.md). */
 export const DEFAULT_SERVICE_DISCOVERY_SUBDOMAIN = "svc";
 export const DEFAULT_CPU = 512;
@@ -193,6 +212,13 @@ export function validatePlatformService(spec: PlatformServiceSpec, field = `serv
       );
     }
   }
+  if (spec.healthCheckPath !== undefined && spec.routing === undefined) {
+    fail(
+      `${field}.healthCheckPath`,
+      spec.healthCheckPath,
+      "applies only to a load-balanced service (one with routing): it is the target group's health check, and a service without routing has none; remove it or add routing",
+    );
+  }
   const health = spec.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
   if (!/^\/[A-Za-z0-9_\-./~?=&%]*$/.test(health) || health.length > 1024) {
     fail(
@@ -223,6 +249,13 @@ export function validatePlatformService(spec: PlatformServiceSpec, field = `serv
     if (!ENV_NAME.test(key)) {
       fail(`${field}.environment.${key}`, value, "the variable name must be letters, digits and underscores");
     }
+    if ((COMPONENT_ENVIRONMENT as readonly string[]).includes(key)) {
+      fail(
+        `${field}.environment.${key}`,
+        value,
+        `is set by the component in every container (${COMPONENT_ENVIRONMENT.join(", ")}); remove it`,
+      );
+    }
     if (SECRET_LOOKING.test(key)) {
       fail(
         `${field}.environment.${key}`,
@@ -240,6 +273,13 @@ export function validatePlatformService(spec: PlatformServiceSpec, field = `serv
         `${field}.secrets.${key}`,
         parameter,
         "must be a parameter name under the service's own SSM path (letters, digits, _ . -), not a path or ARN: the execution role reads only /tetrascience/<environment>/ECS/<service>/*",
+      );
+    }
+    if ((COMPONENT_ENVIRONMENT as readonly string[]).includes(key)) {
+      fail(
+        `${field}.secrets.${key}`,
+        parameter,
+        `is set by the component in every container (${COMPONENT_ENVIRONMENT.join(", ")}); use another name`,
       );
     }
     if (key in environment) {

@@ -15,6 +15,12 @@ export interface DataProcessingWorkload {
   kmsKeyArn: pulumi.Input<string>;
   /** The key prefix the workers read and write, ending in `/`. @default "processing/" */
   prefix?: string;
+  /**
+   * The platform-settings String parameters (TaskThroughput, ConnectorMaxMemory, ...;
+   * PlatformIntegrations' settingsParameterArns) the workers may read by name, and nothing else
+   * under their path. @default [] (no SSM access)
+   */
+  settingsParameterArns?: pulumi.Input<string>[];
 }
 
 /** The platform workloads that get IRSA roles from the component. */
@@ -89,6 +95,14 @@ export function dataProcessingRoleArgs(
       allow(["kms:Decrypt", "kms:GenerateDataKey"], data.kmsKeyArn, {
         Condition: { StringEquals: { "kms:ViaService": `s3.${cluster.region}.amazonaws.com` } },
       }),
+      // The platform settings the ECS services read too (plain String parameters, no key).
+      ...((data.settingsParameterArns ?? []).length > 0
+        ? [
+            allow(["ssm:GetParameter", "ssm:GetParameters"], data.settingsParameterArns!, {
+              Sid: "PlatformSettings",
+            }),
+          ]
+        : []),
     ),
   };
 }

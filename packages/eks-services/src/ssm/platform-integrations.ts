@@ -7,16 +7,17 @@ import type { PlatformSettingsValues } from "../ecs/validation";
 import {
   DEFAULT_CONNECTOR_MAX_MEMORY,
   DEFAULT_TASK_THROUGHPUT,
+  platformSettingsPath,
   validatePlatformSettings,
 } from "../ecs/validation";
 
 /** The services the seed's integration parameters belong to. */
 export const LINK_FILE_SERVICE = "ts-service-link-file";
 export const WEB_SERVICE = "ts-service-web";
+/** The Anylink service: it runs exactly when the ANYLINK_ENABLED setting is true. */
+export const ANYLINK_SERVICE = "ts-service-anylink";
 /** Seed UserAuditLogGroupSuffix default ("Legacy. Do not change the default value"). */
 export const DEFAULT_USER_AUDIT_LOG_GROUP_SUFFIX = "user-action-audit-log";
-/** Path segment (under `/tetrascience/<environment>/ECS/`) of the platform-settings String parameters. */
-export const PLATFORM_SETTINGS_SEGMENT = "platform-settings";
 
 /** Box OAuth 2.0 custom app (seed pre-deployment task 11). */
 export interface BoxIntegrationArgs {
@@ -188,7 +189,7 @@ export class PlatformIntegrations extends pulumi.ComponentResource {
     this.auditLogGroupName = auditGroup.name;
     this.auditLogGroupArn = auditGroup.arn;
 
-    this.settingsPath = naming.ssmPath("ECS", PLATFORM_SETTINGS_SEGMENT);
+    this.settingsPath = platformSettingsPath(naming);
     const settings: Record<string, pulumi.Input<string>> = {
       TASK_THROUGHPUT: String(args.settings?.taskThroughput ?? DEFAULT_TASK_THROUGHPUT),
       CONNECTOR_MAX_MEMORY: String(args.settings?.connectorMaxMemory ?? DEFAULT_CONNECTOR_MAX_MEMORY),
