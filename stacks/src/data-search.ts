@@ -84,6 +84,9 @@ export function deploySearch(ctx: StackContext, network: Network, data: DataLaye
       engineVersion: search.engineVersion,
       adminPrincipalArns: search.adminRoleArns,
       offPeakWindowStartHourUtc: search.offPeakWindowStartHourUtc,
+      // Kept inside OpenSearch by the snapshot function, so the audit and slow-log groups fill.
+      auditLogging: search.auditLogging,
+      slowLogs: search.slowLogs,
       // The service layer's roles, mapped on each snapshot run; the role it uses must be allowed.
       roleMappings: {
         parameterName: searchRoleMappingsParameterName(ctx),

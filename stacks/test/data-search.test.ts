@@ -129,6 +129,21 @@ describe("the search domain in the prod stack", () => {
     }
   });
 
+  it("keeps audit logging and the default slow-log thresholds on through the snapshot function", () => {
+    const fn = rec.one("aws:lambda/function:Function", "search-snapshot-function");
+    const env = (fn.inputs["environment"] as { variables: Record<string, string> }).variables;
+    assert.equal(env["AUDIT_LOGGING"], "true");
+    assert.equal(env["AUDIT_DISABLED_REST_CATEGORIES"], "AUTHENTICATED,GRANTED_PRIVILEGES");
+    assert.equal(env["AUDIT_IGNORE_USERS"], undefined, "the domain's ignored users are kept");
+    assert.deepEqual(JSON.parse(env["SLOW_LOG_THRESHOLDS"]!), {
+      "index.search.slowlog.threshold.query.warn": "5s",
+      "index.search.slowlog.threshold.query.info": "2s",
+      "index.search.slowlog.threshold.fetch.warn": "1s",
+      "index.indexing.slowlog.threshold.index.warn": "5s",
+      "index.indexing.slowlog.threshold.index.info": "2s",
+    });
+  });
+
   it("lets the configured admin role assume the master role", () => {
     const role = rec.one("aws:iam/role:Role", "search-master-role-role");
     assert.ok(
@@ -174,7 +189,60 @@ describe("tdp:data.search config", () => {
       snapshotBasePath: "opensearch",
       adminRoleArns: [],
       offPeakWindowStartHourUtc: 2,
+      auditLogging: { enabled: true, rest: true, transport: true, compliance: true },
+      slowLogs: { enabled: true, thresholds: {} },
     });
+  });
+
+  it("passes tdp:data.search.auditLogging and .slowLogs to the function", async () => {
+    const file = prodWith((config) => {
+      search(config)["auditLogging"] = {
+        transport: false,
+        ignoreUsers: ["arn:aws:iam::111111111111:role/loader"],
+      };
+      search(config)["slowLogs"] = { thresholds: { searchQueryWarn: "10s", indexingInfo: -1 } };
+    });
+    const rec = await offline.runStack({ stack: "prod", configFile: file });
+    const env = (
+      rec.one("aws:lambda/function:Function", "search-snapshot-function").inputs["environment"] as {
+        variables: Record<string, string>;
+      }
+    ).variables;
+    assert.equal(env["AUDIT_TRANSPORT"], "false");
+    assert.equal(env["AUDIT_IGNORE_USERS"], "arn:aws:iam::111111111111:role/loader");
+    const thresholds = JSON.parse(env["SLOW_LOG_THRESHOLDS"]!) as Record<string, string>;
+    assert.equal(thresholds["index.search.slowlog.threshold.query.warn"], "10s");
+    assert.equal(thresholds["index.indexing.slowlog.threshold.index.info"], "-1");
+    const off = prodWith((config) => {
+      search(config)["auditLogging"] = { enabled: false };
+      search(config)["slowLogs"] = { enabled: false };
+    });
+    const offEnv = (
+      (await offline.runStack({ stack: "prod", configFile: off })).one(
+        "aws:lambda/function:Function",
+        "search-snapshot-function",
+      ).inputs["environment"] as { variables: Record<string, string> }
+    ).variables;
+    assert.equal(offEnv["AUDIT_LOGGING"], undefined);
+    assert.equal(offEnv["SLOW_LOG_THRESHOLDS"], undefined);
+  });
+
+  it("reports bad audit and slow-log settings with their keys", () => {
+    const unknown = "unknown setting (misspelt?); see docs/parameters.md for the settings this section takes";
+    assert.deepEqual(
+      schemaProblems({
+        auditLogging: { disabledRestCategories: ["INDEX_EVENT"], ignoreUsers: ["*"], verbose: true },
+        slowLogs: { thresholds: { searchQueryInfo: "6s", indexingWarn: "5 seconds", fetchWarn: "1s" } },
+      }),
+      [
+        `tdp:data.search.auditLogging.verbose: true — ${unknown}`,
+        'tdp:data.search.auditLogging.disabledRestCategories: ["INDEX_EVENT"] — disabledRestCategories: "INDEX_EVENT" is not an audit category of this layer (allowed: BAD_HEADERS, SSL_EXCEPTION, AUTHENTICATED, FAILED_LOGIN, GRANTED_PRIVILEGES, MISSING_PRIVILEGES)',
+        'tdp:data.search.auditLogging.ignoreUsers: ["*"] — ignoreUsers: "*" would ignore every user, which turns audit logging off',
+        `tdp:data.search.slowLogs.thresholds.fetchWarn: "1s" — ${unknown}`,
+        'tdp:data.search.slowLogs.thresholds.indexingWarn: "5 seconds" — indexingWarn "5 seconds" must be a duration from 1ms to 1h such as 500ms, 2s or 1m, or -1 (that level off)',
+        'tdp:data.search.slowLogs.thresholds.searchQueryInfo: "6s" — searchQueryInfo 6s must not exceed searchQueryWarn 5s (info logs requests slower than it, warn the slowest)',
+      ],
+    );
   });
 
   it("reports each bad value with its key and rule", () => {

@@ -8,7 +8,10 @@ import {
   DEFAULT_SNAPSHOT_INTERVAL_HOURS,
   DEFAULT_SNAPSHOT_RETENTION_DAYS,
   DEFAULT_VOLUME_SIZE_GIB,
+  SLOW_LOG_SETTINGS,
+  auditLoggingProblems,
   searchSettingsProblems,
+  slowLogThresholdProblems,
 } from "@tdp/data";
 import { z } from "zod";
 
@@ -18,6 +21,58 @@ const roleArn = z
     /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
     "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
   );
+
+/**
+ * `tdp:data.search.auditLogging`: audit logging inside OpenSearch, kept on by the snapshot
+ * function (the domain publishes audit logs, but OpenSearch writes none until it is enabled).
+ */
+const auditLoggingSchema = z
+  .strictObject({
+    /** false: the function leaves the domain's audit configuration alone. */
+    enabled: z.boolean().default(true),
+    /** Audit REST requests. */
+    rest: z.boolean().default(true),
+    /** Audit transport (node-to-node) requests. */
+    transport: z.boolean().default(true),
+    /** Categories not logged; default AUTHENTICATED and GRANTED_PRIVILEGES (AWS's advice). */
+    disabledRestCategories: z.array(z.string()).optional(),
+    disabledTransportCategories: z.array(z.string()).optional(),
+    /** Users (IAM role ARNs) not audited; absent: the domain's list is kept. */
+    ignoreUsers: z.array(z.string()).optional(),
+    /** Compliance logging of security configuration changes. */
+    compliance: z.boolean().default(true),
+  })
+  .superRefine((audit, ctx) => {
+    for (const problem of auditLoggingProblems(audit)) {
+      ctx.addIssue({ code: "custom", path: [problem.path], message: problem.message });
+    }
+  });
+
+const threshold = z.string().or(z.literal(-1).transform(() => "-1"));
+
+/**
+ * `tdp:data.search.slowLogs`: slow-log thresholds the snapshot function sets on every non-system
+ * index (the domain publishes slow logs, but OpenSearch writes none until an index has thresholds).
+ */
+const slowLogsSchema = z
+  .strictObject({
+    /** false: the function leaves the indices' thresholds alone. */
+    enabled: z.boolean().default(true),
+    /** Durations (500ms, 2s, 1m) or -1 (that level off), over the defaults. */
+    thresholds: z
+      .strictObject(
+        Object.fromEntries(Object.keys(SLOW_LOG_SETTINGS).map((k) => [k, threshold.optional()])) as Record<
+          keyof typeof SLOW_LOG_SETTINGS,
+          z.ZodOptional<typeof threshold>
+        >,
+      )
+      .default({}),
+  })
+  .superRefine((slowLogs, ctx) => {
+    for (const problem of slowLogThresholdProblems(slowLogs.thresholds)) {
+      ctx.addIssue({ code: "custom", path: ["thresholds", problem.path], message: problem.message });
+    }
+  });
 
 /**
  * `tdp:data.search`: the OpenSearch domain and its snapshots (seed 001 EsMasterInstanceType,
@@ -52,6 +107,10 @@ export const searchSchema = z
     adminRoleArns: z.array(roleArn).default([]),
     /** Hour (UTC) the off-peak window for software updates and Auto-Tune starts. */
     offPeakWindowStartHourUtc: z.number().int().min(0).max(23).default(2),
+    /** Audit logging inside OpenSearch (the audit log group stays empty without it). */
+    auditLogging: auditLoggingSchema.prefault({}),
+    /** Slow-log thresholds of the indices (the slow-log groups stay empty without them). */
+    slowLogs: slowLogsSchema.prefault({}),
   })
   .superRefine((search, ctx) => {
     for (const problem of searchSettingsProblems(search, undefined)) {
