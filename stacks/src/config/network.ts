@@ -8,7 +8,6 @@ import {
   resolveCreateVpc,
 } from "@tdp/network";
 import { WINDOWS_SESSION_MANAGER_ENDPOINTS } from "@tdp/eks-services";
-import { WINDOWS_SESSION_MANAGER_ENDPOINTS } from "@tdp/eks-services";
 import { z } from "zod";
 
 const prefixLength = z
@@ -252,27 +251,6 @@ export const networkSchema = z
   );
 
 export type NetworkConfig = z.output<typeof networkSchema>;
-
-/**
- * With the Windows workers enabled (`tdp:services.windows.enabled`), the isolated subnets also need
- * the Session Manager endpoints (ssm, ssmmessages, ec2messages): the workers have no key pair and
- * no inbound rule, so Session Manager is their only administration path. The schema above checks
- * the seed's four (logs, monitoring, sqs, cloudformation) whenever there are isolated subnets;
- * this check needs the services section, so requireServicesConfig calls it.
- */
-export function windowsSessionManagerEndpointProblems(network: NetworkConfig): ConfigProblem[] {
-  const missing = WINDOWS_SESSION_MANAGER_ENDPOINTS.filter((s) => !network.interfaceEndpoints.includes(s));
-  if (missing.length === 0) {
-    return [];
-  }
-  return [
-    {
-      key: "tdp:network.interfaceEndpoints",
-      value: network.interfaceEndpoints,
-      rule: `lacks ${missing.map((s) => `"${s}"`).join(", ")}, which the Windows workers (tdp:services.windows.enabled: true) need: they are managed only through Session Manager (no key pair, no inbound rule), and from the isolated subnets the SSM agent reaches ssm, ssmmessages and ec2messages only through interface endpoints; add ${missing.join(", ")} or set tdp:services.windows.enabled: false`,
-    },
-  ];
-}
 
 /** The config key (under `tdp:network`) of a layout setting named in a component message. */
 function layoutKey(message: string): (string | number)[] {
