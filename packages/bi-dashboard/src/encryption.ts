@@ -58,6 +58,19 @@ export function createDataKey(
             Condition: { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": viaServices } },
           },
           {
+            // RDS, EFS, Secrets Manager and AWS Backup hold grants on the key for the resources
+            // they keep encrypted with it; nobody can grant its use directly.
+            Sid: "ServicesHoldGrantsForTheirResources",
+            Effect: "Allow",
+            Principal: { AWS: root },
+            Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+            Resource: "*",
+            Condition: {
+              StringEquals: { "kms:CallerAccount": account, "kms:ViaService": viaServices },
+              Bool: { "kms:GrantIsForAWSResource": true },
+            },
+          },
+          {
             Sid: "CloudWatchLogsUsesForThisDeploymentsLogGroupsOnly",
             Effect: "Allow",
             Principal: { Service: `logs.${region}.amazonaws.com` },

@@ -605,6 +605,24 @@ describe("BiDashboard component", function () {
           );
         }
       }
+      // RDS, EFS and Backup create grants for the resources they encrypt, only through themselves.
+      const grants = keyPolicy.Statement.filter((st) =>
+        asList(st["Action"]).map(String).includes("kms:CreateGrant"),
+      );
+      assert.deepEqual(
+        grants.map((st) => st["Sid"]),
+        ["ServicesHoldGrantsForTheirResources"],
+      );
+      const grantCondition = grants[0]!["Condition"] as Record<string, Record<string, unknown>>;
+      assert.equal(grantCondition["Bool"]!["kms:GrantIsForAWSResource"], true);
+      for (const service of ["rds", "elasticfilesystem", "backup"]) {
+        assert.ok(
+          asList(grantCondition["StringEquals"]!["kms:ViaService"]).includes(
+            `${service}.us-east-1.amazonaws.com`,
+          ),
+          service,
+        );
+      }
       const groups = rec.ofType("aws:cloudwatch/logGroup:LogGroup");
       assert.equal(groups.length, 6);
       for (const group of groups) {
