@@ -53,6 +53,7 @@ export function createControlPlane(
   );
 
   const accessEntries = adminAccessEntries(settings.adminRoleArns, settings.partition);
+  const awsProvider = parent.getProvider("aws:eks/cluster:Cluster");
 
   const cluster = new eks.Cluster(
     `${name}-cluster`,
@@ -82,7 +83,14 @@ export function createControlPlane(
       deletionProtection: true,
       upgradePolicy: { supportType: settings.supportType },
     },
-    { parent, dependsOn: [logGroup] },
+    {
+      parent,
+      dependsOn: [logGroup],
+      // A multi-language component gets only the providers its own registration names (the SDK
+      // does not pass a parent's on: pulumi/pulumi#10640): hand over the stack's tagged AWS
+      // provider, or the cluster's resources would use the default provider.
+      ...(awsProvider ? { providers: { aws: awsProvider } } : {}),
+    },
   );
   return { logGroup, cluster };
 }
