@@ -29,9 +29,12 @@ export function searchAvailabilityZoneCount(ctx: StackContext, network?: Network
 /**
  * The search rules that need another section (the network's zone count), before any resource is
  * registered: `tdp:data.search.dataInstanceCount: 4 — ... multiple of the 3 availability zones`.
+ * `zones` is the count the zone look-up found (a region with 2 zones gives 2 by default).
  */
-export function requireSearchConfig(ctx: StackContext): void {
-  const zones = searchAvailabilityZoneCount(ctx);
+export function requireSearchConfig(
+  ctx: StackContext,
+  zones: number = searchAvailabilityZoneCount(ctx),
+): void {
   const problems: ConfigProblem[] = searchSettingsProblems(ctx.config.data.search, zones).map((p) => ({
     key:
       p.path === "availabilityZoneCount" ? "tdp:network.availabilityZoneCount" : `tdp:data.search.${p.path}`,

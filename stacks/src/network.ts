@@ -9,7 +9,11 @@ import type { StackContext } from "./context";
  * create mode; the existing VPC, its subnets and route tables in adopt mode), so a subnet that
  * breaks a seed rule stops the program before any resource of the network is registered.
  */
-export async function buildNetwork(ctx: StackContext): Promise<Network> {
+export async function buildNetwork(
+  ctx: StackContext,
+  /** Config checks that need the zones the look-up found; they throw before anything registers. */
+  beforeRegistering?: (zoneCount: number) => void,
+): Promise<Network> {
   const section = ctx.config.network;
   const platform = ctx.config.platform;
   const invoke = { provider: ctx.provider };
@@ -45,6 +49,8 @@ export async function buildNetwork(ctx: StackContext): Promise<Network> {
     availabilityZoneNames,
     adopted,
   });
+  // Create mode: the zones found; adopt mode: one per adopted private subnet, up to 3.
+  beforeRegistering?.(availabilityZoneNames?.length ?? Math.min(3, (section.privateSubnetIds ?? []).length));
   return new Network("network", args, ctx.componentOptions);
 }
 

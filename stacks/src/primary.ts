@@ -14,9 +14,9 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Cross-section requirements of the data layer, before any resource is registered.
   requireDataConfig(ctx);
   requireServicesConfig(ctx);
-  requireSearchConfig(ctx);
 
-  const network = await buildNetwork(ctx);
+  // The search domain spans the network's zones: checked once the zone look-up has answered.
+  const network = await buildNetwork(ctx, (zones) => requireSearchConfig(ctx, zones));
   outputs["network"] = networkOutputs(network);
 
   // Seed 001 Data Layer: keys, buckets, alerts, SES sender, service-linked roles, CloudTrail.

@@ -97,6 +97,9 @@ describe("the stack's AWS provider", () => {
     // The awsx VPC runs in its own plugin: it uses the tagged provider only if its registration names it.
     const vpc = rec.one("awsx:ec2:Vpc");
     assert.equal(vpc.providers?.["aws"] ?? vpc.provider, provider.urn);
+    // So does the eks Cluster.
+    const cluster = rec.one("eks:index:Cluster");
+    assert.equal(cluster.providers?.["aws"] ?? cluster.provider, provider.urn);
     for (const component of rec.resources.filter(
       (r) => !r.custom && r.type.startsWith("tdp:") && r.parent?.endsWith("::tdp-prod"),
     )) {
@@ -180,6 +183,29 @@ describe("availability zones of the region", () => {
       assert.deepEqual(await configProblems(offline.runStack({ stack: "prod", configFile: file })), [
         "tdp:network.availabilityZoneCount: 3 — asks for 3 availability zones but the region us-west-1 offers 1 (us-west-1b); the platform needs at least 2: deploy to another region",
       ]);
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the search domain in a 2-zone region", () => {
+  afterEach(() => offline.reset());
+
+  it("reports a data node count that the zones found cannot divide as config, before anything registers", async () => {
+    const file = stackWith((config) => {
+      config["aws:region"] = "us-west-1";
+      delete (config["tdp:network"] as Record<string, unknown>)["availabilityZoneCount"];
+      const data = config["tdp:data"] as Record<string, Record<string, unknown>>;
+      data["search"] = { ...data["search"], dataInstanceCount: 3 };
+    });
+    try {
+      const problems = await configProblems(offline.runStack({ stack: "prod", configFile: file }));
+      assert.equal(problems.length, 1, problems.join("\n"));
+      assert.match(
+        problems[0]!,
+        /^tdp:data\.search\.dataInstanceCount: 3 — .*multiple of the 2 availability zones/,
+      );
     } finally {
       rmSync(path.dirname(file), { recursive: true, force: true });
     }
