@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   KEY_ADMIN_ACTIONS,
-  KEY_USE_ACTIONS,
+  keyUseThroughServicesStatements,
   policyDocument,
   policyJson,
   statefulResourceOptions,
@@ -47,29 +47,9 @@ export function createDataKey(
             Action: KEY_ADMIN_ACTIONS,
             Resource: "*",
           },
-          {
-            // The account's principals use the key only through the services that hold the
-            // deployment's data, never directly (no kms:Decrypt on everything encrypted).
-            Sid: "AccountPrincipalsUseTheKeyThroughServices",
-            Effect: "Allow",
-            Principal: { AWS: root },
-            Action: KEY_USE_ACTIONS,
-            Resource: "*",
-            Condition: { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": viaServices } },
-          },
-          {
-            // RDS, EFS, Secrets Manager and AWS Backup hold grants on the key for the resources
-            // they keep encrypted with it; nobody can grant its use directly.
-            Sid: "ServicesHoldGrantsForTheirResources",
-            Effect: "Allow",
-            Principal: { AWS: root },
-            Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-            Resource: "*",
-            Condition: {
-              StringEquals: { "kms:CallerAccount": account, "kms:ViaService": viaServices },
-              Bool: { "kms:GrantIsForAWSResource": true },
-            },
-          },
+          // The account's principals use the key only through the services that hold the
+          // deployment's data, never directly; those services hold grants for their resources.
+          ...keyUseThroughServicesStatements(root, account, viaServices),
           {
             Sid: "CloudWatchLogsUsesForThisDeploymentsLogGroupsOnly",
             Effect: "Allow",

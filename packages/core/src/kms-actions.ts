@@ -1,3 +1,7 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+import type { PolicyStatement } from "./policy-document";
+
 /**
  * The two halves of a customer-managed key's policy: the account administers the key (no use of
  * it), and principals use it only through the services it serves (FSBP KMS.1/KMS.2).
@@ -72,4 +76,37 @@ export function actionMatches(pattern: string, action: string): boolean {
     .replace(/\*/g, ".*")
     .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`).test(action.toLowerCase());
+}
+
+/**
+ * The two statements that let a key's account use it only through `viaServices` (full endpoint
+ * names, `rds.us-east-1.amazonaws.com`): encrypt and decrypt through them, and let them hold
+ * grants for the AWS resources they keep encrypted with it (RDS, EBS, EFS, OpenSearch, Backup).
+ */
+export function keyUseThroughServicesStatements(
+  root: pulumi.Input<string>,
+  accountId: pulumi.Input<string>,
+  viaServices: string[],
+): PolicyStatement[] {
+  return [
+    {
+      Sid: "AccountPrincipalsUseTheKeyThroughServices",
+      Effect: "Allow",
+      Principal: { AWS: root },
+      Action: KEY_USE_ACTIONS,
+      Resource: "*",
+      Condition: { StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": viaServices } },
+    },
+    {
+      Sid: "ServicesHoldGrantsForTheirResources",
+      Effect: "Allow",
+      Principal: { AWS: root },
+      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": viaServices },
+        Bool: { "kms:GrantIsForAWSResource": true },
+      },
+    },
+  ];
 }

@@ -4,6 +4,7 @@ import type { Naming, PolicyStatement } from "@tdp/core";
 import {
   KEY_ADMIN_ACTIONS,
   KEY_USE_ACTIONS,
+  keyUseThroughServicesStatements,
   policyDocument,
   policyJson,
   statefulResourceOptions,
@@ -188,28 +189,8 @@ export function dataKeyPolicy(
   ];
   const via = (args.viaServices ?? []).map((s) => `${s}.${args.region}.amazonaws.com`);
   if (via.length > 0) {
-    statements.push(
-      {
-        Sid: "AccountPrincipalsUseTheKeyThroughServices",
-        Effect: "Allow",
-        Principal: { AWS: root },
-        Action: KEY_USE_ACTIONS,
-        Resource: "*",
-        Condition: { StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": via } },
-      },
-      {
-        // RDS, OpenSearch, Backup and others hold grants on the key for the resources they manage.
-        Sid: "ServicesHoldGrantsForTheirResources",
-        Effect: "Allow",
-        Principal: { AWS: root },
-        Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-        Resource: "*",
-        Condition: {
-          StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": via },
-          Bool: { "kms:GrantIsForAWSResource": true },
-        },
-      },
-    );
+    // RDS, OpenSearch, Backup and others also hold grants on the key for the resources they manage.
+    statements.push(...keyUseThroughServicesStatements(root, accountId, via));
   }
   (args.servicePrincipals ?? []).forEach((grant, i) => {
     const conditions = { ...(grant.conditions ?? {}) };
