@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 
-import { ConfigError, formatProblem } from "@tdp/core";
 import { SECRET_CONFIG_PLACEHOLDER, readStackFile } from "@tdp/offline";
 
 import { loadStackConfig } from "../src/config/load";
+import { configProblems } from "./fixtures/config-problems";
 
 const platform = JSON.stringify({ infrastructureName: "acme-tdp" });
 
@@ -22,13 +22,7 @@ function load(section: unknown) {
 }
 
 function problemsOf(section: unknown): string[] {
-  try {
-    load(section);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
+  return configProblems(() => load(section));
 }
 
 const minimal = {

@@ -1,17 +1,10 @@
 import { strict as assert } from "node:assert";
 
-import { ConfigError, formatProblem } from "@tdp/core";
-
 import { loadStackConfig } from "../src/config/load";
+import { configProblems } from "./fixtures/config-problems";
 
 function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    loadStackConfig(raw);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
+  return configProblems(() => loadStackConfig(raw));
 }
 
 const platform = JSON.stringify({ infrastructureName: "acme-tdp" });

@@ -2,11 +2,11 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { ConfigError, formatProblem } from "@tdp/core";
 import { readStackFile } from "@tdp/offline";
 
 import { dataSchema } from "../src/config/data";
 import { loadStackConfig } from "../src/config/load";
+import { configProblems } from "./fixtures/config-problems";
 
 const platform = JSON.stringify({ infrastructureName: "acme-tdp" });
 
@@ -24,13 +24,7 @@ function load(data: unknown) {
 }
 
 function problemsOf(data: unknown): string[] {
-  try {
-    load(data);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
+  return configProblems(() => load(data));
 }
 
 const minimal = {

@@ -3,12 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { ConfigError, formatProblem } from "@tdp/core";
 import type { Recording } from "@tdp/offline";
 import { offline, readStackFile } from "@tdp/offline";
 import { parse, stringify } from "yaml";
 
 import { loadStackConfig } from "../src/config/load";
+import { configProblems } from "./fixtures/config-problems";
 
 const PROD_FILE = path.join(__dirname, "..", "..", "Pulumi.prod.yaml");
 
@@ -26,13 +26,7 @@ function withDatabase(database: unknown): Record<string, string> {
 }
 
 function problemsOf(database: unknown): string[] {
-  try {
-    loadStackConfig(withDatabase(database));
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
+  return configProblems(() => loadStackConfig(withDatabase(database)));
 }
 
 /** A copy of Pulumi.prod.yaml with `tdp:data.database` edited, written to a temporary file. */

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 
-import { ConfigError, Naming, formatProblem } from "@tdp/core";
+import { Naming } from "@tdp/core";
 
 import { loadStackConfig } from "../src/config/load";
 import { networkArgsFromConfig, networkSchema } from "../src/config/network";
+import { configProblems } from "./fixtures/config-problems";
 
 const platform = JSON.stringify({ infrastructureName: "acme-tdp" });
 
@@ -16,13 +17,7 @@ function load(network: unknown) {
 }
 
 function problemsOf(network: unknown): string[] {
-  try {
-    load(network);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
+  return configProblems(() => load(network));
 }
 
 const adopt = {

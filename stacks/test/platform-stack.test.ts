@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
-import type { ConfigError } from "@tdp/core";
-import { Naming, createAwsProvider, defaultTags, formatProblem } from "@tdp/core";
+import { Naming, createAwsProvider, defaultTags } from "@tdp/core";
 import type { PlanFile } from "@tdp/offline";
 import { PROJECT, REPO_ROOT, offline, planJson, readStackFile, toPlan } from "@tdp/offline";
 import { parse, stringify } from "yaml";
+import { runConfigProblems } from "./fixtures/config-problems";
 
 /** Pulumi.<stack>.yaml with some settings changed, written to a temporary stack file. */
 function stackWith(
@@ -22,16 +22,6 @@ function stackWith(
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   writeFileSync(file, stringify(document));
   return file;
-}
-
-async function configProblems(run: Promise<unknown>): Promise<string[]> {
-  try {
-    await run;
-  } catch (error) {
-    assert.ok(error instanceof Error && error.name === "ConfigError", String(error));
-    return (error as ConfigError).problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
 }
 
 describe("the stack's AWS provider", () => {
@@ -176,11 +166,11 @@ describe("availability zones of the region", () => {
       config["aws:region"] = "us-west-1";
     });
     try {
-      assert.deepEqual(await configProblems(offline.runStack({ stack: "prod", configFile: file })), [
+      assert.deepEqual(await runConfigProblems(offline.runStack({ stack: "prod", configFile: file })), [
         "tdp:network.availabilityZoneCount: 3 — asks for 3 availability zones but the region us-west-1 offers 2 (us-west-1a, us-west-1c); set it to 2 or leave it unset (3 zones where the region has them, else 2)",
       ]);
       offline.setAvailabilityZones({ "us-west-1": ["us-west-1b"] });
-      assert.deepEqual(await configProblems(offline.runStack({ stack: "prod", configFile: file })), [
+      assert.deepEqual(await runConfigProblems(offline.runStack({ stack: "prod", configFile: file })), [
         "tdp:network.availabilityZoneCount: 3 — asks for 3 availability zones but the region us-west-1 offers 1 (us-west-1b); the platform needs at least 2: deploy to another region",
       ]);
     } finally {
@@ -200,7 +190,7 @@ describe("the search domain in a 2-zone region", () => {
       data["search"] = { ...data["search"], dataInstanceCount: 3 };
     });
     try {
-      const problems = await configProblems(offline.runStack({ stack: "prod", configFile: file }));
+      const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
       assert.equal(problems.length, 1, problems.join("\n"));
       assert.match(
         problems[0]!,

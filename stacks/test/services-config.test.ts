@@ -1,13 +1,13 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 
-import { ConfigError, formatProblem } from "@tdp/core";
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NODE_GROUP } from "@tdp/eks-services";
 import { SECRET_CONFIG_PLACEHOLDER, readStackFile } from "@tdp/offline";
 
 import { loadStackConfig } from "../src/config/load";
 import { eksNodeGroups } from "../src/config/services/eks";
 import { webConfigModes } from "../src/config/services/web";
+import { configProblems } from "./fixtures/config-problems";
 
 const platform = JSON.stringify({ infrastructureName: "acme-tdp" });
 const web = { publicDomain: "tdp.acme.example.com" };
@@ -26,13 +26,7 @@ function load(section: unknown) {
 }
 
 function problemsOf(section: unknown): string[] {
-  try {
-    load(section);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
+  return configProblems(() => load(section));
 }
 
 const service = (name: string, extra: Record<string, unknown> = {}) => ({
