@@ -293,12 +293,15 @@ describe("instance user data", () => {
     assert.match(script, /aws secretsmanager get-secret-value --region "\$REGION" --secret-id "\$1"/);
   });
 
-  it("the settings reader writes 0600 env files from the secrets (run for real with a stand-in aws CLI)", function () {
-    try {
-      execFileSync("jq", ["--version"]);
-    } catch {
-      this.skip();
-    }
+  /**
+   * Runs the bootstrap's settings reader for real with a stand-in `aws` CLI answering `dbJson`
+   * (and `LIC-123` for the licence when `licence`), writing one env file; returns its path, the
+   * reader's output and the folder to remove.
+   */
+  function runSettingsReader(
+    dbJson: string,
+    licence: boolean,
+  ): { envFile: string; output: string; dir: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-reader-"));
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin);
@@ -308,7 +311,7 @@ describe("instance user data", () => {
         "#!/bin/bash",
         'case "$*" in',
         "  *licence*) printf 'LIC-123' ;;",
-        `  *) printf '%s' '{"engine":"mariadb","host":"db.example","port":3306,"username":"pi_admin","password":"p@ss w0rd!","dbname":"dashboard"}' ;;`,
+        `  *) printf '%s' '${dbJson}' ;;`,
         "esac",
       ].join("\n"),
       { mode: 0o755 },
@@ -318,7 +321,9 @@ describe("instance user data", () => {
       renderUserData({
         region: "us-east-1",
         dbSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf",
-        licenceSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:licence-AbCdEf",
+        licenceSecretArn: licence
+          ? "arn:aws:secretsmanager:us-east-1:111111111111:secret:licence-AbCdEf"
+          : "",
         fileSystemId: "fs-1",
         accessPointId: "fsap-1",
         envFiles: [envFile],
@@ -330,6 +335,14 @@ describe("instance user data", () => {
       env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}` },
       encoding: "utf8",
     });
+    return { envFile, output, dir };
+  }
+
+  it("the settings reader writes 0600 env files from the secrets (run for real with a stand-in aws CLI)", () => {
+    const { envFile, output, dir } = runSettingsReader(
+      '{"engine":"mariadb","host":"db.example","port":3306,"username":"pi_admin","password":"p@ss w0rd!","dbname":"dashboard"}',
+      true,
+    );
     assert.equal(output, "", "the reader prints nothing");
     assert.equal(fs.statSync(envFile).mode & 0o777, 0o600);
     assert.equal(
@@ -349,36 +362,12 @@ describe("instance user data", () => {
   });
 
   it("writes env files that a shell reads back unchanged, for a password of the generated alphabet", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-reader-"));
-    const bin = path.join(dir, "bin");
-    fs.mkdirSync(bin);
     // Every character a generated password may hold (letters, digits, - _ .).
     const password = "aZ09-_.qQ8-x_y.Z";
-    fs.writeFileSync(
-      path.join(bin, "aws"),
-      [
-        "#!/bin/bash",
-        'case "$*" in',
-        "  *licence*) printf 'LIC-123' ;;",
-        `  *) printf '%s' '{"engine":"mariadb","host":"db.example","port":3306,"username":"pi_admin","password":"${password}","dbname":"dashboard"}' ;;`,
-        "esac",
-      ].join("\n"),
-      { mode: 0o755 },
+    const { envFile, dir } = runSettingsReader(
+      `{"engine":"mariadb","host":"db.example","port":3306,"username":"pi_admin","password":"${password}","dbname":"dashboard"}`,
+      false,
     );
-    const envFile = path.join(dir, "dashboard.env");
-    const reader = /<<'READER'\n([\s\S]*?)\nREADER\n/.exec(
-      renderUserData({
-        region: "us-east-1",
-        dbSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf",
-        licenceSecretArn: "",
-        fileSystemId: "fs-1",
-        accessPointId: "fsap-1",
-        envFiles: [envFile],
-        serviceUnits: ["docker.service"],
-      }),
-    )?.[1];
-    assert.ok(reader);
-    execFileSync("bash", ["-c", reader], { env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}` } });
     // A start script that sources the file (the strictest reader: it expands and splits).
     const sourced = execFileSync("bash", ["-c", `set -a; . '${envFile}'; printf '%s' "$PI_DB_PASSWORD"`], {
       encoding: "utf8",

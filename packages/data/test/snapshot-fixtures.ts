@@ -1,3 +1,4 @@
+import { strict as assert } from "node:assert";
 import { createHash, createHmac } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -440,4 +441,24 @@ export async function startFakeParameterStore(
     requests,
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
+}
+
+/**
+ * Asserts that each request was signed for `service` in us-east-1 with the AKIDEXAMPLE key and
+ * that its signature is the one the independent implementation above computes.
+ */
+export function assertSignedRequests(
+  requests: ReceivedRequest[],
+  secretAccessKey: string,
+  service = "es",
+): void {
+  for (const r of requests) {
+    const auth = String(r.headers["authorization"]);
+    assert.match(auth, new RegExp(`Credential=AKIDEXAMPLE/\\d{8}/us-east-1/${service}/aws4_request`));
+    assert.equal(
+      /Signature=([0-9a-f]{64})$/.exec(auth)?.[1],
+      expectedSignature(r, secretAccessKey),
+      `${r.method} ${r.path}: bad signature`,
+    );
+  }
 }

@@ -7,9 +7,9 @@ import { readSnapshotSettings } from "../src/snapshot/settings";
 import { durationMs, slowLogSettingsFor, slowLogThresholdProblems } from "../src/snapshot/slow-logs";
 import type { FakeDomain } from "./snapshot-fixtures";
 import {
+  assertSignedRequests,
   FRESH_AUDIT_CONFIG,
   captureLogs,
-  expectedSignature,
   snapshotEnvironment,
   startFakeDomain,
 } from "./snapshot-fixtures";
@@ -251,14 +251,10 @@ describe("snapshot function: audit logging and slow logs against the local domai
     assert.ok(
       order.indexOf(`/_snapshot/tdp-s3/${SNAPSHOT}`) < order.indexOf("/_plugins/_security/api/audit"),
     );
-    for (const r of domain.requests.filter((q) => q.path.startsWith("/_plugins/"))) {
-      const auth = String(r.headers["authorization"]);
-      assert.match(auth, /Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/es\/aws4_request/);
-      assert.equal(
-        /Signature=([0-9a-f]{64})$/.exec(auth)![1],
-        expectedSignature(r, CREDENTIALS.secretAccessKey),
-      );
-    }
+    assertSignedRequests(
+      domain.requests.filter((q) => q.path.startsWith("/_plugins/")),
+      CREDENTIALS.secretAccessKey,
+    );
     assert.deepEqual(
       lines.map((l) => l["event"]),
       ["snapshot-started", "audit-logging-updated", "slow-logs-updated", "run-finished"],

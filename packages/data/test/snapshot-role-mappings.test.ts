@@ -6,6 +6,7 @@ import { parseRoleMappingDocument } from "../src/snapshot/role-mappings";
 import { readSnapshotSettings } from "../src/snapshot/settings";
 import type { FakeDomain, FakeParameterStore } from "./snapshot-fixtures";
 import {
+  assertSignedRequests,
   captureLogs,
   expectedSignature,
   snapshotEnvironment,
@@ -142,14 +143,10 @@ describe("snapshot function: role mappings against the local domain", () => {
       order.indexOf("/_snapshot/tdp-s3/tdp-2026-11-23t09-00-00z") <
         order.indexOf("/_plugins/_security/api/roles/tdp_platform"),
     );
-    for (const r of domain.requests.filter((q) => q.path.startsWith("/_plugins/"))) {
-      const auth = String(r.headers["authorization"]);
-      assert.match(auth, /Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/es\/aws4_request/);
-      assert.equal(
-        /Signature=([0-9a-f]{64})$/.exec(auth)![1],
-        expectedSignature(r, CREDENTIALS.secretAccessKey),
-      );
-    }
+    assertSignedRequests(
+      domain.requests.filter((q) => q.path.startsWith("/_plugins/")),
+      CREDENTIALS.secretAccessKey,
+    );
     assert.deepEqual(
       lines.map((l) => l["event"]),
       ["snapshot-started", "role-mapping-created", "run-finished"],
