@@ -67,7 +67,7 @@ export interface DatabaseArgs {
   engineVersion?: string;
   /** @default 20 */
   allocatedStorageGiB?: number;
-  /** Storage autoscaling ceiling. @default 100 */
+  /** Storage autoscaling ceiling, at least 10% above allocatedStorageGiB (RDS's rule). @default 100, or 10% above allocatedStorageGiB when that is more */
   maxAllocatedStorageGiB?: number;
   /** Days of automated backups, 7 to 35 (the reference kept 1). @default 7 */
   backupRetentionDays?: number;

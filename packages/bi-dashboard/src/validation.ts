@@ -363,16 +363,19 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
     );
   }
   const allocated = db.allocatedStorageGiB ?? DEFAULT_DATABASE.allocatedStorageGiB;
+  // RDS refuses a storage-autoscaling ceiling less than 10% above the allocated storage
+  // ("Invalid max storage size"), so neither the default nor a given value may be closer.
+  const minMaxAllocated = Math.ceil((allocated * 11) / 10);
   const maxAllocated =
-    db.maxAllocatedStorageGiB ?? Math.max(DEFAULT_DATABASE.maxAllocatedStorageGiB, allocated);
+    db.maxAllocatedStorageGiB ?? Math.max(DEFAULT_DATABASE.maxAllocatedStorageGiB, minMaxAllocated);
   if (!wholeBetween(allocated, 20, 65536)) {
     problem("database.allocatedStorageGiB", allocated, "must be a whole number of GiB from 20 to 65536");
   }
-  if (!wholeBetween(maxAllocated, allocated, 65536)) {
+  if (!wholeBetween(maxAllocated, minMaxAllocated, 65536)) {
     problem(
       "database.maxAllocatedStorageGiB",
       maxAllocated,
-      `must be a whole number of GiB from allocatedStorageGiB (${allocated}) to 65536`,
+      `must be a whole number of GiB from 10% above allocatedStorageGiB (${allocated}), i.e. ${minMaxAllocated}, to 65536 (RDS storage autoscaling refuses a closer ceiling)`,
     );
   }
   const backupRetentionDays = db.backupRetentionDays ?? DEFAULT_DATABASE.backupRetentionDays;

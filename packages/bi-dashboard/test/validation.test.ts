@@ -41,6 +41,16 @@ describe("BiDashboard settings validation", () => {
     assert.equal(resolved.createVpcEndpoints, true);
   });
 
+  it("defaults the storage-autoscaling ceiling to 10% above a large allocated storage (RDS refuses a closer one)", () => {
+    const { resolved, problems } = checkBiDashboardSettings({
+      ...goodSettings(),
+      database: { allocatedStorageGiB: 200 },
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(resolved.database.maxAllocatedStorageGiB, 220);
+    assert.equal(checkBiDashboardSettings(goodSettings()).resolved.database.maxAllocatedStorageGiB, 100);
+  });
+
   it("accepts t3a.medium, db.t3.micro and 10.11 (seed tables, older LTS)", () => {
     const { resolved, problems } = checkBiDashboardSettings({
       ...goodSettings(),
@@ -133,6 +143,16 @@ describe("BiDashboard settings validation", () => {
       "bad DB class",
       { database: { instanceClass: "db.t2.small" } },
       'database.instanceClass: "db.t2.small" — must be one of db.t3.micro, db.t3.small,',
+    ],
+    [
+      "a storage-autoscaling ceiling equal to the allocated storage",
+      { database: { allocatedStorageGiB: 200, maxAllocatedStorageGiB: 200 } },
+      "database.maxAllocatedStorageGiB: 200 — must be a whole number of GiB from 10% above allocatedStorageGiB (200), i.e. 220, to 65536",
+    ],
+    [
+      "a storage-autoscaling ceiling less than 10% above the allocated storage",
+      { database: { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 105 } },
+      "database.maxAllocatedStorageGiB: 105 — must be a whole number of GiB from 10% above allocatedStorageGiB (100), i.e. 110,",
     ],
     [
       "backup retention below 7 days (the reference's 1)",
