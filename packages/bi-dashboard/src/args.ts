@@ -15,7 +15,7 @@ export interface LoadBalancerArgs {
   domainName?: string;
   /** The public Route53 zone of domainName, for certificate validation and the alias record. @default none */
   hostedZoneId?: string;
-  /** Key algorithm of a created certificate (RSA_1024 is refused: ACM.2). @default "RSA_2048" */
+  /** Key algorithm of a created certificate: RSA_2048, EC_prime256v1 or EC_secp384r1 (what ACM issues; RSA_1024 is refused: ACM.2). @default "RSA_2048" */
   certificateKeyAlgorithm?: string;
   /** HTTPS listener policy; TLS 1.2+ policies only (ELB.17). @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   sslPolicy?: string;
@@ -55,7 +55,7 @@ export interface ScalingArgs {
   scaleInCpuPercent?: number;
   /** Seconds between scaling activities. @default 300 */
   cooldownSeconds?: number;
-  /** Seconds after launch before ELB health checks count (the dashboard starts slowly). @default 600 */
+  /** Seconds after launch before ELB health checks count (the dashboard starts slowly); also the default instance warmup, so at most 3600. @default 600 */
   healthCheckGracePeriodSeconds?: number;
 }
 

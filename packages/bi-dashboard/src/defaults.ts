@@ -31,6 +31,12 @@ export const MAX_ROOT_VOLUME_GIB = 16384;
 /** Ubuntu 20.04, the Marketplace AMI's operating system (seed 004), boots from /dev/sda1. */
 export const DEFAULT_ROOT_DEVICE_NAME = "/dev/sda1";
 
+/**
+ * The longest health-check grace period: it is also the group's default instance warmup and the
+ * refreshes' instance warmup, and Auto Scaling accepts a default instance warmup of 0 to 3600 s.
+ */
+export const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 3600;
+
 /** Seed 004 service quotas: 1-5 EC2 instances; scale out above 70 % CPU, in below 20 %. */
 export const DEFAULT_SCALING = {
   minSize: 1,
@@ -117,14 +123,11 @@ export const ALLOWED_SSL_POLICIES = [
 ] as const;
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-/** ACM key algorithms accepted for a created certificate (ACM.2: RSA 2048 bits or more). */
-export const ALLOWED_CERTIFICATE_KEY_ALGORITHMS = [
-  "RSA_2048",
-  "RSA_3072",
-  "RSA_4096",
-  "EC_prime256v1",
-  "EC_secp384r1",
-] as const;
+/**
+ * Key algorithms of a created certificate: the ones ACM's RequestCertificate issues (RSA_3072 and
+ * RSA_4096 are for imported certificates only; ACM refuses them in a request), all meeting ACM.2.
+ */
+export const ALLOWED_CERTIFICATE_KEY_ALGORITHMS = ["RSA_2048", "EC_prime256v1", "EC_secp384r1"] as const;
 export const DEFAULT_CERTIFICATE_KEY_ALGORITHM = "RSA_2048";
 
 /** The reference's sticky lb_cookie "for a day". */

@@ -20,6 +20,7 @@ import {
   DEFAULT_STICKINESS_SECONDS,
   DEFAULT_SYNC,
   MARIADB_ENGINE_FAMILIES,
+  MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
   MAX_ROOT_VOLUME_GIB,
   MIN_ROOT_VOLUME_GIB,
   RESERVED_DB_USERNAMES,
@@ -214,7 +215,7 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
     problem(
       "loadBalancer.certificateKeyAlgorithm",
       certificateKeyAlgorithm,
-      `must be one of ${ALLOWED_CERTIFICATE_KEY_ALGORITHMS.join(", ")}`,
+      `must be one of ${ALLOWED_CERTIFICATE_KEY_ALGORITHMS.join(", ")}: the key algorithms ACM issues a requested certificate with (RSA_3072 and RSA_4096 are for imported certificates only; give one as certificateArn)`,
     );
   }
   if (lb.certificateArn !== undefined && lb.certificateKeyAlgorithm !== undefined) {
@@ -335,11 +336,11 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
     problem("scaling.cooldownSeconds", cooldownSeconds, "must be a whole number of seconds from 60 to 3600");
   }
   const grace = sc.healthCheckGracePeriodSeconds ?? DEFAULT_SCALING.healthCheckGracePeriodSeconds;
-  if (!wholeBetween(grace, 60, 7200)) {
+  if (!wholeBetween(grace, 60, MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)) {
     problem(
       "scaling.healthCheckGracePeriodSeconds",
       grace,
-      "must be a whole number of seconds from 60 to 7200 (the dashboard needs minutes to start)",
+      `must be a whole number of seconds from 60 (the dashboard needs minutes to start) to ${MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS}: it is also the group's default instance warmup, which Auto Scaling accepts up to ${MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS} s`,
     );
   }
 
