@@ -311,6 +311,9 @@ export function deployServices(
       },
       auditLogGroupArn: integrations.auditLogGroupArn,
       containerInsights: section.ecs.containerInsights,
+      // ECS creates its service-linked role with the cluster when it is missing, which would make
+      // the data step's creation of that role fail: the cluster waits for it.
+      dependsOn: [data.serviceLinkedRoles],
     },
     opts,
   );

@@ -143,6 +143,21 @@ describe("the service layer in the prod stack", () => {
     assert.match(policy, /alb\/web\/AWSLogs\/111111111111\//);
   });
 
+  it("creates the load balancer after the access-log bucket's policy (ELB refuses access logs before it)", () => {
+    const alb = rec.one("aws:lb/loadBalancer:LoadBalancer", "web-alb");
+    const policy = rec.one("aws:s3/bucketPolicy:BucketPolicy", "data-buckets-access-logs-policy");
+    assert.ok(alb.dependencies.includes(policy.urn), alb.dependencies.join(", "));
+  });
+
+  it("creates the ECS cluster after the ECS service-linked role (CreateCluster would create it first)", () => {
+    const cluster = rec.one("aws:ecs/cluster:Cluster");
+    const role = rec
+      .ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole")
+      .find((r) => r.inputs["awsServiceName"] === "ecs.amazonaws.com");
+    assert.ok(role);
+    assert.ok(cluster.dependencies.includes(role.urn), cluster.dependencies.join(", "));
+  });
+
   it("creates the certificate and validates it in the existing zone (PublicDomainZoneId)", () => {
     const certificate = rec.one("aws:acm/certificate:Certificate", "web-certificate");
     assert.equal(certificate.inputs["domainName"], DOMAIN);

@@ -203,6 +203,11 @@ export class DataBuckets extends pulumi.ComponentResource {
   /** The buckets this stack created, by purpose (adopted ones are absent). */
   readonly created: Partial<Record<BucketPurpose, SecureBucket>>;
   readonly accessLogs: SecureBucket;
+  /**
+   * The access-log bucket's name, known only once the bucket's policy (S3 and ELB log delivery) is
+   * in place: a load balancer turning its access logs on fails with "Access Denied for bucket" until
+   * that policy lets ELB write there, so whatever logs into the bucket waits for it.
+   */
   readonly accessLogsBucketName: pulumi.Output<string>;
   readonly accessLogsBucketArn: pulumi.Output<string>;
 
@@ -263,7 +268,8 @@ export class DataBuckets extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.accessLogsBucketName = this.accessLogs.bucketName;
+    // The name as the policy reports it, so the consumers depend on the policy, not only the bucket.
+    this.accessLogsBucketName = this.accessLogs.policy.bucket;
     this.accessLogsBucketArn = this.accessLogs.arn;
 
     const buckets = {} as Record<BucketPurpose, BucketOutputs>;

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 
+import * as aws from "@pulumi/aws";
 import { offline } from "@tdp/offline";
 
 import { BUCKET_PURPOSES, DataBuckets, SecureBucket } from "../src";
@@ -326,6 +327,29 @@ describe("DataBuckets: the access-log bucket's lifecycle", () => {
       daysAfterInitiation: 7,
     });
     assert.deepEqual(byId["expire-current-objects"]!["expiration"], { days: 90 });
+  });
+});
+
+describe("DataBuckets: what logs into the access-log bucket", () => {
+  it("waits for the bucket's policy (a load balancer's access logs are refused before it)", async () => {
+    const rec = await offline.record(() => {
+      const buckets = new DataBuckets("data-buckets", {
+        naming,
+        accountId: ACCOUNT,
+        kmsKeyArns: { datalake: KEY_ARN, backup: BACKUP_KEY_ARN },
+        region: "us-east-1",
+        loadBalancerLogPrefixes: ["alb/web"],
+      });
+      new aws.lb.LoadBalancer("web-alb", {
+        accessLogs: { bucket: buckets.accessLogsBucketName, prefix: "alb/web", enabled: true },
+      });
+    });
+    const alb = byName(rec, "web-alb");
+    assert.equal(
+      (alb.inputs["accessLogs"] as Record<string, unknown>)["bucket"],
+      "acme-tdp-production-access-logs",
+    );
+    assert.ok(alb.dependencies?.includes(byName(rec, "data-buckets-access-logs-policy").urn));
   });
 });
 

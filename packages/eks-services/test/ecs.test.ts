@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 
+import * as aws from "@pulumi/aws";
 import { Naming } from "@tdp/core";
 import { offline } from "@tdp/offline";
 
@@ -367,6 +368,18 @@ describe("PlatformServices with AthenaCreateIamUser on", () => {
     assert.ok(creator.Statement.some((s) => s["Sid"] === "KeepTheBoundary" && s["Effect"] === "Deny"));
     const other = policyOf(rec, "athena-ts-service-web-task-role-task");
     assert.ok(other.Statement.some((s) => s["Sid"] === "DenyIamUserCreation"));
+  });
+});
+
+describe("PlatformServices after the ECS service-linked role", () => {
+  it("creates the cluster, and so every service, only after the resources it must wait for", async () => {
+    const rec = await offline.record(() => {
+      const role = new aws.iam.ServiceLinkedRole("slr-ecs", { awsServiceName: "ecs.amazonaws.com" });
+      new PlatformServices("waits", args({ dependsOn: [role] }));
+    });
+    const role = named(rec, "slr-ecs");
+    assert.ok(named(rec, "waits-cluster").dependencies.includes(role.urn));
+    assert.ok(named(rec, "waits-capacity-providers").dependencies.includes(named(rec, "waits-cluster").urn));
   });
 });
 

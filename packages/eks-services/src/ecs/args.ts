@@ -64,6 +64,13 @@ export interface PlatformServicesArgs {
   taskRoleStatements?: Record<string, PolicyStatement[]>;
   /** Container Insights mode (FSBP ECS.12). @default "enabled" */
   containerInsights?: "enabled" | "enhanced";
+  /**
+   * Resources the ECS cluster (and so every service) must wait for: the ECS service-linked role
+   * when the same deployment creates it (`ServiceLinkedRoles`). CreateCluster creates that role
+   * itself when it is missing, and the deployment's own creation of it then fails ("has been taken
+   * in this account"). @default []
+   */
+  dependsOn?: pulumi.Resource[];
 }
 
 /** What a created service exposes. */

@@ -27,7 +27,7 @@ export function createServicesCluster(
       name: naming.name("ecsCluster", "services"),
       settings: [{ name: "containerInsights", value: args.containerInsights ?? "enabled" }],
     },
-    child,
+    { parent, dependsOn: args.dependsOn ?? [] },
   );
   const capacityProviders = new aws.ecs.ClusterCapacityProviders(
     `${name}-capacity-providers`,
