@@ -14,6 +14,7 @@ export const NAME_RULES = {
   openSearchDomain: { maxLength: 28, lowercase: true, pattern: /^[a-z][a-z0-9-]*$/ },
   lambdaFunction: { maxLength: 64, lowercase: false, pattern: /^[A-Za-z0-9_-]+$/ },
   eksCluster: { maxLength: 100, lowercase: false, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/ },
+  eksNodeGroup: { maxLength: 63, lowercase: false, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/ },
   ecsCluster: { maxLength: 255, lowercase: false, pattern: /^[A-Za-z0-9_-]+$/ },
   ecsService: { maxLength: 255, lowercase: false, pattern: /^[A-Za-z0-9_-]+$/ },
   sqsQueue: { maxLength: 80, lowercase: false, pattern: /^[A-Za-z0-9_-]+$/ },

@@ -485,6 +485,24 @@ describe("PlatformCluster (options)", () => {
   });
 });
 
+describe("PlatformCluster (longest allowed names)", () => {
+  it("keeps a node group name within EKS's 63 characters for the longest infrastructure, environment and group names", async () => {
+    // 24 + 16 + a 20-character group: `<base>-eks-<group>` would be 66 characters.
+    const longNaming = new Naming({
+      infrastructureName: "abcdefghijklmnopqrstuvwx",
+      environment: "preproductionabc",
+    });
+    const group = "batch-processing-x86";
+    const rec = await offline.record(() => {
+      new PlatformCluster("long", args({ naming: longNaming, nodeGroups: [{ name: group }] }));
+    });
+    const name = String(inputs(named(rec, `long-${group}`))["nodeGroupName"]);
+    assert.ok(name.length <= 63, `${name} is ${name.length} characters`);
+    assert.match(name, /^abcdefghijklmnopqrstuvwx-preproductionabc-eks-/);
+    assert.match(name, /^[A-Za-z0-9][A-Za-z0-9_-]*$/);
+  });
+});
+
 describe("PlatformCluster argument checks", () => {
   async function refusedWithNothingRegistered(
     extra: Partial<PlatformClusterArgs>,

@@ -123,7 +123,8 @@ export function createNodeGroups(
       `${name}-${group.name}`,
       {
         clusterName: settings.createdClusterName,
-        nodeGroupName: naming.name("generic", role),
+        // EKS refuses a node group name longer than 63 characters.
+        nodeGroupName: naming.name("eksNodeGroup", role),
         nodeRoleArn: settings.nodeRoleArn,
         subnetIds: settings.privateSubnetIds,
         instanceTypes,
