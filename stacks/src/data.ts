@@ -71,7 +71,15 @@ export function deployData(ctx: StackContext, _network: Network): DataLayer {
   const serviceLinkedRoles = new ServiceLinkedRoles("service-linked-roles", data.serviceLinkedRoles, opts);
   const keys = new DataKeys(
     "data-keys",
-    { ...common, region: ctx.region, rotationPeriodInDays: data.keys.rotationPeriodInDays },
+    {
+      ...common,
+      region: ctx.region,
+      rotationPeriodInDays: data.keys.rotationPeriodInDays,
+      // The compute key's policy names the Auto Scaling role: created first when the stack makes it.
+      serviceLinkedRoles: serviceLinkedRoles.byService.autoScaling
+        ? [serviceLinkedRoles.byService.autoScaling]
+        : [],
+    },
     opts,
   );
   const trailBucket = data.cloudTrail.enabled

@@ -154,6 +154,14 @@ describe("the data layer in the prod stack", () => {
     }
   });
 
+  it("creates the Auto Scaling service-linked role before the compute key that names it", () => {
+    const role = rec.one("aws:iam/serviceLinkedRole:ServiceLinkedRole", "service-linked-roles-autoscaling");
+    assert.equal(role.inputs["awsServiceName"], "autoscaling.amazonaws.com");
+    assert.ok(rec.one("aws:kms/key:Key", "data-keys-compute-key").dependencies.includes(role.urn));
+    // The other keys name no service-linked role and do not wait for it.
+    assert.ok(!rec.one("aws:kms/key:Key", "data-keys-datalake-key").dependencies.includes(role.urn));
+  });
+
   it("exports what the service layer needs", () => {
     const data = rec.outputs["data"] as Record<string, unknown>;
     const keyArns = data["keyArns"] as Record<string, string>;
@@ -229,7 +237,7 @@ describe("the data layer's stack config", () => {
   it("leaves out the trail and an existing service-linked role when asked", async () => {
     const file = prodWithData((data) => {
       data["cloudTrail"] = { enabled: false };
-      data["serviceLinkedRoles"] = { ecs: false, openSearch: true };
+      data["serviceLinkedRoles"] = { ecs: false, openSearch: true, autoScaling: false };
     });
     const rec = await offline.runStack({ stack: "prod", configFile: file });
     assert.equal(rec.ofType("tdp:data:AuditTrail").length, 0);
@@ -237,6 +245,10 @@ describe("the data layer's stack config", () => {
       rec.ofType("aws:iam/serviceLinkedRole:ServiceLinkedRole").map((r) => r.inputs["awsServiceName"]),
       ["opensearchservice.amazonaws.com"],
     );
+    // An existing Auto Scaling role: the compute key still names it, and waits for nothing.
+    const compute = rec.one("aws:kms/key:Key", "data-keys-compute-key");
+    assert.match(String(compute.inputs["policy"]), /AWSServiceRoleForAutoScaling/);
+    assert.ok(!compute.dependencies.some((d) => d.includes("ServiceLinkedRole")));
     const delivery = String(
       rec.one("aws:s3/bucketPolicy:BucketPolicy", "data-buckets-access-logs-policy").inputs["policy"],
     );

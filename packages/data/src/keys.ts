@@ -116,6 +116,8 @@ export interface DataKeyArgs extends KeyReplicationSettings {
    * rejects a policy naming an unknown principal). @default []
    */
   serviceLinkedRoleArns?: pulumi.Input<string>[];
+  /** What the key waits for: the resources creating those service-linked roles. @default [] */
+  dependsOn?: pulumi.Resource[];
   /** The alias, `alias/...`. @default `alias/<infrastructureName>-<environment>-<purpose>` */
   aliasName?: string;
   /** Waiting period before a scheduled deletion takes effect, 7 to 30 days. @default 30 */
@@ -273,7 +275,7 @@ export class DataKey extends pulumi.ComponentResource {
         multiRegion: args.multiRegion ?? false,
         policy: dataKeyPolicy(args, accountId, partition),
       },
-      statefulResourceOptions({ parent: this }),
+      statefulResourceOptions({ parent: this, dependsOn: args.dependsOn ?? [] }),
     );
     const alias = new aws.kms.Alias(
       `${name}-alias`,
@@ -302,6 +304,11 @@ export interface DataKeysArgs {
   replication?: Partial<Record<KeyPurpose, KeyReplicationSettings>>;
   /** Days between automatic rotations of every key. @default 365 */
   rotationPeriodInDays?: number;
+  /**
+   * The resources creating the service-linked roles a key's policy names (the Auto Scaling role,
+   * for the compute key): those keys wait for them. @default [] (the roles exist already)
+   */
+  serviceLinkedRoles?: pulumi.Resource[];
 }
 
 export function validateDataKeysArgs(args: DataKeysArgs): void {
@@ -342,6 +349,7 @@ export class DataKeys extends pulumi.ComponentResource {
         viaServices: KEY_VIA_SERVICES[purpose],
         servicePrincipals: servicePrincipalsFor(purpose, args.region, accountId, partition),
         serviceLinkedRoleArns: serviceLinkedRolesFor(purpose, accountId, partition),
+        ...(purpose === "compute" && args.serviceLinkedRoles ? { dependsOn: args.serviceLinkedRoles } : {}),
         aliasName: purpose === "database" ? `alias/ts-rds-${args.naming.environment}` : undefined,
         rotationPeriodInDays: args.rotationPeriodInDays,
         ...(args.replication?.[purpose] ?? {}),

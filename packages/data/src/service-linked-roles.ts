@@ -7,6 +7,11 @@ export const SERVICE_LINKED_ROLE_SERVICES = {
   ecs: "ecs.amazonaws.com",
   /** AWSServiceRoleForAmazonOpenSearchService: OpenSearch places the domain in the VPC. */
   openSearch: "opensearchservice.amazonaws.com",
+  /**
+   * AWSServiceRoleForAutoScaling: the data layer's compute key names it in its policy (it encrypts
+   * the volumes the groups launch), and KMS refuses a policy naming a role that does not exist.
+   */
+  autoScaling: "autoscaling.amazonaws.com",
 } as const;
 
 export type ServiceLinkedRoleName = keyof typeof SERVICE_LINKED_ROLE_SERVICES;
@@ -20,11 +25,16 @@ export interface ServiceLinkedRolesArgs {
   ecs?: boolean;
   /** Create the OpenSearch service-linked role; same "already exists" rule. @default true */
   openSearch?: boolean;
+  /**
+   * Create the Auto Scaling service-linked role; same rule (any Auto Scaling group or EKS node
+   * group the account ever had created it). @default true
+   */
+  autoScaling?: boolean;
 }
 
 /**
  * The account's service-linked roles for ECS and OpenSearch (seed 001 pre-deployment task 6, in
- * code). They are account-wide and other workloads may rely on them, so a deletion of the stack
+ * code), and for Auto Scaling (named by the compute key's policy). They are account-wide and other workloads may rely on them, so a deletion of the stack
  * leaves them in place.
  */
 export class ServiceLinkedRoles extends pulumi.ComponentResource {
@@ -32,11 +42,14 @@ export class ServiceLinkedRoles extends pulumi.ComponentResource {
   readonly arns: Partial<Record<ServiceLinkedRoleName, pulumi.Output<string>>>;
   /** The roles, for `dependsOn` of the ECS services and the OpenSearch domain. */
   readonly roles: aws.iam.ServiceLinkedRole[];
+  /** The roles created, by service (absent when the setting is off). */
+  readonly byService: Partial<Record<ServiceLinkedRoleName, aws.iam.ServiceLinkedRole>>;
 
   constructor(name: string, args: ServiceLinkedRolesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tdp:data:ServiceLinkedRoles", name, {}, opts);
     const arns: Partial<Record<ServiceLinkedRoleName, pulumi.Output<string>>> = {};
     const roles: aws.iam.ServiceLinkedRole[] = [];
+    const byService: Partial<Record<ServiceLinkedRoleName, aws.iam.ServiceLinkedRole>> = {};
     for (const [key, service] of Object.entries(SERVICE_LINKED_ROLE_SERVICES) as [
       ServiceLinkedRoleName,
       string,
@@ -50,10 +63,12 @@ export class ServiceLinkedRoles extends pulumi.ComponentResource {
         { parent: this, retainOnDelete: true },
       );
       roles.push(role);
+      byService[key] = role;
       arns[key] = role.arn;
     }
     this.arns = arns;
     this.roles = roles;
+    this.byService = byService;
     this.registerOutputs({ arns });
   }
 }

@@ -127,10 +127,13 @@ describe("SenderEmail, ServiceLinkedRoles, log groups", () => {
     assert.equal(byName(rec, "sender-email-identity").type, "aws:sesv2/emailIdentity:EmailIdentity");
   });
 
-  it("creates the ECS and OpenSearch service-linked roles, retained on delete", () => {
+  it("creates the ECS, OpenSearch and Auto Scaling service-linked roles, retained on delete", () => {
     assert.equal(byName(rec, "slr-ecs").inputs["awsServiceName"], "ecs.amazonaws.com");
     assert.equal(byName(rec, "slr-opensearch").inputs["awsServiceName"], "opensearchservice.amazonaws.com");
-    assert.equal(byName(rec, "slr-ecs").retainOnDelete, true);
+    assert.equal(byName(rec, "slr-autoscaling").inputs["awsServiceName"], "autoscaling.amazonaws.com");
+    for (const role of ofType(rec, "aws:iam/serviceLinkedRole:ServiceLinkedRole")) {
+      assert.equal(role.retainOnDelete, true, role.name);
+    }
   });
 
   it("skips a role that already exists in the account", () => {

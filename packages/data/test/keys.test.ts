@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 
+import * as aws from "@pulumi/aws";
+
 import { KEY_USE_OR_GRANT_ACTIONS, actionMatches } from "@tdp/core";
 import { offline } from "@tdp/offline";
 
@@ -184,6 +186,22 @@ describe("DataKeys", () => {
     const key = byName(rec, "data-keys-logs");
     assert.equal(key.type, "tdp:data:DataKey");
     assert.equal(key.parent, component.urn);
+  });
+});
+
+describe("DataKeys with service-linked roles to wait for", () => {
+  it("makes only the key naming them (compute) depend on the resources creating them", async () => {
+    const rec = await offline.record(() => {
+      const role = new aws.iam.ServiceLinkedRole("autoscaling-role", {
+        awsServiceName: "autoscaling.amazonaws.com",
+      });
+      new DataKeys("data-keys", { naming, region: REGION, accountId: ACCOUNT, serviceLinkedRoles: [role] });
+    });
+    const role = byName(rec, "autoscaling-role");
+    assert.ok((byName(rec, "data-keys-compute-key").dependencies ?? []).includes(role.urn));
+    for (const key of ofType(rec, "aws:kms/key:Key").filter((k) => k.name !== "data-keys-compute-key")) {
+      assert.ok(!(key.dependencies ?? []).includes(role.urn), key.name);
+    }
   });
 });
 

@@ -95,8 +95,13 @@ export const dataSchema = z
     search: searchSchema.prefault({}),
     /** Seed 001 pre-deployment task 6: set one false where that role already exists in the account. */
     serviceLinkedRoles: z
-      .strictObject({ ecs: z.boolean().default(true), openSearch: z.boolean().default(true) })
-      .default({ ecs: true, openSearch: true }),
+      .strictObject({
+        ecs: z.boolean().default(true),
+        openSearch: z.boolean().default(true),
+        /** The compute key's policy names it (the Auto Scaling groups' encrypted volumes). */
+        autoScaling: z.boolean().default(true),
+      })
+      .default({ ecs: true, openSearch: true, autoScaling: true }),
     /** Seed 001 pre-deployment task 2: a trail for accounts that lack one. */
     cloudTrail: z
       .strictObject({
