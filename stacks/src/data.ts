@@ -16,8 +16,8 @@ import type { Network } from "@tdp/network";
 import type { StackContext } from "./context";
 
 /**
- * Where the service layer's web load balancer writes its access logs in the access-log bucket
- * (agreed in /work/notes/services-b-alb-logs.md); the bucket policy admits ELB log delivery there.
+ * Where the service layer's web load balancer writes its access logs in the access-log bucket;
+ * the bucket policy admits ELB log delivery there.
  */
 export const WEB_ALB_LOG_PREFIX = "alb/web";
 

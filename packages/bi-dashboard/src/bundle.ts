@@ -8,7 +8,7 @@ export function packageRoot(): string {
   return findPackageRoot("@tdp/bi-dashboard", __dirname);
 }
 
-/** The sync handler's source (contract: /work/notes/bi-sync-contract.md). */
+/** The sync handler's source, bundled into the function's package. */
 export function syncHandlerEntry(): string {
   return path.join(packageRoot(), "src", "sync", "handler.ts");
 }

@@ -26,7 +26,7 @@ export { rotationEventPattern } from "./rotation-events";
 
 /**
  * The Panintelligence BI dashboard (seed 004), as the public CloudFormation project builds it and
- * without its defects (see panintelligence-cfn.md): an ALB with TLS 1.2+ in front of an Auto
+ * without its defects: an ALB with TLS 1.2+ in front of an Auto
  * Scaling group of Marketplace-AMI instances (launch template, IMDSv2, encrypted gp3), RDS
  * MariaDB (Multi-AZ, KMS, 7+ days of backups) whose credentials live in Secrets Manager and
  * rotate every 30 days through the package's own rotation function (src/rotation), an instance refresh after each

@@ -1,6 +1,6 @@
 /**
  * Defaults and allowed values of the Panintelligence deployment, with where each comes from
- * (seed 004, the public CloudFormation project described in panintelligence-cfn.md, or AWS).
+ * (seed 004, the public Panintelligence CloudFormation project, or AWS).
  */
 
 /** The port the dashboard's Tomcat listens on (reference target group). */

@@ -75,7 +75,7 @@ describe("BiDashboard component", function () {
     }));
   });
 
-  describe("panintelligence-cfn.md defects, each fixed", () => {
+  describe("the public CloudFormation project's defects, each fixed", () => {
     it("Launch configuration, not launch template", () => {
       assert.equal(rec.ofType("aws:ec2/launchConfiguration:LaunchConfiguration").length, 0);
       const lt = one(rec, "aws:ec2/launchTemplate:LaunchTemplate");

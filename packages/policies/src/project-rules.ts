@@ -40,7 +40,7 @@ export const PROJECT_RULES: Record<string, ProjectRule> = {
   },
   "TDP.BACKUP.2": {
     rule: "Backup vaults are locked (Vault Lock) where the stack asks for it.",
-    source: "security-controls.md (Backup: vault lock where asked); tdp:data.database.vaultLock",
+    source: "security baseline (Backup: vault lock where asked); tdp:data.database.vaultLock",
   },
   "TDP.ACM.1": {
     rule: "Certificates validate through DNS, so they renew without a manual step.",

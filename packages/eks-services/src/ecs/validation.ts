@@ -31,7 +31,10 @@ export const COMPONENT_ENVIRONMENT = [
 export function platformSettingsPath(naming: { ssmPath(...segments: string[]): string }): string {
   return naming.ssmPath("ECS", PLATFORM_SETTINGS_SEGMENT);
 }
-/** The Cloud Map namespace is `<label>.<PrivateDomain>` (see /work/notes/services-b-privatedomain.md). */
+/**
+ * The Cloud Map namespace is `<label>.<PrivateDomain>`: a namespace named like the network's
+ * private zone for PrivateDomain would clash with that zone in the same VPC.
+ */
 export const DEFAULT_SERVICE_DISCOVERY_SUBDOMAIN = "svc";
 export const DEFAULT_CPU = 512;
 export const DEFAULT_MEMORY = 1024;
