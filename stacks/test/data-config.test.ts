@@ -41,7 +41,7 @@ describe("tdp:data config", () => {
     assert.equal(data.keys.rotationPeriodInDays, 365);
     assert.equal(data.buckets.lifecycle.datalake?.noncurrentVersionExpirationDays, 365);
     assert.equal(data.recovery, undefined);
-    assert.deepEqual(data.serviceLinkedRoles, { ecs: true, openSearch: true });
+    assert.deepEqual(data.serviceLinkedRoles, { ecs: true, openSearch: true, autoScaling: true });
     assert.equal(data.cloudTrail.enabled, true);
   });
 
@@ -50,7 +50,7 @@ describe("tdp:data config", () => {
     assert.equal(sections.data.keys.rotationPeriodInDays, 365);
     assert.equal(sections.data.buckets.accessLogRetentionDays, 365);
     assert.deepEqual(sections.data.buckets.names, {});
-    assert.deepEqual(sections.data.serviceLinkedRoles, { ecs: true, openSearch: true });
+    assert.deepEqual(sections.data.serviceLinkedRoles, { ecs: true, openSearch: true, autoScaling: true });
     assert.equal(sections.data.cloudTrail.enabled, false);
   });
 
