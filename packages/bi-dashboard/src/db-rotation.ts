@@ -1,13 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { allow, policyDocument } from "@tdp/core";
+import { LAMBDA_VPC_NETWORK_INTERFACES, allow, policyDocument } from "@tdp/core";
 
 import type { KeyedContext } from "./context";
 import type { DashboardDatabase } from "./database";
 import { createDeadLetterQueue, deadLetterQueuePolicy } from "./dead-letter-queue";
 import { ROTATION_EXCLUDE_CHARACTERS } from "./defaults";
 import { accountServiceRole } from "./roles";
-import { VPC_NETWORK_INTERFACES } from "./vpc-network-interfaces";
 
 export interface DbRotationInputs {
   logGroup: aws.cloudwatch.LogGroup;
@@ -50,7 +49,7 @@ export function createDbRotation(
           Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
         }),
       ),
-      "vpc-network-interfaces": policyDocument(VPC_NETWORK_INTERFACES),
+      "vpc-network-interfaces": policyDocument(LAMBDA_VPC_NETWORK_INTERFACES),
       "own-logs": policyDocument(
         allow(["logs:CreateLogStream", "logs:PutLogEvents"], pulumi.interpolate`${logGroup.arn}:*`),
       ),

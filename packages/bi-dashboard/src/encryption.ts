@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   KEY_ADMIN_ACTIONS,
+  cloudWatchLogsKeyStatement,
   keyUseThroughServicesStatements,
   policyDocument,
   policyJson,
@@ -50,20 +51,12 @@ export function createDataKey(
           // The account's principals use the key only through the services that hold the
           // deployment's data, never directly; those services hold grants for their resources.
           ...keyUseThroughServicesStatements(root, account, viaServices),
-          {
-            Sid: "CloudWatchLogsUsesForThisDeploymentsLogGroupsOnly",
-            Effect: "Allow",
-            Principal: { Service: `logs.${region}.amazonaws.com` },
-            Action: [
-              "kms:Encrypt*",
-              "kms:Decrypt*",
-              "kms:ReEncrypt*",
-              "kms:GenerateDataKey*",
-              "kms:Describe*",
-            ],
-            Resource: "*",
-            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": logGroupArnPatterns } },
-          },
+          cloudWatchLogsKeyStatement(
+            "CloudWatchLogsUsesForThisDeploymentsLogGroupsOnly",
+            region,
+            logGroupArnPatterns,
+            "ArnLike",
+          ),
           {
             Sid: "AlarmsAndEventsPublishToTheEncryptedTopic",
             Effect: "Allow",

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { allow, policyDocument } from "@tdp/core";
+import { LAMBDA_VPC_NETWORK_INTERFACES, allow, policyDocument } from "@tdp/core";
 
 import type { SecureBucket } from "./buckets";
 import type { KeyedContext } from "./context";
@@ -9,7 +9,6 @@ import { SYNC_EFS_MOUNT, SYNC_FOLDER_MAP } from "./defaults";
 import type { DashboardFileSystem } from "./file-system";
 import { createFileSystemPolicy } from "./file-system";
 import { accountServiceRole } from "./roles";
-import { VPC_NETWORK_INTERFACES } from "./vpc-network-interfaces";
 
 export interface SyncFunctionInputs {
   alarmTopicArn: pulumi.Input<string>;
@@ -73,7 +72,7 @@ export function createSyncFunction(
         }),
       ),
       "efs-through-access-point": policyDocument(fileSystem.clientPolicy),
-      "vpc-network-interfaces": policyDocument(VPC_NETWORK_INTERFACES),
+      "vpc-network-interfaces": policyDocument(LAMBDA_VPC_NETWORK_INTERFACES),
       "own-logs": policyDocument(
         allow(["logs:CreateLogStream", "logs:PutLogEvents"], pulumi.interpolate`${logGroup.arn}:*`),
       ),

@@ -110,3 +110,32 @@ export function keyUseThroughServicesStatements(
     },
   ];
 }
+
+/** What CloudWatch Logs needs of a key that encrypts log groups. */
+export const LOGS_KEY_ACTIONS = [
+  "kms:Encrypt*",
+  "kms:Decrypt*",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:Describe*",
+];
+
+/**
+ * The statement letting the region's CloudWatch Logs use a key for the named log groups only (the
+ * encryption context carries the group's ARN): `ArnEquals` for exact ARNs, `ArnLike` for patterns.
+ */
+export function cloudWatchLogsKeyStatement(
+  sid: string,
+  region: string,
+  logGroupArns: pulumi.Input<string> | pulumi.Input<string>[],
+  match: "ArnEquals" | "ArnLike" = "ArnEquals",
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: `logs.${region}.amazonaws.com` },
+    Action: LOGS_KEY_ACTIONS,
+    Resource: "*",
+    Condition: { [match]: { "kms:EncryptionContext:aws:logs:arn": logGroupArns } },
+  };
+}

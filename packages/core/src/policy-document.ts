@@ -39,6 +39,22 @@ export function allow(
   return { Effect: "Allow", Action: actions, Resource: resources, ...extra };
 }
 
+/**
+ * What a Lambda function in a VPC needs to attach its network interfaces. EC2 does not scope these
+ * actions to resources, so they take "*" (AWSLambdaVPCAccessExecutionRole's grant, without its logs:*).
+ */
+export const LAMBDA_VPC_NETWORK_INTERFACES = allow(
+  [
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+  ],
+  "*",
+);
+
 /** A trust policy letting the given AWS services assume the role, limited to this account. */
 export function serviceTrustPolicy(services: string[], sourceAccount?: pulumi.Input<string>): PolicyDocument {
   return policyDocument({

@@ -4,6 +4,7 @@ import type { Naming, PolicyStatement } from "@tdp/core";
 import {
   KEY_ADMIN_ACTIONS,
   KEY_USE_ACTIONS,
+  LOGS_KEY_ACTIONS,
   keyUseThroughServicesStatements,
   policyDocument,
   policyJson,
@@ -395,13 +396,7 @@ function servicePrincipalsFor(
       return [
         {
           service: `logs.${region}.amazonaws.com`,
-          actions: [
-            "kms:Encrypt*",
-            "kms:Decrypt*",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:Describe*",
-          ],
+          actions: LOGS_KEY_ACTIONS,
           conditions: {
             ArnLike: {
               "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*`,

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming, PolicyStatement } from "@tdp/core";
 import {
+  LAMBDA_VPC_NETWORK_INTERFACES,
   ServiceRole,
   allow,
   bundleLambdaHandler,
@@ -506,19 +507,7 @@ export class SearchDomain extends pulumi.ComponentResource {
             allow(["logs:CreateLogStream", "logs:PutLogEvents"], pulumi.interpolate`${logGroupFn.arn}:*`),
           ),
           // Lambda attaches the function to the VPC through network interfaces it manages.
-          "vpc-network-interfaces": policyDocument(
-            allow(
-              [
-                "ec2:CreateNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSubnets",
-                "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses",
-                "ec2:UnassignPrivateIpAddresses",
-              ],
-              "*",
-            ),
-          ),
+          "vpc-network-interfaces": policyDocument(LAMBDA_VPC_NETWORK_INTERFACES),
           // The role mapping document: exactly that String parameter (ARNs are not secret: no KMS).
           ...(mappings
             ? {

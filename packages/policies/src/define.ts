@@ -78,6 +78,42 @@ function planOptions(opts: object): PlanOptions {
   return opts as PlanOptions;
 }
 
+/** A resource as the checks see it: its inputs and the options that matter to them. */
+function checkedResource(r: {
+  type: string;
+  name: string;
+  urn: string;
+  props: Record<string, unknown>;
+  opts: { protect: boolean } & object;
+}): CheckedResource {
+  const options = planOptions(r.opts);
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: r.props,
+    protect: r.opts.protect,
+    retainOnDelete: options.retainOnDelete === true,
+    secretsMarked: options.secretsMarked === true,
+  };
+}
+
+/** What every policy carries besides its check: names, controls, level, remediation, config. */
+function commonFields(definition: PolicyDefinition) {
+  const controls = controlsOf(definition);
+  return {
+    name: definition.name,
+    description: definition.description,
+    module: definition.module,
+    satisfiedBy: definition.satisfiedBy,
+    controls,
+    enforcementLevel: definition.enforcementLevel,
+    tags: tagsOf(controls),
+    remediationSteps: definition.remediation,
+    configSchema: POLICY_CONFIG_SCHEMA,
+  };
+}
+
 function controlsOf(definition: PolicyDefinition): Controls {
   return {
     fsbp: definition.controls.fsbp ?? [],
@@ -100,31 +136,13 @@ function message(problem: string, remediation: string): string {
 
 /** A policy over single resources of the given types. */
 export function resourcePolicy(definition: ResourcePolicyDefinition): TdpResourcePolicy {
-  const controls = controlsOf(definition);
   const types = new Set(definition.types);
   return {
-    name: definition.name,
-    description: definition.description,
-    module: definition.module,
-    satisfiedBy: definition.satisfiedBy,
-    controls,
-    enforcementLevel: definition.enforcementLevel,
-    tags: tagsOf(controls),
-    remediationSteps: definition.remediation,
-    configSchema: POLICY_CONFIG_SCHEMA,
+    ...commonFields(definition),
     validateResource: (args: ResourceValidationArgs, reportViolation) => {
       if (!types.has(args.type)) return;
-      const resource: CheckedResource = {
-        type: args.type,
-        name: args.name,
-        urn: args.urn,
-        props: args.props,
-        protect: args.opts.protect,
-        retainOnDelete: planOptions(args.opts).retainOnDelete === true,
-        secretsMarked: planOptions(args.opts).secretsMarked === true,
-      };
       definition.check(
-        resource,
+        checkedResource(args),
         (problem) => reportViolation(message(problem, definition.remediation)),
         args.getConfig<TdpPolicyConfig>(),
       );
@@ -134,26 +152,11 @@ export function resourcePolicy(definition: ResourcePolicyDefinition): TdpResourc
 
 /** A policy over the whole stack (relations between resources, or rules every resource obeys). */
 export function stackPolicy(definition: StackPolicyDefinition): TdpStackPolicy {
-  const controls = controlsOf(definition);
   return {
-    name: definition.name,
-    description: definition.description,
-    module: definition.module,
-    satisfiedBy: definition.satisfiedBy,
-    controls,
-    enforcementLevel: definition.enforcementLevel,
-    tags: tagsOf(controls),
-    remediationSteps: definition.remediation,
-    configSchema: POLICY_CONFIG_SCHEMA,
+    ...commonFields(definition),
     validateStack: (args: StackValidationArgs, reportViolation) => {
       const resources: StackResource[] = args.resources.map((r) => ({
-        type: r.type,
-        name: r.name,
-        urn: r.urn,
-        props: r.props,
-        protect: r.opts.protect,
-        retainOnDelete: planOptions(r.opts).retainOnDelete === true,
-        secretsMarked: planOptions(r.opts).secretsMarked === true,
+        ...checkedResource(r),
         parentUrn: r.parent?.urn,
         dependencyUrns: r.dependencies.map((d) => d.urn),
       }));

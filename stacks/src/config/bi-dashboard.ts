@@ -1,24 +1,9 @@
 import { checkBiDashboardSettings } from "@tdp/bi-dashboard";
 import { z } from "zod";
 
-const cidrList = z.array(z.string());
+import { fieldPath } from "./field-path";
 
-/** A dotted problem field (`loadBalancer.allowedCidrs[0]`) as a zod issue path. */
-function fieldPath(field: string): (string | number)[] {
-  const path: (string | number)[] = [];
-  for (const part of field.split(".")) {
-    const match = /^([^[]+)((\[\d+\])*)$/.exec(part);
-    if (!match) {
-      path.push(part);
-      continue;
-    }
-    path.push(match[1]!);
-    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) {
-      path.push(Number(index[1]));
-    }
-  }
-  return path;
-}
+const cidrList = z.array(z.string());
 
 /**
  * `tdp:biDashboard`: the Panintelligence BI dashboard (seed 004, @tdp/bi-dashboard). Every key

@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming, PolicyStatement } from "@tdp/core";
-import { KEY_ADMIN_ACTIONS, policyDocument, policyJson, statefulResourceOptions } from "@tdp/core";
+import {
+  KEY_ADMIN_ACTIONS,
+  cloudWatchLogsKeyStatement,
+  policyDocument,
+  policyJson,
+  statefulResourceOptions,
+} from "@tdp/core";
 
 /** What the cluster's KMS key needs to know: the given keys, and who and what uses it. */
 export interface ClusterKeySettings {
@@ -55,14 +61,7 @@ export function createClusterKey(
         Resource: "*",
         Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
       },
-      {
-        Sid: "ControlPlaneLogGroup",
-        Effect: "Allow",
-        Principal: { Service: `logs.${settings.region}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        Resource: "*",
-        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": settings.logGroupArn } },
-      },
+      cloudWatchLogsKeyStatement("ControlPlaneLogGroup", settings.region, settings.logGroupArn),
     ];
     key = new aws.kms.Key(
       `${name}-key`,

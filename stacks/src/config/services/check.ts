@@ -1,21 +1,6 @@
 import type { z } from "zod";
 
-/** A dotted field with indexes (`nodeGroups[0].instanceTypes[1]`) as a zod issue path. */
-export function fieldPath(field: string): (string | number)[] {
-  const path: (string | number)[] = [];
-  for (const part of field.split(".")) {
-    const match = /^([^[]+)((\[\d+\])*)$/.exec(part);
-    if (!match) {
-      path.push(part);
-      continue;
-    }
-    path.push(match[1]!);
-    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) {
-      path.push(Number(index[1]));
-    }
-  }
-  return path;
-}
+import { fieldPath } from "../field-path";
 
 /** The leading `field` of a package validator's message ("nodeGroups[0].minSize 3 is …"). */
 const FIELD = /^([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*)[\s:]/;
