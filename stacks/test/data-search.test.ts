@@ -9,6 +9,7 @@ import { offline } from "@tdp/offline";
 import { parse, stringify } from "yaml";
 
 import { loadStackConfig } from "../src/config/load";
+import { runConfigProblems } from "./fixtures/config-problems";
 
 const PROD_FILE = path.join(__dirname, "..", "..", "Pulumi.prod.yaml");
 
@@ -29,14 +30,9 @@ function prodWith(edit: (config: Record<string, Record<string, unknown>>) => voi
 const search = (config: Record<string, Record<string, unknown>>) =>
   config["tdp:data"]!["search"] as Record<string, unknown>;
 
-async function configProblems(file: string): Promise<string[]> {
-  try {
-    await offline.runStack({ stack: "prod", configFile: file });
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
+/** The config problems a prod run with the stack file `file` stops with. */
+function configProblems(file: string): Promise<string[]> {
+  return runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
 }
 
 /** `tdp:data.search` problems of a config map with this search block (no stack run). */

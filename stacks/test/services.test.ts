@@ -3,10 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { ConfigError, formatProblem } from "@tdp/core";
 import type { RecordedResource, Recording } from "@tdp/offline";
 import { SECRET_CONFIG_PLACEHOLDER, offline } from "@tdp/offline";
 import { parse, stringify } from "yaml";
+import { runConfigProblems } from "./fixtures/config-problems";
 
 const PROD_FILE = path.join(__dirname, "..", "..", "Pulumi.prod.yaml");
 const GIVEN_CERTIFICATE =
@@ -68,14 +68,9 @@ function settingsArns(rec: Recording): string[] {
 const web = (services: Section) => services["web"] as Section;
 const integrations = (services: Section) => services["integrations"] as Record<string, Section>;
 
-async function configProblems(file: string): Promise<string[]> {
-  try {
-    await offline.runStack({ stack: "prod", configFile: file });
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected a ConfigError");
+/** The config problems a prod run with the stack file `file` stops with. */
+function configProblems(file: string): Promise<string[]> {
+  return runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
 }
 
 function outputsOf(rec: Recording): Record<string, unknown> {

@@ -18,6 +18,7 @@ import {
   policyOf,
   statement,
 } from "./helpers";
+import { DEFAULT_LOG_ENVIRONMENT } from "./snapshot-fixtures";
 
 const LOGS_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000003";
 const MESSAGING_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000004";
@@ -327,19 +328,7 @@ describe("SearchDomain", () => {
       RETENTION_DAYS: "14",
       MINIMUM_SNAPSHOTS: "4",
       // Audit logging and slow-log thresholds inside OpenSearch, kept by the function.
-      AUDIT_LOGGING: "true",
-      AUDIT_REST: "true",
-      AUDIT_TRANSPORT: "true",
-      AUDIT_DISABLED_REST_CATEGORIES: "AUTHENTICATED,GRANTED_PRIVILEGES",
-      AUDIT_DISABLED_TRANSPORT_CATEGORIES: "AUTHENTICATED,GRANTED_PRIVILEGES",
-      AUDIT_COMPLIANCE: "true",
-      SLOW_LOG_THRESHOLDS: JSON.stringify({
-        "index.search.slowlog.threshold.query.warn": "5s",
-        "index.search.slowlog.threshold.query.info": "2s",
-        "index.search.slowlog.threshold.fetch.warn": "1s",
-        "index.indexing.slowlog.threshold.index.warn": "5s",
-        "index.indexing.slowlog.threshold.index.info": "2s",
-      }),
+      ...DEFAULT_LOG_ENVIRONMENT,
     });
     // The function reads back exactly what the component wrote.
     const read = readSnapshotSettings({ ...env, AWS_REGION: REGION });

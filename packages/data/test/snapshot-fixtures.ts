@@ -462,3 +462,20 @@ export function assertSignedRequests(
     );
   }
 }
+
+/** What SearchDomain sets by default for the two steps. */
+export const DEFAULT_LOG_ENVIRONMENT = {
+  AUDIT_LOGGING: "true",
+  AUDIT_REST: "true",
+  AUDIT_TRANSPORT: "true",
+  AUDIT_DISABLED_REST_CATEGORIES: "AUTHENTICATED,GRANTED_PRIVILEGES",
+  AUDIT_DISABLED_TRANSPORT_CATEGORIES: "AUTHENTICATED,GRANTED_PRIVILEGES",
+  AUDIT_COMPLIANCE: "true",
+  SLOW_LOG_THRESHOLDS: JSON.stringify({
+    "index.search.slowlog.threshold.query.warn": "5s",
+    "index.search.slowlog.threshold.query.info": "2s",
+    "index.search.slowlog.threshold.fetch.warn": "1s",
+    "index.indexing.slowlog.threshold.index.warn": "5s",
+    "index.indexing.slowlog.threshold.index.info": "2s",
+  }),
+};

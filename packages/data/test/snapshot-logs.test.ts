@@ -9,6 +9,7 @@ import type { FakeDomain } from "./snapshot-fixtures";
 import {
   assertSignedRequests,
   FRESH_AUDIT_CONFIG,
+  DEFAULT_LOG_ENVIRONMENT as LOG_ENVIRONMENT,
   captureLogs,
   snapshotEnvironment,
   startFakeDomain,
@@ -18,22 +19,6 @@ const NOW = new Date("2026-11-23T09:00:00Z");
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token" };
 const SNAPSHOT = "tdp-2026-11-23t09-00-00z";
 
-/** What SearchDomain sets by default for the two steps. */
-const LOG_ENVIRONMENT = {
-  AUDIT_LOGGING: "true",
-  AUDIT_REST: "true",
-  AUDIT_TRANSPORT: "true",
-  AUDIT_DISABLED_REST_CATEGORIES: "AUTHENTICATED,GRANTED_PRIVILEGES",
-  AUDIT_DISABLED_TRANSPORT_CATEGORIES: "AUTHENTICATED,GRANTED_PRIVILEGES",
-  AUDIT_COMPLIANCE: "true",
-  SLOW_LOG_THRESHOLDS: JSON.stringify({
-    "index.search.slowlog.threshold.query.warn": "5s",
-    "index.search.slowlog.threshold.query.info": "2s",
-    "index.search.slowlog.threshold.fetch.warn": "1s",
-    "index.indexing.slowlog.threshold.index.warn": "5s",
-    "index.indexing.slowlog.threshold.index.info": "2s",
-  }),
-};
 const WANTED = JSON.parse(LOG_ENVIRONMENT.SLOW_LOG_THRESHOLDS) as Record<string, string>;
 const SETTINGS_QUERY =
   "/_settings/index.search.slowlog.threshold.query.warn,index.search.slowlog.threshold.query.info," +

@@ -6,9 +6,8 @@ import { offline } from "@tdp/offline";
 
 import type { PlatformServiceSpec, PlatformServicesArgs } from "../src/ecs";
 import { PlatformServices } from "../src/ecs";
-
-type Recording = Awaited<ReturnType<typeof offline.record>>;
-type Resource = Recording["resources"][number];
+import type { Recording } from "./helpers";
+import { named, inputs } from "./helpers";
 
 const naming = new Naming({ infrastructureName: "acme-tdp", environment: "production" });
 const REGISTRY = "111111111111.dkr.ecr.us-east-1.amazonaws.com";
@@ -80,16 +79,6 @@ function args(extra: Partial<PlatformServicesArgs> = {}): PlatformServicesArgs {
       "arn:aws:logs:us-east-1:111111111111:log-group:acme-tdp-production-user-action-audit-log",
     ...extra,
   };
-}
-
-function named(rec: Recording, name: string): Resource {
-  const found = rec.named(name);
-  assert.ok(found, `expected a resource named ${name}; have ${rec.resources.map((r) => r.name).join(", ")}`);
-  return found;
-}
-
-function inputs(r: Resource): Record<string, unknown> {
-  return r.inputs as Record<string, unknown>;
 }
 
 function policyOf(rec: Recording, name: string): { Statement: Record<string, unknown>[] } {

@@ -5,10 +5,8 @@ import { offline } from "@tdp/offline";
 
 import type { PlatformClusterArgs } from "../src/eks";
 import { CLUSTER_LOG_TYPES, DEFAULT_KUBERNETES_VERSION, PlatformCluster } from "../src/eks";
-
-type Recording = Awaited<ReturnType<typeof offline.record>>;
-type Resource = Recording["resources"][number];
-type Statement = Record<string, unknown>;
+import type { Recording } from "./helpers";
+import { named, inputs, statements } from "./helpers";
 
 const naming = new Naming({
   infrastructureName: "acme-tdp",
@@ -36,20 +34,6 @@ function args(extra: Partial<PlatformClusterArgs> = {}): PlatformClusterArgs {
     privateSubnetIds: ["subnet-0a", "subnet-0b", "subnet-0c"],
     ...extra,
   };
-}
-
-function named(rec: Recording, name: string): Resource {
-  const found = rec.named(name);
-  assert.ok(found, `expected a resource named ${name}; have ${rec.resources.map((r) => r.name).join(", ")}`);
-  return found;
-}
-
-function inputs(r: Resource): Record<string, unknown> {
-  return r.inputs as Record<string, unknown>;
-}
-
-function statements(json: unknown): Statement[] {
-  return (JSON.parse(json as string) as { Statement: Statement[] }).Statement;
 }
 
 describe("PlatformCluster (defaults)", () => {

@@ -5,9 +5,8 @@ import { offline } from "@tdp/offline";
 
 import type { PlatformIntegrationsArgs } from "../src/ssm";
 import { PlatformIntegrations } from "../src/ssm";
-
-type Recording = Awaited<ReturnType<typeof offline.record>>;
-type Resource = Recording["resources"][number];
+import type { Recording } from "./helpers";
+import { inputs } from "./helpers";
 
 const SECRETS_KEY = "arn:aws:kms:us-east-1:111111111111:key/secrets";
 const LOGS_KEY = "arn:aws:kms:us-east-1:111111111111:key/logs";
@@ -33,10 +32,6 @@ async function build(
     component = new PlatformIntegrations("integrations", args(extra, environment));
   });
   return { rec, component: component! };
-}
-
-function inputs(r: Resource): Record<string, unknown> {
-  return r.inputs as Record<string, unknown>;
 }
 
 function parameters(rec: Recording): Record<string, Record<string, unknown>> {

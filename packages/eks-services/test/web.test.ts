@@ -5,9 +5,8 @@ import { offline } from "@tdp/offline";
 
 import type { WebEntryPointArgs } from "../src/web";
 import { WebEntryPoint } from "../src/web";
-
-type Recording = Awaited<ReturnType<typeof offline.record>>;
-type Resource = Recording["resources"][number];
+import type { Recording } from "./helpers";
+import { named, inputs } from "./helpers";
 
 const naming = new Naming({ infrastructureName: "acme-tdp", environment: "production" });
 const CERT = "arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012";
@@ -33,16 +32,6 @@ async function build(
     web = new WebEntryPoint("web", args(extra));
   });
   return { rec, web: web! };
-}
-
-function inputs(r: Resource): Record<string, unknown> {
-  return r.inputs as Record<string, unknown>;
-}
-
-function named(rec: Recording, name: string): Resource {
-  const found = rec.named(name);
-  assert.ok(found, `expected ${name}; have ${rec.resources.map((r) => r.name).join(", ")}`);
-  return found;
 }
 
 describe("WebEntryPoint (created certificate in a new zone: the default)", () => {

@@ -11,10 +11,8 @@ import {
   validateWindowsWorkersArgs,
   windowsUserData,
 } from "../src/windows";
-
-type Recording = Awaited<ReturnType<typeof offline.record>>;
-type Resource = Recording["resources"][number];
-type Statement = Record<string, unknown>;
+import type { Recording } from "./helpers";
+import { named, inputs, statements } from "./helpers";
 
 const naming = new Naming({
   infrastructureName: "acme-tdp",
@@ -34,20 +32,6 @@ function args(extra: Partial<WindowsWorkersArgs> = {}): WindowsWorkersArgs {
     isolatedSubnetIds: ["subnet-0i1", "subnet-0i2", "subnet-0i3"],
     ...extra,
   };
-}
-
-function named(rec: Recording, name: string): Resource {
-  const found = rec.named(name);
-  assert.ok(found, `expected a resource named ${name}; have ${rec.resources.map((r) => r.name).join(", ")}`);
-  return found;
-}
-
-function inputs(r: Resource): Record<string, unknown> {
-  return r.inputs as Record<string, unknown>;
-}
-
-function statements(json: unknown): Statement[] {
-  return (JSON.parse(json as string) as { Statement: Statement[] }).Statement;
 }
 
 function refuses(fn: () => void, ...parts: string[]): void {
