@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
+import { qualifiedStackName } from "./config/platform";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
@@ -45,8 +46,15 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   }
 
   if (ctx.config.platform.drStack) {
-    // The DR stack is deployed first; its outputs (region, network, replication targets) are read here.
-    const dr = new pulumi.StackReference("dr", { name: ctx.config.platform.drStack });
+    // The DR stack is deployed first; its outputs (region, network, replication targets) are read
+    // here. A bare name is qualified with this stack's organization and project, so the same stack
+    // file works on Pulumi Cloud (the real organization) and on DIY backends ("organization").
+    const drStack = qualifiedStackName(
+      ctx.config.platform.drStack,
+      pulumi.getOrganization(),
+      pulumi.getProject(),
+    );
+    const dr = new pulumi.StackReference("dr", { name: drStack });
     outputs["dr"] = { region: dr.getOutput("region"), accountId: dr.getOutput("accountId") };
   }
   return outputs;
