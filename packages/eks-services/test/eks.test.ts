@@ -212,9 +212,12 @@ describe("PlatformCluster (defaults)", () => {
     const template = group["launchTemplate"] as Record<string, unknown>;
     assert.match(String(template["id"]), /^lt-[0-9a-f]{17}$/);
     assert.equal(template["version"], "1");
-    assert.deepEqual(
+    // A name prefix: a replacement (new instance types) never collides with the old group's name.
+    assert.equal(group["nodeGroupName"], undefined);
+    assert.equal(group["nodeGroupNamePrefix"], "acme-tdp-production-eks-general-");
+    assert.match(
       await offline.outputValue(component.nodeGroupNames[0]!),
-      "acme-tdp-production-eks-general",
+      /^acme-tdp-production-eks-general-[0-9a-f]{26}$/,
     );
   });
 
@@ -480,9 +483,11 @@ describe("PlatformCluster (longest allowed names)", () => {
     const rec = await offline.record(() => {
       new PlatformCluster("long", args({ naming: longNaming, nodeGroups: [{ name: group }] }));
     });
-    const name = String(inputs(named(rec, `long-${group}`))["nodeGroupName"]);
+    const prefix = String(inputs(named(rec, `long-${group}`))["nodeGroupNamePrefix"]);
+    // The provider appends 26 characters to the prefix.
+    const name = `${prefix}${"0".repeat(26)}`;
     assert.ok(name.length <= 63, `${name} is ${name.length} characters`);
-    assert.match(name, /^abcdefghijklmnopqrstuvwx-preproductionabc-eks-/);
+    assert.match(prefix, /^abcdefghijklmnopqrstuvwx-prep-[0-9a-f]{6}-$/);
     assert.match(name, /^[A-Za-z0-9][A-Za-z0-9_-]*$/);
   });
 });

@@ -123,8 +123,10 @@ export function createNodeGroups(
       `${name}-${group.name}`,
       {
         clusterName: settings.createdClusterName,
-        // EKS refuses a node group name longer than 63 characters.
-        nodeGroupName: naming.name("eksNodeGroup", role),
+        // A prefix, not a name: instance types, capacity type, AMI type, disk, subnets and the
+        // node role force a replacement, which is created before the old group is deleted, and EKS
+        // refuses a second group of the same name. Prefix and suffix fit EKS's 63 characters.
+        nodeGroupNamePrefix: naming.namePrefix("eksNodeGroup", role),
         nodeRoleArn: settings.nodeRoleArn,
         subnetIds: settings.privateSubnetIds,
         instanceTypes,
