@@ -54,6 +54,7 @@ interface RegisterRequest {
   getAliasesList(): WireAlias[];
   getDeletedwith(): string;
   getImportid(): string;
+  getTransformsList(): unknown[];
 }
 
 interface WireAlias {
@@ -231,6 +232,9 @@ function optionsOf(req: RegisterRequest): RecordedOptions | undefined {
   }
   if (req.getReplaceonchangesList().length > 0) {
     options.replaceOnChanges = sorted(req.getReplaceonchangesList());
+  }
+  if (req.getTransformsList().length > 0) {
+    options.transforms = req.getTransformsList().length;
   }
   return Object.keys(options).length > 0 ? options : undefined;
 }

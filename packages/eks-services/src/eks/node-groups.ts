@@ -36,6 +36,8 @@ export interface NodeGroupsSettings {
 export interface NodeGroups {
   nodeSecurityGroupId: pulumi.Output<string>;
   nodeGroupNames: pulumi.Output<string>[];
+  /** The node groups, for what must wait until nodes can run (the CoreDNS add-on). */
+  nodeGroups: aws.eks.NodeGroup[];
 }
 
 /**
@@ -64,7 +66,7 @@ export function createNodeGroups(
   const certificateAuthority = cluster.kubeconfig.apply(
     (k: Kubeconfig) => k.clusters?.[0]?.cluster?.["certificate-authority-data"] ?? "",
   );
-  const nodeGroupNames = settings.nodeGroups.map((group) => {
+  const nodeGroups = settings.nodeGroups.map((group) => {
     const role = `eks-${group.name}`;
     const customAmi = group.amiId !== undefined;
     const template = new aws.ec2.LaunchTemplate(
@@ -146,7 +148,11 @@ export function createNodeGroups(
       // The cluster autoscaler owns the desired size after creation.
       { parent, dependsOn: [cluster], ignoreChanges: ["scalingConfig.desiredSize"] },
     );
-    return nodeGroup.nodeGroupName;
+    return nodeGroup;
   });
-  return { nodeSecurityGroupId: nodeSg.id, nodeGroupNames };
+  return {
+    nodeSecurityGroupId: nodeSg.id,
+    nodeGroupNames: nodeGroups.map((group) => group.nodeGroupName),
+    nodeGroups,
+  };
 }
