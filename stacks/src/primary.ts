@@ -34,7 +34,9 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   outputs["services"] = servicesOutputs(
     deployServices(ctx, network, data, {
       databaseSecurityGroupId: database.database.securityGroupId,
-      databasePort: database.database.port,
+      // The configured port, not the instance's output: the rules need no wait for the instance
+      // (about 15 minutes), only for its security group.
+      databasePort: ctx.config.data.database.port,
       searchSecurityGroupId: search.securityGroupId,
     }),
   );

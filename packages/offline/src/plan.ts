@@ -1,3 +1,4 @@
+import { criticalPathMarkdown } from "./critical-path";
 import type { RecordedOptions, Recording } from "./recording";
 import type { PlanValue } from "./serialize";
 
@@ -186,7 +187,7 @@ export function planMermaid(plan: PlanFile): string {
   return lines.join("\n");
 }
 
-/** `plans/<stack>.md`: counts by package and type, and the component diagram. */
+/** `plans/<stack>.md`: the component diagram, the critical path of a fresh update, counts by package and type. */
 export function planMarkdown(plan: PlanFile): string {
   const counts = countByPackageAndType(plan);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -211,6 +212,7 @@ export function planMarkdown(plan: PlanFile): string {
     planMermaid(plan),
     "```",
     "",
+    ...criticalPathMarkdown(plan),
     "## Resources by package and type",
     "",
     "| Package | Type | Count |",
