@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceRole, shortHash } from "@tdp/core";
 
-import type { KeyedContext } from "./context";
+import type { DashboardContext } from "./context";
 import { CLOUDWATCH_AGENT_CTL, DEFAULT_IMAGE, EFS_UTILS_RELEASE } from "./defaults";
 
 /** Rust toolchain and Go release used once, at image build, for amazon-efs-utils' efs-proxy. */
@@ -90,7 +90,7 @@ function contentVersion(content: string): string {
  * the recipe changes). Returns the AMI id the instances launch from: the build's output, or
  * `image.prebuiltAmiId` when given (no pipeline then).
  */
-export function createDashboardImage(ctx: KeyedContext): pulumi.Output<string> {
+export function createDashboardImage(ctx: DashboardContext): pulumi.Output<string> {
   const { parent, name, args, s, naming, iam, d, region, partition, child, physical } = ctx;
   if (s.image.prebuiltAmiId !== undefined) {
     return pulumi.output(s.image.prebuiltAmiId);
@@ -147,8 +147,9 @@ export function createDashboardImage(ctx: KeyedContext): pulumi.Output<string> {
       description: "amazon-efs-utils and jq for the dashboard's boot",
       platform: "Linux",
       version: contentVersion(document),
+      // Build steps, no secret: Image Builder's own key (the deployment's key admits only the
+      // services that hold its data).
       data: document,
-      kmsKeyId: ctx.keyArn,
       supportedOsVersions: ["Ubuntu 20", "Ubuntu 22", "Ubuntu 24"],
     },
     child,
@@ -167,7 +168,7 @@ export function createDashboardImage(ctx: KeyedContext): pulumi.Output<string> {
       name: physical("generic", "dashboard-image"),
       description: "The Panintelligence Marketplace image with the dashboard's boot tools",
       parentImage: s.instances.amiId,
-      version: pulumi.output(args.ebsKmsKeyArn).apply((key) => contentVersion(`${recipeShape}${key ?? ""}`)),
+      version: contentVersion(recipeShape),
       components: [
         ...DEFAULT_IMAGE.awsComponents.map((c) => ({ componentArn: awsComponent(c) })),
         { componentArn: component.arn },
@@ -178,8 +179,9 @@ export function createDashboardImage(ctx: KeyedContext): pulumi.Output<string> {
           ebs: {
             volumeSize: s.instances.rootVolumeSizeGiB,
             volumeType: "gp3",
+            // The account's EBS key: Image Builder's service-linked role may use it. The launch
+            // template re-encrypts each instance's volume with ebsKmsKeyArn when one is given.
             encrypted: "true",
-            kmsKeyId: args.ebsKmsKeyArn,
             deleteOnTermination: "true",
           },
         },

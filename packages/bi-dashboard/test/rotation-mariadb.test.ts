@@ -186,8 +186,8 @@ describe("alternating-users rotation against a real MariaDB", function () {
       /Access denied/,
       "the clone's old password no longer works",
     );
-    (await connectTls("pi_app_clone", String(current["password"]), "dashboard")).end();
-    (await connectTls("pi_app", String(before["password"]), "dashboard")).end();
+    await (await connectTls("pi_app_clone", String(current["password"]), "dashboard")).end();
+    await (await connectTls("pi_app", String(before["password"]), "dashboard")).end();
   });
 
   it("takes away privileges added to the alternate user behind the rotation's back", async () => {
@@ -215,7 +215,7 @@ describe("alternating-users rotation against a real MariaDB", function () {
     }
     const current = sm.current(APP_ARN);
     assert.equal(current["username"], "pi_app_clone");
-    (await connectTls("pi_app_clone", String(current["password"]), "dashboard")).end();
+    await (await connectTls("pi_app_clone", String(current["password"]), "dashboard")).end();
   });
 
   it("fails setSecret and keeps AWSCURRENT when the master password is wrong", async () => {
