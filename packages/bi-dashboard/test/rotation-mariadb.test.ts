@@ -251,6 +251,65 @@ describe("alternating-users rotation against a real MariaDB", function () {
     assert.deepEqual(sm.current(APP_ARN), current);
   });
 
+  it("refuses a master secret without a user and password, and privileges that are not plain names", async () => {
+    const current = sm.current(APP_ARN);
+    for (const [master, expected] of [
+      ["not json", /the master secret value is not JSON/],
+      [JSON.stringify({ username: "pi_admin" }), /the master secret value has no username or password/],
+    ] as const) {
+      sm.create(MASTER_ARN, master);
+      try {
+        const token = sm.startRotation(APP_ARN);
+        await rotator.handle({ SecretId: APP_ARN, ClientRequestToken: token, Step: "createSecret" });
+        await assert.rejects(
+          rotator.handle({ SecretId: APP_ARN, ClientRequestToken: token, Step: "setSecret" }),
+          expected,
+        );
+      } finally {
+        sm.create(MASTER_ARN, JSON.stringify({ username: "pi_admin", password: MASTER_PASSWORD }));
+      }
+    }
+    const client = new SecretsManagerClient({
+      endpoint: sm.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+    });
+    const injected = new Rotator(sdkSecretsApi(client), mariaDbConnector({ ca: db.ca }), {
+      excludeCharacters: DEFAULT_EXCLUDE_CHARACTERS,
+      appPrivileges: ["SELECT ON *.* TO x; DROP DATABASE dashboard; --"],
+    });
+    const token = sm.startRotation(APP_ARN);
+    await injected.handle({ SecretId: APP_ARN, ClientRequestToken: token, Step: "createSecret" });
+    await assert.rejects(
+      injected.handle({ SecretId: APP_ARN, ClientRequestToken: token, Step: "setSecret" }),
+      /setSecret: invalid privileges/,
+    );
+    assert.deepEqual(sm.current(APP_ARN), current);
+  });
+
+  it("without requireTls the user gets REQUIRE NONE (the server still refuses plain connections)", async () => {
+    const client = new SecretsManagerClient({
+      endpoint: sm.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-test-secret" },
+    });
+    const plain = new Rotator(sdkSecretsApi(client), mariaDbConnector({ ca: db.ca }), {
+      excludeCharacters: DEFAULT_EXCLUDE_CHARACTERS,
+      requireTls: false,
+    });
+    const token = sm.startRotation(APP_ARN);
+    for (const step of ["createSecret", "setSecret", "testSecret", "finishSecret"]) {
+      await plain.handle({ SecretId: APP_ARN, ClientRequestToken: token, Step: step } as RotationEvent);
+    }
+    const user = String(sm.current(APP_ARN)["username"]);
+    assert.doesNotMatch((await grantsOf(user)).join("\n"), /REQUIRE SSL/);
+    // The next rotation of this user with the default requires TLS again.
+    await rotate();
+    await rotate();
+    assert.equal(sm.current(APP_ARN)["username"], user);
+    assert.match((await grantsOf(user)).join("\n"), /REQUIRE SSL/);
+  });
+
   it("never logs a password", () => {
     const text = JSON.stringify(logs);
     assert.ok(!text.includes(MASTER_PASSWORD));

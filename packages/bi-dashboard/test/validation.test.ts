@@ -278,6 +278,16 @@ describe("BiDashboard settings validation", () => {
       "loadBalancer.healthCheck.timeoutSeconds: 30 — must be a whole number of seconds from 2 to 120 and below intervalSeconds (30)",
     ],
     [
+      "a health check every 2 seconds",
+      {
+        loadBalancer: {
+          certificateArn: CERTIFICATE_ARN,
+          healthCheck: { intervalSeconds: 2, timeoutSeconds: 1 },
+        },
+      },
+      "loadBalancer.healthCheck.intervalSeconds: 2 — must be a whole number of seconds from 5 to 300",
+    ],
+    [
       "a health check threshold of 1",
       { loadBalancer: { certificateArn: CERTIFICATE_ARN, healthCheck: { unhealthyThreshold: 1 } } },
       "loadBalancer.healthCheck.unhealthyThreshold: 1 — must be a whole number from 2 to 10",

@@ -341,7 +341,7 @@ export class Rotator {
     try {
       await session.query("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [user, pending.password]);
       await session.query(
-        `ALTER USER ?@'%' IDENTIFIED BY ?${this.options.requireTls === false ? "" : " REQUIRE SSL"}`,
+        `ALTER USER ?@'%' IDENTIFIED BY ? REQUIRE ${this.options.requireTls === false ? "NONE" : "SSL"}`,
         [user, pending.password],
       );
       await session.query("REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@'%'", [user]);
