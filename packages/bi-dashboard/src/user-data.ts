@@ -219,7 +219,8 @@ AGENT
 # (without them); the restart runs the settings reader first.
 systemctl daemon-reload
 for unit in "\${UNITS[@]}"; do
-  systemctl enable "$unit"
+  # Enabled, so a reboot starts it too; a static unit cannot be enabled, and is started all the same.
+  systemctl enable "$unit" >/dev/null 2>&1 || echo "tdp-boot: $unit is not enabled (static unit)" >&2
   systemctl restart "$unit"
 done
 `;

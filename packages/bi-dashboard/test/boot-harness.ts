@@ -57,6 +57,9 @@ exit 0
   systemctl: `#!/bin/bash
 echo "systemctl $*" >> "$STUB_LOG"
 case "$1" in
+  enable)
+    if [ -n "\${STUB_ENABLE_FAILS:-}" ]; then echo "The unit files have no installation config" >&2; exit 1; fi
+    ;;
   start|restart)
     unit="$2"
     for conf in "$TDP_BOOT_ROOT/etc/systemd/system/$unit.d/"*.conf; do

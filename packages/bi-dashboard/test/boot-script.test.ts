@@ -242,6 +242,14 @@ describe("instance bootstrap, executed against a temporary root and stub system 
     assert.deepEqual(h.starts(), []);
   });
 
+  it("starts a unit that cannot be enabled (static) all the same", () => {
+    const h = instance();
+    const run = h.boot({ STUB_ENABLE_FAILS: "1" });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /tdp-boot: panintelligence\.service is not enabled \(static unit\)/);
+    assert.equal(h.starts()[0]!.files["dashboard.env"], dashboardEnv(PASSWORD));
+  });
+
   it("writes another layout when configured (env files and unit are settings), with the DB TLS settings in both files", () => {
     const h = instance({
       dashboardEnvFile: "/opt/pi/dashboard.env",
