@@ -84,6 +84,25 @@ export const NAME_RULES: Readonly<Record<string, NameRule>> = {
     "clusterName",
   ),
   "aws:iam/instanceProfile:InstanceProfile": named("name", "path"),
+  "aws:imagebuilder/component:Component": named(
+    "name",
+    "version",
+    "data",
+    "description",
+    "platform",
+    "supportedOsVersions",
+    "kmsKeyId",
+  ),
+  "aws:imagebuilder/imageRecipe:ImageRecipe": named(
+    "name",
+    "version",
+    "parentImage",
+    "components",
+    "blockDeviceMappings",
+    "description",
+    "workingDirectory",
+  ),
+  "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": named("name"),
   "aws:iam/role:Role": named("name", "path"),
   "aws:iam/rolePolicy:RolePolicy": named("name", "role"),
   "aws:kms/alias:Alias": named("name"),
@@ -176,6 +195,10 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   "aws:servicediscovery/service:Service":
     "service names are unique per namespace; namespaceId changes only to another namespace, and the DNS records' settings are fixed in code",
   "aws:ssm/document:Document": "documentType is fixed in code (Automation)",
+  "aws:imagebuilder/component:Component":
+    "a component is name plus version, and the version is derived from the build document (contentVersion): new content is a new version beside the old; description, platform and OS list are fixed in code",
+  "aws:imagebuilder/imageRecipe:ImageRecipe":
+    "a recipe is name plus version, and the version is derived from the parent image, the component document, the AWS components and the root volume (contentVersion): any change is a new version beside the old",
   "aws:eks/addon:Addon":
     "one add-on of each name per cluster; clusterName changes only to another cluster, where the name is free",
 };

@@ -86,20 +86,23 @@ export function createLoadBalancer(
       namePrefix: "bi-tg-",
       tags: { Name: physical("generic", "tg") },
       port: DASHBOARD_PORT,
-      protocol: "HTTP",
+      // TLS to the instances when the image serves it on 8224 (the default; see targetProtocol).
+      protocol: lbArgs.targetProtocol,
       targetType: "instance",
       vpcId: args.vpcId,
       deregistrationDelay: 30,
-      // The reference's health check: the login page answers 200 or redirects (302).
+      // The reference's health check: the login page answers 200 or redirects (302), with its
+      // patience (65 s interval, 60 s timeout, 4/4): a dashboard busy with a long report answers
+      // slowly, and an unhealthy target is replaced.
       healthCheck: {
         path: "/",
         matcher: "200,302",
-        protocol: "HTTP",
+        protocol: lbArgs.targetProtocol,
         port: "traffic-port",
-        interval: 30,
-        timeout: 10,
-        healthyThreshold: 3,
-        unhealthyThreshold: 3,
+        interval: lbArgs.healthCheck.intervalSeconds,
+        timeout: lbArgs.healthCheck.timeoutSeconds,
+        healthyThreshold: lbArgs.healthCheck.healthyThreshold,
+        unhealthyThreshold: lbArgs.healthCheck.unhealthyThreshold,
       },
       stickiness: {
         type: "lb_cookie",

@@ -152,6 +152,17 @@ export const ATTRIBUTES: Record<string, Synth> = {
     const id = `lt-${h.hex(17)}`;
     return { id, state: { arn: h.arn("ec2", `launch-template/${id}`), latestVersion: 1, defaultVersion: 1 } };
   },
+  "aws:imagebuilder/image:Image": (_args, h) => {
+    const arn = h.arn("imagebuilder", `image/${h.physical.toLowerCase()}/1.0.0/1`);
+    const ami = {
+      accountId: h.ctx.accountId,
+      description: "",
+      image: `ami-${h.hex(17)}`,
+      name: h.physical,
+      region: h.ctx.region,
+    };
+    return { id: arn, state: { arn, outputResources: [{ amis: [ami], containers: [] }] } };
+  },
   "aws:rds/instance:Instance": ({ inputs }, h) => {
     const identifier = str(inputs["identifier"]) ?? h.physical.toLowerCase();
     const engine = String(inputs["engine"] ?? "postgres");
