@@ -1,0 +1,4 @@
+export * from "./names";
+export * from "./organization";
+export * from "./policies";
+export * from "./quotas";
