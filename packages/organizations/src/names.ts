@@ -6,9 +6,13 @@
 /** An orgSlug (seed 003): lowercase letters, digits and single hyphens, starting with a letter. */
 export const ORG_SLUG_PATTERN = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*[a-z0-9]$/;
 
-/** Slug lengths accepted before the derived names are checked against their own limits. */
+/**
+ * Slug lengths accepted before the derived names are checked against their own limits (which bind
+ * first: the seed's policy name leaves 128 - 49 = 79 characters in the longest region and
+ * environment). 128 is the IAM policy name limit itself.
+ */
 export const ORG_SLUG_MIN_LENGTH = 2;
-export const ORG_SLUG_MAX_LENGTH = 63;
+export const ORG_SLUG_MAX_LENGTH = 128;
 
 /**
  * Slugs that cannot name an organization: top-level prefixes AWS services or the platform itself
