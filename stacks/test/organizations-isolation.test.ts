@@ -551,8 +551,9 @@ const DENIED_PER_ORG = 26;
 describe("organization isolation, simulated on the prod stack's policies", () => {
   let orgs: Org[];
   let buckets: { datalake: PolicyJson; results: PolicyJson };
+  let rec: Recording;
   before(async () => {
-    const rec = await offline.runStack({ stack: "prod" });
+    rec = await offline.runStack({ stack: "prod" });
     orgs = readOrgs(rec);
     buckets = {
       datalake: parse(
@@ -578,6 +579,55 @@ describe("organization isolation, simulated on the prod stack's policies", () =>
 
   it("has two organizations in the prod stack to prove isolation between", () => {
     assert.equal(orgs.length, 2);
+  });
+
+  it("creates each organization's resources with the stack's tagged provider", () => {
+    const provider = rec.one("pulumi:providers:aws").urn;
+    const components = rec.ofType("tdp:organizations:Organization");
+    assert.deepEqual(components.map((c) => c.name).sort(), ["org-acme-labs", "org-exampleco"]);
+    const inside = (urn: string | null): boolean =>
+      urn !== null &&
+      (components.some((c) => c.urn === urn) ||
+        inside(rec.resources.find((r) => r.urn === urn)?.parent ?? null));
+    const custom = rec.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:") && inside(r.parent));
+    assert.ok(custom.length >= 20);
+    for (const resource of custom) {
+      assert.equal(resource.provider, provider, resource.name);
+    }
+  });
+
+  it("puts every organization's prefix rule and key into the one policy of each shared bucket", () => {
+    for (const purpose of ["datalake", "stream", "athena-results"]) {
+      assert.equal(
+        rec
+          .ofType("aws:s3/bucketPolicy:BucketPolicy")
+          .filter((p) => p.name === `data-buckets-${purpose}-policy`).length,
+        1,
+      );
+      const policy = parse(
+        rec.one("aws:s3/bucketPolicy:BucketPolicy", `data-buckets-${purpose}-policy`).inputs["policy"],
+        purpose,
+      );
+      const sids = policy.Statement.map((s) => s["Sid"]);
+      assert.ok(
+        sids.includes("RefuseOtherKeysUnderPrefixOfExampleco") &&
+          sids.includes("RefuseOtherKeysUnderPrefixOfAcmeLabs"),
+        purpose,
+      );
+      const allowed = (
+        policy.Statement.find((s) => s["Sid"] === "DenyUploadsWithAnotherKmsKey") as {
+          Condition: Record<string, Record<string, string[]>>;
+        }
+      ).Condition["StringNotEquals"]!["s3:x-amz-server-side-encryption-aws-kms-key-id"];
+      for (const org of orgs) {
+        assert.ok(allowed?.includes(org.keyArn), `${purpose} refuses ${org.slug}'s key`);
+      }
+    }
+    const backup = parse(
+      rec.one("aws:s3/bucketPolicy:BucketPolicy", "data-buckets-backup-policy").inputs["policy"],
+      "backup",
+    );
+    assert.ok(!backup.Statement.some((s) => String(s["Sid"]).startsWith("RefuseOtherKeys")));
   });
 
   it(`allows what each organization needs and denies everything of the other (${2 * ALLOWED_PER_ORG} allowed, ${2 * DENIED_PER_ORG} denied cases)`, async () => {
