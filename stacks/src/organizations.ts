@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BucketPurpose, DataBucketsArgs } from "@tdp/data";
 import { dataBucketNames } from "@tdp/data";
-import { Organization, orgBucketPolicyStatements } from "@tdp/organizations";
+import { DataCatalogEncryption, Organization, orgBucketPolicyStatements } from "@tdp/organizations";
 
 import type { StackContext } from "./context";
 
@@ -15,6 +15,8 @@ export const ORG_PARTITIONED_BUCKETS = [
 /** What the organizations step built, and what it adds to the shared buckets' policies. */
 export interface OrganizationsLayer {
   organizations: Organization[];
+  /** The Glue Data Catalog's encryption, when there are organizations (their databases fill it). */
+  catalog?: DataCatalogEncryption;
   /** The per-organization statements and upload keys, for the data layer's bucket policies. */
   bucketPolicies: Pick<DataBucketsArgs, "policyStatements" | "additionalKmsKeyArns">;
 }
@@ -37,6 +39,15 @@ export function deployOrganizations(ctx: StackContext): OrganizationsLayer {
             datalakeBucketName: data.recovery.datalakeBucket!,
           },
   });
+  if (ctx.config.organizations.length === 0) {
+    return { organizations: [], bucketPolicies: {} };
+  }
+  // The organizations' Glue databases and tables fill the Data Catalog: it is encrypted first.
+  const catalog = new DataCatalogEncryption(
+    "glue-catalog",
+    { naming: ctx.naming, region: ctx.region, accountId: ctx.config.platform.accountId },
+    ctx.componentOptions,
+  );
   const organizations = ctx.config.organizations.map(
     (org) =>
       new Organization(
@@ -51,17 +62,16 @@ export function deployOrganizations(ctx: StackContext): OrganizationsLayer {
           dataHub: org.dataHub,
           athenaCreateIamUser: org.athenaCreateIamUser,
           credentialDurationSeconds: org.credentialDurationSeconds,
+          catalogKeyArn: catalog.keyArn,
         },
-        ctx.componentOptions,
+        { ...ctx.componentOptions, dependsOn: [catalog] },
       ),
   );
-  if (organizations.length === 0) {
-    return { organizations, bucketPolicies: {} };
-  }
   const entries = organizations.map((o) => ({ orgSlug: o.orgSlug, keyArn: o.keyArn }));
   const statements = (bucketArn: pulumi.Output<string>) => orgBucketPolicyStatements(bucketArn, entries);
   return {
     organizations,
+    catalog,
     bucketPolicies: {
       policyStatements: Object.fromEntries(ORG_PARTITIONED_BUCKETS.map((p) => [p, statements])),
       additionalKmsKeyArns: Object.fromEntries(

@@ -2,3 +2,4 @@ export * from "./names";
 export * from "./organization";
 export * from "./policies";
 export * from "./quotas";
+export * from "./catalog";

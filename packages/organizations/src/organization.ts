@@ -57,6 +57,11 @@ export interface OrganizationArgs {
    * @default `arn:<partition>:ecr:<region>:<account>:repository/data-connector-*`
    */
   connectorRepositoryArn?: pulumi.Input<string>;
+  /**
+   * The Glue Data Catalog's key ({@link DataCatalogEncryption}): the Athena policy may decrypt
+   * catalog metadata with it through Glue. @default none (an unencrypted catalog)
+   */
+  catalogKeyArn?: pulumi.Input<string>;
 }
 
 /** Checks the arguments; throws naming the field, the value, the rule and the fix. */
@@ -118,7 +123,8 @@ export class Organization extends pulumi.ComponentResource {
 
   constructor(name: string, args: OrganizationArgs, opts?: pulumi.ComponentResourceOptions) {
     validateOrganizationArgs(args);
-    super("tdp:organizations:Organization", name, {}, opts);
+    // The slug is the component's one input: the policy pack reads it to check the children.
+    super("tdp:organizations:Organization", name, { orgSlug: args.orgSlug }, opts);
     const slug = args.orgSlug;
     const names = organizationNames(slug, args.region, args.naming.environment);
     this.orgSlug = slug;
@@ -193,6 +199,7 @@ export class Organization extends pulumi.ComponentResource {
       connectorRepositoryArn:
         args.connectorRepositoryArn ??
         pulumi.interpolate`arn:${partition}:ecr:${args.region}:${accountId}:repository/data-connector-*`,
+      catalogKeyArn: args.catalogKeyArn,
     };
 
     // Catalog metadata of the organization's tables: kept when the organization is removed.

@@ -31,6 +31,8 @@ export interface OrgPolicyContext {
   connectorSecretsPath: string;
   /** The Data Connector image repositories (seed: `repository/data-connector-*`). */
   connectorRepositoryArn: pulumi.Input<string>;
+  /** The Glue Data Catalog's key, when the catalog is encrypted (Athena reads metadata through it). */
+  catalogKeyArn?: pulumi.Input<string>;
 }
 
 /** `<bucketArn>/<orgSlug>/*`: the organization's objects in a shared bucket. */
@@ -213,6 +215,18 @@ export function athenaPolicy(ctx: OrgPolicyContext): PolicyDocument {
         glue(`table/${ctx.glueDatabaseName}/*`),
       ],
     },
+    ...(ctx.catalogKeyArn === undefined
+      ? []
+      : [
+          {
+            // The catalog's metadata is encrypted: Glue decrypts it for the caller, through Glue only.
+            Sid: "DecryptCatalogMetadataThroughGlue",
+            Effect: "Allow" as const,
+            Action: "kms:Decrypt",
+            Resource: ctx.catalogKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `glue.${ctx.region}.amazonaws.com` } },
+          },
+        ]),
   );
 }
 
