@@ -159,3 +159,19 @@ describe("pnpm policy", () => {
     assert.doesNotMatch(out, /^mandatory /m);
   });
 });
+
+describe("policy settings from a stack file: IAM users", () => {
+  it("allows IAM users only when an organization asks for its Athena user (seed AthenaCreateIamUser)", async () => {
+    const { policyConfigFromStack } = await import("../src/stack-config");
+    const dir = mkdtempSync(join(tmpdir(), "tdp-policy-users-"));
+    const write = (athenaCreateIamUser: boolean) =>
+      writeFileSync(
+        join(dir, "Pulumi.s.yaml"),
+        `config:\n  tdp:platform:\n    infrastructureName: acme\n  tdp:organizations:\n    - orgSlug: a\n    - orgSlug: b\n      athenaCreateIamUser: ${athenaCreateIamUser}\n`,
+      );
+    write(false);
+    assert.equal(policyConfigFromStack(dir, "s")?.allowIamUsers, false);
+    write(true);
+    assert.equal(policyConfigFromStack(dir, "s")?.allowIamUsers, true);
+  });
+});
