@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { readStackFile } from "@tdp/offline";
@@ -133,5 +134,16 @@ describe("tdp:organizations config", () => {
       problemsOf([{ orgSlug: "exampleco" }], { platform: { role: "dr" } })[0]!,
       /^tdp:organizations: .* organizations belong to the primary stack/,
     );
+  });
+});
+
+describe("docs/parameters.md and tdp:organizations", () => {
+  it("has a row for every field of an organization entry", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "parameters.md"), "utf8");
+    const raw = readStackFile(path.join(__dirname, "..", "..", "Pulumi.prod.yaml")).config;
+    const fields = Object.keys(loadStackConfig(raw).sections.organizations[0] ?? {});
+    assert.ok(fields.length >= 4);
+    const missing = fields.filter((f) => !doc.includes(`\`organizations[].${f}\``));
+    assert.deepEqual(missing, []);
   });
 });
