@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 import { runPolicyCli } from "../src/cli";
+import { policyConfigFromStack } from "../src/stack-config";
 import { secureBucket } from "./fixtures";
 import { res } from "./harness";
 
@@ -161,8 +162,7 @@ describe("pnpm policy", () => {
 });
 
 describe("policy settings from a stack file: IAM users", () => {
-  it("allows IAM users only when an organization asks for its Athena user (seed AthenaCreateIamUser)", async () => {
-    const { policyConfigFromStack } = await import("../src/stack-config");
+  it("allows IAM users only when an organization asks for its Athena user (seed AthenaCreateIamUser)", () => {
     const dir = mkdtempSync(join(tmpdir(), "tdp-policy-users-"));
     const write = (athenaCreateIamUser: boolean) =>
       writeFileSync(
