@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@tdp/core";
-import type { BucketPurpose } from "@tdp/data";
+import type { BucketPurpose, DataBucketsArgs } from "@tdp/data";
 import {
   Alerts,
   AuditTrail,
@@ -61,7 +61,11 @@ export function requireDataConfig(ctx: StackContext): void {
  * The data layer from `tdp:data`: keys, buckets (or adopted ones in DR recovery), the alert topic,
  * the SES sender, the service-linked roles and the optional CloudTrail trail.
  */
-export function deployData(ctx: StackContext, _network: Network): DataLayer {
+export function deployData(
+  ctx: StackContext,
+  _network: Network,
+  bucketPolicies: Pick<DataBucketsArgs, "policyStatements" | "additionalKmsKeyArns"> = {},
+): DataLayer {
   requireDataConfig(ctx);
   const data = ctx.config.data;
   const accountId = ctx.config.platform.accountId;
@@ -104,6 +108,8 @@ export function deployData(ctx: StackContext, _network: Network): DataLayer {
       additionalLogSourceBucketNames: trailBucket ? [trailBucket] : [],
       region: ctx.region,
       loadBalancerLogPrefixes: [WEB_ALB_LOG_PREFIX],
+      // The organizations' prefix rules and keys (tdp:organizations), in the buckets' one policy.
+      ...bucketPolicies,
     },
     opts,
   );

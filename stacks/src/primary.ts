@@ -7,6 +7,7 @@ import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
 import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search";
 import { buildNetwork, networkOutputs } from "./network";
+import { deployOrganizations, organizationsOutputs } from "./organizations";
 import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
 
 /** The main account and region: the whole platform. Returns the stack outputs. */
@@ -20,8 +21,11 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   const network = await buildNetwork(ctx, (zones) => requireSearchConfig(ctx, zones));
   outputs["network"] = networkOutputs(network);
 
+  // Seed 003: one Organization per tdp:organizations entry, before the shared buckets, whose
+  // policies carry each organization's prefix rule.
+  const organizations = deployOrganizations(ctx);
   // Seed 001 Data Layer: keys, buckets, alerts, SES sender, service-linked roles, CloudTrail.
-  const data = deployData(ctx, network);
+  const data = deployData(ctx, network, organizations.bucketPolicies);
   outputs["data"] = dataOutputs(data);
   // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.
   const database = deployDatabase(ctx, network, data);
@@ -45,6 +49,10 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   const biDashboard = deployBiDashboard(ctx, network, data.keys.arns.compute);
   if (biDashboard) {
     outputs["biDashboard"] = biDashboardOutputs(biDashboard);
+  }
+
+  if (organizations.organizations.length > 0) {
+    outputs["organizations"] = organizationsOutputs(organizations);
   }
 
   if (ctx.config.platform.drStack) {

@@ -83,7 +83,11 @@ export const NAME_RULES: Readonly<Record<string, NameRule>> = {
     "remoteAccess",
     "clusterName",
   ),
+  "aws:athena/workgroup:Workgroup": named("name"),
+  "aws:glue/catalogDatabase:CatalogDatabase": named("name", "catalogId"),
   "aws:iam/instanceProfile:InstanceProfile": named("name", "path"),
+  "aws:iam/policy:Policy": named("name", "description", "path"),
+  "aws:iot/policy:Policy": named("name"),
   "aws:imagebuilder/component:Component": named(
     "name",
     "version",
@@ -195,6 +199,8 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   "aws:servicediscovery/service:Service":
     "service names are unique per namespace; namespaceId changes only to another namespace, and the DNS records' settings are fixed in code",
   "aws:ssm/document:Document": "documentType is fixed in code (Automation)",
+  "aws:iam/policy:Policy":
+    "the organizations' Athena policy keeps the name users attach (ts-athena-<region>-<environment>-<orgSlug>-policy); its description names only the organization, which the name holds too, and its path is the default: nothing that forces a replacement can change while the name stays",
   "aws:imagebuilder/component:Component":
     "a component is name plus version, and the version is derived from the build document (contentVersion): new content is a new version beside the old; description, platform and OS list are fixed in code",
   "aws:imagebuilder/imageRecipe:ImageRecipe":

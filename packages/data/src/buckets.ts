@@ -78,6 +78,39 @@ export interface DataBucketsArgs {
   loadBalancerLogPrefixes?: string[];
   /** The region (chooses the ELB log-delivery principal). Required with loadBalancerLogPrefixes. */
   region?: string;
+  /**
+   * More statements per created bucket's policy (S3 allows one policy per bucket, so statements
+   * of other components, such as the organizations' prefix rules, are composed into it here).
+   * Ignored for adopted buckets, whose policy this stack does not own. @default {}
+   */
+  policyStatements?: Partial<Record<BucketPurpose, (bucketArn: pulumi.Output<string>) => PolicyStatement[]>>;
+  /**
+   * KMS keys uploads to a created bucket may name besides its default key (the organizations'
+   * keys in the shared buckets). @default {}
+   */
+  additionalKmsKeyArns?: Partial<Record<BucketPurpose, pulumi.Input<string>[]>>;
+}
+
+/**
+ * The physical names of the data buckets, as {@link DataBuckets} names them: the given name, the
+ * adopted one in a DR recovery, else `<infrastructureName>-<environment>-<purpose>`. Known before
+ * any bucket exists, so components whose policies name the buckets can be made first.
+ */
+export function dataBucketNames(
+  args: Pick<DataBucketsArgs, "naming" | "bucketNames" | "recovery">,
+): Record<BucketPurpose | "access-logs", string> {
+  const adopted: Partial<Record<BucketPurpose, string>> =
+    args.recovery === undefined
+      ? {}
+      : { stream: args.recovery.streamBucketName, datalake: args.recovery.datalakeBucketName };
+  return Object.fromEntries(
+    [...BUCKET_PURPOSES, "access-logs" as const].map((purpose) => [
+      purpose,
+      (purpose === "access-logs" ? undefined : adopted[purpose]) ??
+        args.bucketNames?.[purpose] ??
+        args.naming.name("s3Bucket", purpose),
+    ]),
+  ) as Record<BucketPurpose | "access-logs", string>;
 }
 
 export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
@@ -92,6 +125,18 @@ export function validateDataBucketsArgs(args: Omit<DataBucketsArgs, "naming" | "
     }
     if (name !== undefined) {
       validateBucketName(`bucketNames.${purpose}`, name);
+    }
+  }
+  for (const field of ["policyStatements", "additionalKmsKeyArns"] as const) {
+    for (const purpose of Object.keys(args[field] ?? {})) {
+      if (!(BUCKET_PURPOSES as readonly string[]).includes(purpose)) {
+        throw new Error(`${field}.${purpose}: unknown bucket; the buckets are ${BUCKET_PURPOSES.join(", ")}`);
+      }
+      if (purpose === "backup") {
+        throw new Error(
+          `${field}.backup: the backup bucket holds OpenSearch snapshots under the backup key; it takes no other keys or prefix rules`,
+        );
+      }
     }
   }
   for (const [purpose, lifecycle] of Object.entries(args.lifecycle ?? {})) {
@@ -297,6 +342,8 @@ export class DataBuckets extends pulumi.ComponentResource {
           accessLogs: { bucketName: this.accessLogs.bucketName, prefix: `${physical(purpose)}/` },
           lifecycle: { ...DEFAULT_BUCKET_LIFECYCLE[purpose], ...(args.lifecycle?.[purpose] ?? {}) },
           replication: args.replication?.[purpose],
+          policyStatements: args.policyStatements?.[purpose],
+          additionalKmsKeyArns: args.additionalKmsKeyArns?.[purpose],
         },
         { parent: this, dependsOn: [this.accessLogs.policy] },
       );

@@ -65,6 +65,11 @@ export interface SecureBucketArgs {
   lifecycle?: BucketLifecycleArgs;
   /** More bucket-policy statements (CloudTrail delivery, replication destination). @default none */
   policyStatements?: (bucketArn: pulumi.Output<string>) => PolicyStatement[];
+  /**
+   * Other KMS keys an upload may name besides `kmsKeyArn` (the per-organization keys of a shared
+   * bucket; which prefix takes which key is for `policyStatements` to say). @default []
+   */
+  additionalKmsKeyArns?: pulumi.Input<string>[];
   /** Replicate to a bucket in another region or account (DR). @default none */
   replication?: BucketReplicationArgs;
 }
@@ -122,6 +127,11 @@ export function validateSecureBucketArgs(args: SecureBucketArgs): void {
   ) {
     throw new Error(`${where}: accessLogs.prefix "${args.accessLogs.prefix}" must be a plain key prefix`);
   }
+  if ((args.additionalKmsKeyArns ?? []).length > 0 && args.kmsKeyArn === undefined) {
+    throw new Error(
+      `${where}: additionalKmsKeyArns needs kmsKeyArn; an SSE-S3 bucket takes no KMS keys in uploads`,
+    );
+  }
   validateBucketLifecycle(args.lifecycle ?? {});
   if (args.replication?.storageClass !== undefined) {
     const classes = [
@@ -150,8 +160,10 @@ export function validateSecureBucketArgs(args: SecureBucketArgs): void {
 export function denyWrongEncryption(
   bucketArn: pulumi.Input<string>,
   kmsKeyArn: pulumi.Input<string>,
+  additionalKmsKeyArns: pulumi.Input<string>[] = [],
 ): PolicyStatement[] {
   const objects = pulumi.interpolate`${bucketArn}/*`;
+  const allowedKeys = additionalKmsKeyArns.length === 0 ? kmsKeyArn : [kmsKeyArn, ...additionalKmsKeyArns];
   return [
     {
       Sid: "DenyUploadsWithAnotherKmsKey",
@@ -160,7 +172,7 @@ export function denyWrongEncryption(
       Action: "s3:PutObject",
       Resource: objects,
       Condition: {
-        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": allowedKeys },
         Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
       },
     },
@@ -313,7 +325,7 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     const statements: PolicyStatement[] = [denyInsecureTransport(this.arn)];
     if (args.kmsKeyArn !== undefined) {
-      statements.push(...denyWrongEncryption(this.arn, args.kmsKeyArn));
+      statements.push(...denyWrongEncryption(this.arn, args.kmsKeyArn, args.additionalKmsKeyArns));
     }
     if (args.accessLogTarget !== undefined) {
       statements.push({

@@ -187,7 +187,50 @@ export function planMermaid(plan: PlanFile): string {
   return lines.join("\n");
 }
 
-/** `plans/<stack>.md`: the component diagram, the critical path of a fresh update, counts by package and type. */
+/** The per-organization outputs, in the order a reader needs them (absent ones are skipped). */
+const ORGANIZATION_OUTPUTS: [string, string][] = [
+  ["keyArn", "KMS key"],
+  ["athenaPolicyName", "Athena policy"],
+  ["athenaPolicyArn", "Athena policy ARN"],
+  ["workgroup", "Athena workgroup"],
+  ["glueDatabase", "Glue database"],
+  ["dataHubRoleArn", "Data Hub role"],
+  ["roleAlias", "IoT role alias"],
+  ["iotPolicy", "IoT policy"],
+  ["ssmServiceRoleArn", "SSM activation role"],
+  ["connectorSecretsPath", "Connector secrets"],
+  ["athenaUser", "Athena IAM user"],
+];
+
+/**
+ * The stack's `organizations` output (one entry per orgSlug) as a table per organization, so a
+ * reviewer sees each organization's key, roles, role alias, policy, workgroup and database.
+ */
+export function organizationsMarkdown(outputs: Record<string, PlanValue>): string[] {
+  const orgs = outputs["organizations"];
+  if (orgs === null || typeof orgs !== "object" || Array.isArray(orgs) || Object.keys(orgs).length === 0) {
+    return [];
+  }
+  const lines = ["## Organizations", "", "The `organizations` output of the stack, per orgSlug.", ""];
+  for (const [slug, value] of Object.entries(orgs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const fields = (value ?? {}) as Record<string, PlanValue>;
+    lines.push(`### \`${slug}\``, "", "| Output | Value |", "|---|---|");
+    for (const [key, label] of ORGANIZATION_OUTPUTS) {
+      if (fields[key] !== undefined) {
+        lines.push(
+          `| ${label} | \`${typeof fields[key] === "string" ? fields[key] : JSON.stringify(fields[key])}\` |`,
+        );
+      }
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
+/**
+ * `plans/<stack>.md`: the component diagram, the critical path of a fresh update, the organizations,
+ * counts by package and type.
+ */
 export function planMarkdown(plan: PlanFile): string {
   const counts = countByPackageAndType(plan);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -219,5 +262,6 @@ export function planMarkdown(plan: PlanFile): string {
     "|---|---|---|",
     ...rows,
     "",
+    ...organizationsMarkdown(plan.outputs),
   ].join("\n");
 }

@@ -19,6 +19,7 @@ import { acmPolicies } from "./services/acm";
 import { cloudtrailPolicies } from "./services/cloudtrail";
 import { athenaPolicies } from "./services/athena";
 import { gluePolicies } from "./services/glue";
+import { organizationsPolicies } from "./services/organizations";
 
 /** Every policy of the pack, by service module. */
 export const allPolicies: TdpPolicy[] = [
@@ -42,4 +43,5 @@ export const allPolicies: TdpPolicy[] = [
   ...cloudtrailPolicies,
   ...athenaPolicies,
   ...gluePolicies,
+  ...organizationsPolicies,
 ];

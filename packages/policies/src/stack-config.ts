@@ -49,11 +49,15 @@ export function policyConfigFromStack(projectDir: string, stack: string): TdpPol
   const boundary = text(platform["iamBoundaryPolicyArn"]);
   // tdp:data.database.vaultLock asks for AWS Backup Vault Lock on the database's vault.
   const vaultLock = sectionOf(sectionOf(config["tdp:data"])["database"])["vaultLock"] !== undefined;
+  // Seed AthenaCreateIamUser (tdp:organizations[].athenaCreateIamUser) is the setting that asks for users.
+  const organizations = config["tdp:organizations"];
+  const athenaUsers =
+    Array.isArray(organizations) && organizations.some((o) => sectionOf(o)["athenaCreateIamUser"] === true);
   return {
     ...(prefix ? { iamRolePrefix: prefix } : {}),
     ...(boundary ? { permissionsBoundaryArn: boundary } : {}),
     ...(accounts.size > 0 ? { allowedAccountIds: [...accounts] } : {}),
-    allowIamUsers: false,
+    allowIamUsers: athenaUsers,
     requireVaultLock: vaultLock,
   };
 }

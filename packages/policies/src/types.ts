@@ -37,6 +37,7 @@ export type PolicyModule =
   | "cloudtrail"
   | "athena"
   | "glue"
+  | "organizations"
   | "stack-wide";
 
 /** What every policy of ours carries besides the @pulumi/policy fields. */

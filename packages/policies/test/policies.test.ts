@@ -22,6 +22,7 @@ import { acmCases } from "./cases/acm";
 import { cloudtrailCases } from "./cases/cloudtrail";
 import { athenaCases } from "./cases/athena";
 import { glueCases } from "./cases/glue";
+import { organizationsCases } from "./cases/organizations";
 import { PROJECT_RULES } from "../src/project-rules";
 
 /** Every module's cases; a module's file in cases/ adds its list here. */
@@ -46,6 +47,7 @@ const CASES: PolicyCase[] = [
   ...cloudtrailCases,
   ...athenaCases,
   ...glueCases,
+  ...organizationsCases,
 ];
 
 describe("policies: passing and failing fixtures", () => {

@@ -2,6 +2,7 @@ import type { ConfigProblem } from "@tdp/core";
 import { ConfigError, awsRegion, parseConfigSection } from "@tdp/core";
 
 import { networkPlatformProblems } from "./network";
+import { organizationsProblems } from "./organizations";
 import type { SectionName, StackConfig } from "./sections";
 import { SECTIONS } from "./sections";
 
@@ -193,6 +194,16 @@ export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
   const typed = sections as Partial<StackConfig>;
   if (typed.platform !== undefined && typed.network !== undefined) {
     problems.push(...networkPlatformProblems(typed.network, typed.platform.exposedOnInternet));
+  }
+  if (typed.platform !== undefined && typed.organizations !== undefined && region !== undefined) {
+    problems.push(
+      ...organizationsProblems(typed.organizations, {
+        region,
+        environment: typed.platform.environment,
+        role: typed.platform.role,
+        datalakeAdopted: typed.data?.recovery !== undefined,
+      }),
+    );
   }
 
   if (problems.length > 0) {
