@@ -62,9 +62,20 @@ const EXAMPLES = readdirSync(path.join(REPO_ROOT, "examples")).filter((e) =>
   existsSync(path.join(REPO_ROOT, "examples", e, "package.json")),
 );
 
+/**
+ * The environment of every child: without NODE_PATH (pnpm exec points it at the workspace's
+ * packages, which would hide a dependency missing from a tarball) or NODE_OPTIONS (tsx).
+ */
+const CHILD_ENV: NodeJS.ProcessEnv = { ...process.env, NODE_PATH: "", NODE_OPTIONS: "" };
+
 function run(command: string, args: string[], cwd: string): string {
   try {
-    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(command, args, {
+      cwd,
+      env: CHILD_ENV,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(
