@@ -319,8 +319,19 @@ describe("publishable packages, installed from their tarballs into the examples"
     assert.ok(resources.some((r) => r.type === "tdp:bi-dashboard:BiDashboard" && r.name === "reports"));
     const functions = resources.filter((r) => r.type === "aws:lambda/function:Function");
     assert.ok(functions.length >= 2, "the sync and rotation functions");
+    // The prebuilt bundles are the very code the workspace bundles from source for the prod plan.
+    const prod = JSON.parse(readFileSync(path.join(REPO_ROOT, "plans", "prod.json"), "utf8")) as {
+      resources: PlanResource[];
+    };
+    const fromSource = new Set(
+      prod.resources
+        .filter((r) => r.type === "aws:lambda/function:Function")
+        .map((r) => JSON.stringify(r.inputs["code"])),
+    );
     for (const fn of functions) {
-      assert.match(JSON.stringify(fn.inputs["code"]), /^\{"archive":"[0-9a-f]{16}"\}$/, fn.name);
+      const code = JSON.stringify(fn.inputs["code"]);
+      assert.match(code, /^\{"archive":"[0-9a-f]{16}"\}$/, fn.name);
+      assert.ok(fromSource.has(code), `${fn.name}: the packed bundle differs from the one built from source`);
     }
   });
 

@@ -8,6 +8,7 @@
  * per problem. Relative paths are taken from the folder the command was started in (pnpm's
  * INIT_CWD), so `pnpm plan` works from any package folder.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -46,13 +47,21 @@ function shown(file: string): string {
   return path.relative(START_DIR, file) || ".";
 }
 
-/** Whether the plan's JSON equals the committed plans/<stack>.json (missing counts as differing). */
-function committedPlanStatus(stack: string, json: string, plansDir = PLANS_DIR): string {
-  const committed = path.join(plansDir, `${stack}.json`);
-  if (!existsSync(committed)) return `no committed plan ${shown(committed)}`;
-  return readFileSync(committed, "utf8") === json
-    ? `same as the committed ${shown(committed)}`
-    : `DIFFERS from the committed ${shown(committed)}`;
+/** plans/<stack>.json as committed (git HEAD), or the file itself outside a git checkout. */
+function committedPlan(stack: string): string | undefined {
+  const relative = `plans/${stack}.json`;
+  const git = spawnSync("git", ["show", `HEAD:${relative}`], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (git.status === 0) return git.stdout;
+  const file = path.join(REPO_ROOT, relative);
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
+
+/** Whether the plan's JSON equals the committed plans/<stack>.json. */
+function committedPlanStatus(stack: string, json: string): string {
+  const committed = shown(path.join(PLANS_DIR, `${stack}.json`));
+  const text = committedPlan(stack);
+  if (text === undefined) return `no committed plan ${committed}`;
+  return text === json ? `same as the committed ${committed}` : `DIFFERS from the committed ${committed}`;
 }
 
 async function planStack(
@@ -65,7 +74,6 @@ async function planStack(
   const recording = await offline.runStack({ stack, configFile });
   const plan = toPlan(PROJECT, stack, recording);
   const json = planJson(plan);
-  // Compared before writing: after `pnpm plan prod`, "differs" means the change moved the plan.
   const status = committedPlanStatus(stack, json);
   const target = outDir ?? (writesPlans ? PLANS_DIR : undefined);
   if (target) {
