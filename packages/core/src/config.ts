@@ -106,8 +106,8 @@ export interface ConfigProblem {
 const SHOWN_VALUE_LIMIT = 80;
 
 /**
- * A value as a problem line shows it: JSON, or for a long one (a whole misspelt section, say) a
- * summary naming its settings, so the rule and the suggestion stay readable on one line.
+ * A value as a problem line shows it: JSON, or for a long object or list (a whole misspelt
+ * section, say) a summary naming its settings, so the rule and the suggestion stay readable.
  */
 export function shownValue(value: unknown): string {
   if (value === undefined) return "(missing)";
@@ -119,7 +119,8 @@ export function shownValue(value: unknown): string {
     const listed = keys.slice(0, 6).join(", ");
     return `{ ${keys.length} settings: ${listed}${keys.length > 6 ? ", …" : ""} }`;
   }
-  return `${json.slice(0, SHOWN_VALUE_LIMIT - 1)}…`;
+  // A single value (an ARN, say) is shown whole: the problem is in its characters.
+  return json;
 }
 
 export function formatProblem(problem: ConfigProblem): string {
