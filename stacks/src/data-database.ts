@@ -13,9 +13,15 @@ export interface DatabaseLayer {
 
 /**
  * RDS PostgreSQL in the network's private subnets, encrypted with the data layer's keys, with its
- * alarms and its AWS Backup plan, from `tdp:data.database`.
+ * alarms and its AWS Backup plan, from `tdp:data.database`; with `drCopy` (tdp:dr.databaseCopy
+ * mode backup) each recovery point is copied into the DR vault and kept there retentionDays.
  */
-export function deployDatabase(ctx: StackContext, network: Network, data: DataLayer): DatabaseLayer {
+export function deployDatabase(
+  ctx: StackContext,
+  network: Network,
+  data: DataLayer,
+  drCopy?: { vaultArn: string; retentionDays: number },
+): DatabaseLayer {
   const db = ctx.config.data.database;
   const platform = ctx.config.platform;
   const common = { naming: ctx.naming, iam: ctx.iam, accountId: platform.accountId };
@@ -59,6 +65,9 @@ export function deployDatabase(ctx: StackContext, network: Network, data: DataLa
       intervalHours: db.backupIntervalHours,
       retentionDays: db.backupRetentionDays,
       vaultLock: db.vaultLock,
+      ...(drCopy === undefined
+        ? {}
+        : { copyTargetVaultArn: drCopy.vaultArn, copyRetentionDays: drCopy.retentionDays }),
       alarmTarget: data.alerts.alarmTarget,
     },
     ctx.componentOptions,

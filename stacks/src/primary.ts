@@ -1,9 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
-
 import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
+import { deployReplication, readDrStack } from "./dr";
 import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search";
 import { buildNetwork, networkOutputs } from "./network";
 import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
@@ -14,16 +13,28 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Cross-section requirements of the data layer, before any resource is registered.
   requireDataConfig(ctx);
   requireServicesConfig(ctx);
+  // The DR stack is deployed first; its outputs (region, account, targets) are read and checked
+  // against this stack before any AWS resource is registered.
+  const dr = await readDrStack(ctx);
+  const drTargets = ctx.config.dr.enabled ? dr?.targets : undefined;
+  const copyMode = drTargets?.databaseCopy.mode ?? "none";
 
   // The search domain spans the network's zones: checked once the zone look-up has answered.
   const network = await buildNetwork(ctx, (zones) => requireSearchConfig(ctx, zones));
   outputs["network"] = networkOutputs(network);
 
   // Seed 001 Data Layer: keys, buckets, alerts, SES sender, service-linked roles, CloudTrail.
-  const data = deployData(ctx, network);
+  const data = deployData(ctx, network, copyMode === "none" ? undefined : dr?.accountId);
   outputs["data"] = dataOutputs(data);
   // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.
-  const database = deployDatabase(ctx, network, data);
+  const database = deployDatabase(
+    ctx,
+    network,
+    data,
+    copyMode === "backup" && drTargets !== undefined
+      ? { vaultArn: drTargets.vault.arn, retentionDays: drTargets.databaseCopy.retentionDays }
+      : undefined,
+  );
   outputs["database"] = databaseOutputs(database);
   // Seed 001 Data Layer: the OpenSearch domain and its snapshots to the backup bucket.
   const search = deploySearch(ctx, network, data);
@@ -44,10 +55,16 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
     outputs["biDashboard"] = biDashboardOutputs(biDashboard);
   }
 
-  if (ctx.config.platform.drStack) {
-    // The DR stack is deployed first; its outputs (region, network, replication targets) are read here.
-    const dr = new pulumi.StackReference("dr", { name: ctx.config.platform.drStack });
-    outputs["dr"] = { region: dr.getOutput("region"), accountId: dr.getOutput("accountId") };
+  if (dr !== undefined) {
+    // Seed 001 DisasterRecovery: the buckets replicate to the dr stack's replicas.
+    const replication = deployReplication(ctx, data, dr);
+    outputs["dr"] = {
+      region: dr.reference.getOutput("region"),
+      accountId: dr.reference.getOutput("accountId"),
+      ...(replication === undefined
+        ? {}
+        : { replicationRoleArn: replication.roleArn, databaseCopyMode: copyMode }),
+    };
   }
   return outputs;
 }

@@ -1,6 +1,7 @@
 import type { ConfigProblem } from "@tdp/core";
 import { ConfigError, awsRegion, parseConfigSection } from "@tdp/core";
 
+import { drProblems } from "./dr-rules";
 import { networkPlatformProblems } from "./network";
 import type { SectionName, StackConfig } from "./sections";
 import { SECTIONS } from "./sections";
@@ -193,6 +194,9 @@ export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
   const typed = sections as Partial<StackConfig>;
   if (typed.platform !== undefined && typed.network !== undefined) {
     problems.push(...networkPlatformProblems(typed.network, typed.platform.exposedOnInternet));
+  }
+  if (typed.platform !== undefined && typed.dr !== undefined) {
+    problems.push(...drProblems(typed.dr, typed.platform, region, typed.data?.database));
   }
 
   if (problems.length > 0) {

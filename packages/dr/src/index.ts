@@ -1,0 +1,3 @@
+export * from "./replication";
+export * from "./targets";
+export * from "./validation";

@@ -1,0 +1,102 @@
+/**
+ * Pure checks shared by the DR components and by the stack's `tdp:dr` schema. Each throws an
+ * Error naming the field, the value, the rule and what to do.
+ */
+
+/** The data classes replicated to the DR account, each with its own replica bucket and key. */
+export const REPLICA_PURPOSES = ["datalake", "stream", "backup", "artifacts"] as const;
+export type ReplicaPurpose = (typeof REPLICA_PURPOSES)[number];
+
+/** How the database reaches the DR account and region. */
+export const DATABASE_COPY_MODES = ["backup", "snapshots", "none"] as const;
+export type DatabaseCopyMode = (typeof DATABASE_COPY_MODES)[number];
+
+/** The end of the primary's replication role name; the DR stack pins exactly that role. */
+export const REPLICATION_ROLE_PURPOSE = "dr-replication";
+
+/** Seed snapshots_tool_rds_dest RetentionDays: days a copied snapshot is kept. */
+export const DEFAULT_COPY_RETENTION_DAYS = 7;
+
+/** Seed snapshots_tool_rds_dest SnapshotPattern: which snapshots are copied. */
+export const DEFAULT_SNAPSHOT_PATTERN = "ts-platform.*";
+
+export function validateAccountId(field: string, value: string): void {
+  if (!/^\d{12}$/.test(value)) {
+    throw new Error(`${field} "${value}" is not an AWS account id: give the 12 digits`);
+  }
+}
+
+/** The primary and the DR account must differ: DR protects against the loss of one account. */
+export function validateAccountPair(primaryAccountId: string, drAccountId: string | undefined, field: string): void {
+  validateAccountId(field, primaryAccountId);
+  if (drAccountId !== undefined && primaryAccountId === drAccountId) {
+    throw new Error(
+      `${field} "${primaryAccountId}" is the DR account itself; give the account the primary stack deploys into (seed ProdAWSAccountId): DR copies data to another account`,
+    );
+  }
+}
+
+/** The DR region must differ from the primary region (seed: "should be different than the main region"). */
+export function validateRegionPair(primaryRegion: string, drRegion: string, field: string): void {
+  if (primaryRegion === drRegion) {
+    throw new Error(
+      `${field} "${primaryRegion}" is the DR region too; deploy the DR stack to another region than the primary, so that losing one region leaves the copies`,
+    );
+  }
+}
+
+/** Days a database copy is kept in the DR region, 1 to 3650. */
+export function validateCopyRetentionDays(field: string, days: number): void {
+  if (!Number.isInteger(days) || days < 1 || days > 3650) {
+    throw new Error(`${field} ${days} must be a whole number of days from 1 to 3650`);
+  }
+}
+
+/**
+ * The copies must outlive the interval between two backups: otherwise the DR region is empty
+ * between the expiry of the last copy and the next backup.
+ */
+export function validateCopyRetentionCoversInterval(
+  field: string,
+  retentionDays: number,
+  intervalHours: number,
+): void {
+  if (retentionDays * 24 < intervalHours) {
+    throw new Error(
+      `${field} ${retentionDays} (${retentionDays * 24} hours) is below the backup interval of ${intervalHours} hours: the DR region would hold no copy between backups; keep copies at least ${Math.ceil(intervalHours / 24)} days`,
+    );
+  }
+}
+
+/** A snapshot pattern is a JavaScript regular expression matched against snapshot identifiers. */
+export function validateSnapshotPattern(field: string, pattern: string): void {
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    throw new Error(`${field} "${pattern}" is not a regular expression: ${(error as Error).message}`);
+  }
+}
+
+/** How often a backup schedule runs, as `parseBackupSchedule` of `@tdp/data` describes it. */
+export interface ScheduleShape {
+  /** Backups on a day the schedule runs. */
+  perDay: number;
+  /** Every day, some days of the week, or some days of the month. */
+  days: { kind: "every" } | { kind: "week"; count: number } | { kind: "month"; count: number };
+}
+
+/**
+ * The longest time between two backups the schedule can leave, in hours: what a copy must at
+ * least outlive, and the database's recovery point objective. For schedules that skip days the
+ * worst case is taken (the chosen days next to each other).
+ */
+export function longestBackupGapHours(shape: ScheduleShape): number {
+  switch (shape.days.kind) {
+    case "every":
+      return Math.ceil(24 / shape.perDay);
+    case "week":
+      return 24 * (7 - shape.days.count + 1);
+    case "month":
+      return 24 * (31 - shape.days.count + 1);
+  }
+}
