@@ -31,7 +31,7 @@ export function validateAccountPair(primaryAccountId: string, drAccountId: strin
   validateAccountId(field, primaryAccountId);
   if (drAccountId !== undefined && primaryAccountId === drAccountId) {
     throw new Error(
-      `${field} "${primaryAccountId}" is the DR account itself; give the account the primary stack deploys into (seed ProdAWSAccountId): DR copies data to another account`,
+      `${field} "${primaryAccountId}": the primary and the DR account are the same; DR copies the data to another account (seed ProdAWSAccountId and DRAWSAccountId differ)`,
     );
   }
 }
@@ -40,7 +40,7 @@ export function validateAccountPair(primaryAccountId: string, drAccountId: strin
 export function validateRegionPair(primaryRegion: string, drRegion: string, field: string): void {
   if (primaryRegion === drRegion) {
     throw new Error(
-      `${field} "${primaryRegion}" is the DR region too; deploy the DR stack to another region than the primary, so that losing one region leaves the copies`,
+      `${field} "${primaryRegion}": the primary and the DR region are the same; the DR region must differ (seed: "should be different than the main region"), so that losing one region leaves the copies`,
     );
   }
 }
@@ -49,22 +49,6 @@ export function validateRegionPair(primaryRegion: string, drRegion: string, fiel
 export function validateCopyRetentionDays(field: string, days: number): void {
   if (!Number.isInteger(days) || days < 1 || days > 3650) {
     throw new Error(`${field} ${days} must be a whole number of days from 1 to 3650`);
-  }
-}
-
-/**
- * The copies must outlive the interval between two backups: otherwise the DR region is empty
- * between the expiry of the last copy and the next backup.
- */
-export function validateCopyRetentionCoversInterval(
-  field: string,
-  retentionDays: number,
-  intervalHours: number,
-): void {
-  if (retentionDays * 24 < intervalHours) {
-    throw new Error(
-      `${field} ${retentionDays} (${retentionDays * 24} hours) is below the backup interval of ${intervalHours} hours: the DR region would hold no copy between backups; keep copies at least ${Math.ceil(intervalHours / 24)} days`,
-    );
   }
 }
 
