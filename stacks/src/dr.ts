@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, Naming } from "@tdp/core";
 import type { DatabaseCopyMode, ReplicaPurpose } from "@tdp/dr";
-import { DrTargets, REPLICA_PURPOSES, Replication, replicationRoleArn } from "@tdp/dr";
+import { DrTargets, REPLICA_PURPOSES, Replication, SnapshotCopy, SnapshotShare, replicationRoleArn } from "@tdp/dr";
 
 import type { StackContext } from "./context";
 import type { DataLayer } from "./data";
+import type { DatabaseLayer } from "./data-database";
 import { buildNetwork, networkOutputs } from "./network";
 
 /** What a dr stack with DR on exports under `targets`: what the primary stack wires to. */
@@ -62,6 +63,26 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       },
       ctx.componentOptions,
     );
+    const copy =
+      dr.databaseCopy.mode === "snapshots"
+        ? new SnapshotCopy(
+            "dr-snapshot-copy",
+            {
+              naming: ctx.naming,
+              iam: ctx.iam,
+              region: ctx.region,
+              accountId: platform.accountId ?? "",
+              sourceRegion: dr.primary.region,
+              sourceAccountId: dr.primary.accountId,
+              kmsKeyArn: targets.keyArns.database,
+              logsKmsKeyArn: targets.keyArns.logs,
+              logRetentionDays: platform.logRetentionDays,
+              retentionDays: dr.databaseCopy.retentionDays,
+              snapshotPattern: dr.databaseCopy.snapshotPattern,
+            },
+            ctx.componentOptions,
+          )
+        : undefined;
     outputs["targets"] = {
       primaryAccountId: dr.primary.accountId,
       primaryRegion: dr.primary.region,
@@ -76,6 +97,7 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       vault: { name: targets.vaultName, arn: targets.vaultArn },
       databaseCopy: dr.databaseCopy,
       objectLock: dr.objectLock ?? null,
+      ...(copy === undefined ? {} : { snapshotCopyFunction: copy.functionName }),
     };
   }
   return outputs;
@@ -204,5 +226,37 @@ export function deployReplication(ctx: StackContext, data: DataLayer, dr: DrStac
     },
     // Replication needs versioning on the sources: the buckets (and their settings) come first.
     { ...ctx.componentOptions, dependsOn: [data.buckets] },
+  );
+}
+
+/**
+ * The primary's half of the database copies in snapshots mode: each backup is copied to a
+ * snapshot under the database key and shared with the DR account.
+ */
+export function deploySnapshotShare(
+  ctx: StackContext,
+  data: DataLayer,
+  database: DatabaseLayer,
+  dr: DrStack,
+): SnapshotShare | undefined {
+  if (!ctx.config.dr.enabled || dr.targets?.databaseCopy.mode !== "snapshots") {
+    return undefined;
+  }
+  return new SnapshotShare(
+    "dr-snapshot-share",
+    {
+      naming: ctx.naming,
+      iam: ctx.iam,
+      region: ctx.region,
+      accountId: ctx.config.platform.accountId ?? dr.targets.primaryAccountId,
+      drAccountId: dr.accountId,
+      instanceIdentifier: database.database.identifier,
+      instanceArn: database.database.arn,
+      databaseKmsKeyArn: data.keys.arns.database,
+      logsKmsKeyArn: data.keys.arns.logs,
+      logRetentionDays: ctx.config.platform.logRetentionDays,
+      alarmTarget: data.alerts.alarmTarget,
+    },
+    ctx.componentOptions,
   );
 }

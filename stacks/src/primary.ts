@@ -2,7 +2,7 @@ import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
-import { deployReplication, readDrStack } from "./dr";
+import { deployReplication, deploySnapshotShare, readDrStack } from "./dr";
 import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search";
 import { buildNetwork, networkOutputs } from "./network";
 import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
@@ -58,12 +58,14 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   if (dr !== undefined) {
     // Seed 001 DisasterRecovery: the buckets replicate to the dr stack's replicas.
     const replication = deployReplication(ctx, data, dr);
+    const share = deploySnapshotShare(ctx, data, database, dr);
     outputs["dr"] = {
       region: dr.reference.getOutput("region"),
       accountId: dr.reference.getOutput("accountId"),
       ...(replication === undefined
         ? {}
         : { replicationRoleArn: replication.roleArn, databaseCopyMode: copyMode }),
+      ...(share === undefined ? {} : { snapshotShareFunction: share.functionName }),
     };
   }
   return outputs;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Naming, PolicyStatement } from "@tdp/core";
 import {
   KEY_ADMIN_ACTIONS,
+  cloudWatchLogsKeyStatement,
   keyUseThroughServicesStatements,
   policyDocument,
   policyJson,
@@ -27,8 +28,8 @@ import {
   validateRegionPair,
 } from "./validation";
 
-/** The DR keys: one per replicated data class, the database snapshots' and the vault's. */
-export const DR_KEY_PURPOSES = [...REPLICA_PURPOSES, "database", "backup-vault"] as const;
+/** The DR keys: one per replicated data class, the database snapshots', the vault's and the DR log groups'. */
+export const DR_KEY_PURPOSES = [...REPLICA_PURPOSES, "database", "backup-vault", "logs"] as const;
 export type DrKeyPurpose = (typeof DR_KEY_PURPOSES)[number];
 
 /** What the primary's replication role may do to a replica bucket (AWS S3 user guide, cross-account replication). */
@@ -152,6 +153,8 @@ export class DrTargets extends pulumi.ComponentResource {
       // The copied snapshots: RDS copies into it and restores from it; AWS Backup restores too.
       database: ["rds", "backup"],
       "backup-vault": ["backup"],
+      // The DR functions' log groups: CloudWatch Logs uses it for this account's groups (below).
+      logs: ["logs"],
     };
     const keys = {} as Record<DrKeyPurpose, aws.kms.Key>;
     const keyArns = {} as Record<DrKeyPurpose, pulumi.Output<string>>;
@@ -170,6 +173,16 @@ export class DrTargets extends pulumi.ComponentResource {
           keyVia[purpose].map((s) => `${s}.${args.region}.amazonaws.com`),
         ),
       ];
+      if (purpose === "logs") {
+        statements.push(
+          cloudWatchLogsKeyStatement(
+            "CloudWatchLogsEncryptsTheAccountsGroups",
+            args.region,
+            pulumi.interpolate`arn:${partition}:logs:${args.region}:${accountId}:log-group:*`,
+            "ArnLike",
+          ),
+        );
+      }
       if ((REPLICA_PURPOSES as readonly string[]).includes(purpose)) {
         statements.push({
           Sid: "PrimaryReplicationRoleEncryptsReplicas",

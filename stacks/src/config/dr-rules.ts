@@ -28,6 +28,13 @@ export function drProblems(
   }
   const problems: ConfigProblem[] = [];
   if (platform.role === "dr") {
+    if (platform.accountId === undefined) {
+      problems.push({
+        key: "tdp:platform.accountId",
+        value: undefined,
+        rule: "required in a dr stack with DR enabled (seed DRAWSAccountId): the copies' policies and functions name the DR account",
+      });
+    }
     if (dr.primary === undefined) {
       problems.push({
         key: "tdp:dr.primary",

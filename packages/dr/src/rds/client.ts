@@ -141,7 +141,7 @@ export class RdsClient {
 
   constructor(
     readonly region: string,
-    private readonly credentials: Credentials,
+    credentials: Credentials,
     options: RdsClientOptions = {},
   ) {
     this.endpoint = options.endpoint ?? new URL(`https://rds.${region}.amazonaws.com/`);
