@@ -1,7 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, Naming } from "@tdp/core";
 import type { DatabaseCopyMode, ReplicaPurpose } from "@tdp/dr";
-import { DrTargets, REPLICA_PURPOSES, Replication, SnapshotCopy, SnapshotShare, replicationRoleArn } from "@tdp/dr";
+import {
+  DrTargets,
+  REPLICA_PURPOSES,
+  Replication,
+  SnapshotCopy,
+  SnapshotShare,
+  replicationRoleArn,
+} from "@tdp/dr";
 
 import type { StackContext } from "./context";
 import type { DataLayer } from "./data";
@@ -91,7 +98,11 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       buckets: Object.fromEntries(
         REPLICA_PURPOSES.map((p) => [
           p,
-          { name: targets.buckets[p].bucketName, arn: targets.buckets[p].arn, kmsKeyArn: targets.buckets[p].kmsKeyArn },
+          {
+            name: targets.buckets[p].bucketName,
+            arn: targets.buckets[p].arn,
+            kmsKeyArn: targets.buckets[p].kmsKeyArn,
+          },
         ]),
       ),
       vault: { name: targets.vaultName, arn: targets.vaultArn },
@@ -169,7 +180,10 @@ export async function readDrStack(ctx: StackContext): Promise<DrStack | undefine
       });
     }
     const copy = dr.databaseCopy;
-    if (targets.databaseCopy.mode !== copy.mode || targets.databaseCopy.retentionDays !== copy.retentionDays) {
+    if (
+      targets.databaseCopy.mode !== copy.mode ||
+      targets.databaseCopy.retentionDays !== copy.retentionDays
+    ) {
       problems.push({
         key: "tdp:dr.databaseCopy",
         value: { mode: copy.mode, retentionDays: copy.retentionDays },
@@ -193,7 +207,12 @@ export function deployReplication(ctx: StackContext, data: DataLayer, dr: DrStac
     return undefined;
   }
   const settings = ctx.config.dr.replication;
-  const sources: Partial<Record<ReplicaPurpose, { bucketName: pulumi.Output<string>; arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string> }>> = {};
+  const sources: Partial<
+    Record<
+      ReplicaPurpose,
+      { bucketName: pulumi.Output<string>; arn: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string> }
+    >
+  > = {};
   for (const purpose of REPLICA_PURPOSES) {
     const bucket = data.buckets.buckets[purpose];
     if (!bucket.adopted) {
@@ -216,7 +235,11 @@ export function deployReplication(ctx: StackContext, data: DataLayer, dr: DrStac
       destinations: Object.fromEntries(
         REPLICA_PURPOSES.map((p) => [
           p,
-          { bucketName: targets.buckets[p].name, arn: targets.buckets[p].arn, kmsKeyArn: targets.buckets[p].kmsKeyArn },
+          {
+            bucketName: targets.buckets[p].name,
+            arn: targets.buckets[p].arn,
+            kmsKeyArn: targets.buckets[p].kmsKeyArn,
+          },
         ]),
       ),
       replicationTimeControl: settings.replicationTimeControl,

@@ -14,7 +14,9 @@ type Config = Record<string, Record<string, unknown> | string>;
 
 /** Pulumi.<stack>.yaml with some settings changed, written to a temporary stack file. */
 function stackWith(stack: "prod" | "dr", change: (config: Config) => void): string {
-  const document = parse(readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Config };
+  const document = parse(readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config: Config;
+  };
   change(document.config);
   const file = path.join(mkdtempSync(path.join(tmpdir(), "tdp-dr-")), `Pulumi.${stack}.yaml`);
   writeFileSync(file, stringify(document));
@@ -33,10 +35,16 @@ function drPlanWith(change: (outputs: Record<string, unknown>) => void): string 
 }
 
 /** The stack file's config as the CLI hands it over, with `tdp:dr` (and more) changed. */
-function configOf(stack: "prod" | "dr", change: (config: Record<string, Record<string, unknown>>) => void): Record<string, string> {
+function configOf(
+  stack: "prod" | "dr",
+  change: (config: Record<string, Record<string, unknown>>) => void,
+): Record<string, string> {
   const raw = readStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`)).config;
   const parsed = Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => [k, k.startsWith("tdp:") ? (JSON.parse(v) as Record<string, unknown>) : v]),
+    Object.entries(raw).map(([k, v]) => [
+      k,
+      k.startsWith("tdp:") ? (JSON.parse(v) as Record<string, unknown>) : v,
+    ]),
   ) as Record<string, Record<string, unknown>>;
   change(parsed);
   return Object.fromEntries(
@@ -69,7 +77,10 @@ describe("DR: the dr stack", () => {
     const targets = dr.outputs["targets"] as Record<string, unknown>;
     assert.equal(targets["primaryAccountId"], "111111111111");
     assert.equal(targets["primaryRegion"], "us-east-1");
-    assert.equal(targets["replicationRoleArn"], "arn:aws:iam::111111111111:role/acme-tdp-production-dr-replication");
+    assert.equal(
+      targets["replicationRoleArn"],
+      "arn:aws:iam::111111111111:role/acme-tdp-production-dr-replication",
+    );
     const buckets = targets["buckets"] as Record<string, { name: string }>;
     assert.deepEqual(Object.keys(buckets).sort(), ["artifacts", "backup", "datalake", "stream"]);
     assert.equal(buckets["datalake"]!.name, "acme-tdp-dr-datalake");
@@ -96,7 +107,10 @@ describe("DR: the prod stack wired to the dr stack", () => {
     const drPlan = JSON.parse(readFileSync(path.join(REPO_ROOT, "plans", "dr.json"), "utf8")) as {
       outputs: { targets: { replicationRoleArn: string } };
     };
-    assert.equal(`arn:aws:iam::111111111111:role/${String(role.inputs["name"])}`, drPlan.outputs.targets.replicationRoleArn);
+    assert.equal(
+      `arn:aws:iam::111111111111:role/${String(role.inputs["name"])}`,
+      drPlan.outputs.targets.replicationRoleArn,
+    );
     assert.equal(role.inputs["permissionsBoundary"], "arn:aws:iam::111111111111:policy/tdp-boundary");
   });
 
@@ -105,7 +119,10 @@ describe("DR: the prod stack wired to the dr stack", () => {
       outputs: { targets: { buckets: Record<string, { arn: string; kmsKeyArn: string }> } };
     };
     for (const purpose of ["datalake", "stream", "backup", "artifacts"]) {
-      const config = prod.one("aws:s3/bucketReplicationConfig:BucketReplicationConfig", `dr-replication-${purpose}`);
+      const config = prod.one(
+        "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+        `dr-replication-${purpose}`,
+      );
       assert.equal(config.inputs["bucket"], `acme-tdp-production-${purpose}`);
       const [rule] = config.inputs["rules"] as { destination: Record<string, unknown> }[];
       const target = drPlan.outputs.targets.buckets[purpose]!;
@@ -117,7 +134,10 @@ describe("DR: the prod stack wired to the dr stack", () => {
   });
 
   it("sends replication alarms to the alert topic", () => {
-    const alarm = prod.one("aws:cloudwatch/metricAlarm:MetricAlarm", "dr-replication-alarm-replication-backup-failed");
+    const alarm = prod.one(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "dr-replication-alarm-replication-backup-failed",
+    );
     const topic = (prod.outputs["data"] as Record<string, unknown>)["alertTopicArn"];
     assert.deepEqual(alarm.inputs["alarmActions"], [topic]);
   });
@@ -157,10 +177,14 @@ describe("DR: backup mode", () => {
     );
     const file = stackWith("prod", (config) => {
       (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy["mode"] = "backup";
-      (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy["organizationCrossAccountBackup"] = true;
+      (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy[
+        "organizationCrossAccountBackup"
+      ] = true;
     });
     const rec = await offline.runStack({ stack: "prod", configFile: file });
-    const [rule] = rec.one("aws:backup/plan:Plan").inputs["rules"] as { copyActions: Record<string, unknown>[] }[];
+    const [rule] = rec.one("aws:backup/plan:Plan").inputs["rules"] as {
+      copyActions: Record<string, unknown>[];
+    }[];
     assert.deepEqual(rule!.copyActions, [
       {
         destinationVaultArn: "arn:aws:backup:us-west-2:222222222222:backup-vault:acme-tdp-dr-database",
@@ -189,7 +213,9 @@ describe("DR: config errors", () => {
 
   it("refuses the DR account as the primary account", () => {
     assert.match(
-      drProblems((dr) => ((dr["primary"] as Record<string, unknown>)["accountId"] = "222222222222")).join("\n"),
+      drProblems((dr) => ((dr["primary"] as Record<string, unknown>)["accountId"] = "222222222222")).join(
+        "\n",
+      ),
       /^tdp:dr.primary.accountId: "222222222222" — is the DR account itself/,
     );
   });
@@ -202,7 +228,10 @@ describe("DR: config errors", () => {
   });
 
   it("needs the primary in a dr stack with DR on", () => {
-    assert.match(drProblems((dr) => delete dr["primary"]).join("\n"), /^tdp:dr.primary: \(missing\) — required in a dr stack/);
+    assert.match(
+      drProblems((dr) => delete dr["primary"]).join("\n"),
+      /^tdp:dr.primary: \(missing\) — required in a dr stack/,
+    );
   });
 
   it("refuses Object Lock days out of range", () => {
@@ -224,7 +253,9 @@ describe("DR: config errors", () => {
   it("needs tdp:platform.drStack in a primary stack with DR on", () => {
     assert.deepEqual(
       prodProblems((c) => delete c["tdp:platform"]!["drStack"]),
-      ["tdp:platform.drStack: (missing) — required with tdp:dr.enabled: the dr stack whose targets this stack replicates into (deploy it first)"],
+      [
+        "tdp:platform.drStack: (missing) — required with tdp:dr.enabled: the dr stack whose targets this stack replicates into (deploy it first)",
+      ],
     );
   });
 
@@ -250,7 +281,10 @@ describe("DR: config errors", () => {
   it("refuses a dr stack that has no targets", async () => {
     offline.setPlansDir(drPlanWith((outputs) => delete outputs["targets"]));
     const problems = await runConfigProblems(offline.runStack({ stack: "prod" }));
-    assert.match(problems.join("\n"), /^tdp:platform.drStack: "organization\/tdp\/dr" — this dr stack exports no DR targets/);
+    assert.match(
+      problems.join("\n"),
+      /^tdp:platform.drStack: "organization\/tdp\/dr" — this dr stack exports no DR targets/,
+    );
   });
 
   it("refuses database copy settings that differ from the dr stack's", async () => {
@@ -258,7 +292,10 @@ describe("DR: config errors", () => {
       (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy["retentionDays"] = 14;
     });
     const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
-    assert.match(problems.join("\n"), /^tdp:dr.databaseCopy: .* — the dr stack has mode snapshots, retentionDays 7; both stacks need the same/);
+    assert.match(
+      problems.join("\n"),
+      /^tdp:dr.databaseCopy: .* — the dr stack has mode snapshots, retentionDays 7; both stacks need the same/,
+    );
   });
 
   it("refuses a primary whose replication role the dr stack does not admit", async () => {
@@ -266,14 +303,22 @@ describe("DR: config errors", () => {
       (config["tdp:platform"] as Record<string, unknown>)["environment"] = "staging";
     });
     const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
-    assert.match(problems.join("\n"), /^tdp:platform.environment: "staging" — the dr stack admits the replication role/);
+    assert.match(
+      problems.join("\n"),
+      /^tdp:platform.environment: "staging" — the dr stack admits the replication role/,
+    );
   });
 
   it("refuses a primary in a region other than the dr stack expects", async () => {
     offline.setPlansDir(
-      drPlanWith((outputs) => ((outputs["targets"] as Record<string, unknown>)["primaryRegion"] = "eu-west-1")),
+      drPlanWith(
+        (outputs) => ((outputs["targets"] as Record<string, unknown>)["primaryRegion"] = "eu-west-1"),
+      ),
     );
     const problems = await runConfigProblems(offline.runStack({ stack: "prod" }));
-    assert.match(problems.join("\n"), /^aws:region: "us-east-1" — the dr stack expects the primary in eu-west-1/);
+    assert.match(
+      problems.join("\n"),
+      /^aws:region: "us-east-1" — the dr stack expects the primary in eu-west-1/,
+    );
   });
 });

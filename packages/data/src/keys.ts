@@ -259,7 +259,9 @@ export function dataKeyPolicy(
       Resource: "*",
     });
   }
-  const copiers = (args.copyAccountIds ?? []).map((id) => pulumi.interpolate`arn:${partition}:iam::${id}:root`);
+  const copiers = (args.copyAccountIds ?? []).map(
+    (id) => pulumi.interpolate`arn:${partition}:iam::${id}:root`,
+  );
   if (copiers.length > 0) {
     statements.push(
       {

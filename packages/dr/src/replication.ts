@@ -6,7 +6,12 @@ import type { AlarmTarget } from "@tdp/data";
 import { createAlarm } from "@tdp/data";
 
 import type { ReplicaPurpose } from "./validation";
-import { REPLICA_PURPOSES, REPLICATION_ROLE_PURPOSE, validateAccountPair, validateRegionPair } from "./validation";
+import {
+  REPLICA_PURPOSES,
+  REPLICATION_ROLE_PURPOSE,
+  validateAccountPair,
+  validateRegionPair,
+} from "./validation";
 
 /** Storage classes S3 replication may write replicas in. */
 export const REPLICA_STORAGE_CLASSES = [
@@ -98,7 +103,9 @@ export function validateReplicationArgs(args: ReplicationArgs): void {
     }
   }
   if (args.storageClass !== undefined && !REPLICA_STORAGE_CLASSES.includes(args.storageClass)) {
-    throw new Error(`storageClass "${args.storageClass}" must be one of ${REPLICA_STORAGE_CLASSES.join(", ")}`);
+    throw new Error(
+      `storageClass "${args.storageClass}" must be one of ${REPLICA_STORAGE_CLASSES.join(", ")}`,
+    );
   }
   const latency = args.latencyAlarmSeconds ?? RTC_MINUTES * 60;
   if (!Number.isInteger(latency) || latency < 60 || latency > 86400) {
@@ -112,12 +119,18 @@ export function validateReplicationArgs(args: ReplicationArgs): void {
 }
 
 /** The least-privilege policy of the replication role. */
-export function replicationRolePolicy(args: Pick<ReplicationArgs, "region" | "drRegion" | "sources" | "destinations">): PolicyStatement[] {
+export function replicationRolePolicy(
+  args: Pick<ReplicationArgs, "region" | "drRegion" | "sources" | "destinations">,
+): PolicyStatement[] {
   const purposes = REPLICA_PURPOSES.filter((p) => args.sources[p] !== undefined);
   const sources = purposes.map((p) => args.sources[p]!);
   const destinations = purposes.map((p) => args.destinations[p]!);
   return [
-    allow(SOURCE_BUCKET_ACTIONS, sources.map((s) => s.arn), { Sid: "ReadSourceBuckets" }),
+    allow(
+      SOURCE_BUCKET_ACTIONS,
+      sources.map((s) => s.arn),
+      { Sid: "ReadSourceBuckets" },
+    ),
     allow(
       SOURCE_OBJECT_ACTIONS,
       sources.map((s) => pulumi.interpolate`${s.arn}/*`),
@@ -128,17 +141,17 @@ export function replicationRolePolicy(args: Pick<ReplicationArgs, "region" | "dr
       destinations.map((d) => pulumi.interpolate`${d.arn}/*`),
       { Sid: "WriteReplicas" },
     ),
-    allow(["s3:GetBucketVersioning", "s3:GetBucketObjectLockConfiguration"], destinations.map((d) => d.arn), {
-      Sid: "ReadReplicaBucketSettings",
-    }),
     allow(
-      ["kms:Decrypt"],
-      [...new Set(sources.map((s) => s.kmsKeyArn))],
+      ["s3:GetBucketVersioning", "s3:GetBucketObjectLockConfiguration"],
+      destinations.map((d) => d.arn),
       {
-        Sid: "DecryptSourcesThroughS3",
-        Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
+        Sid: "ReadReplicaBucketSettings",
       },
     ),
+    allow(["kms:Decrypt"], [...new Set(sources.map((s) => s.kmsKeyArn))], {
+      Sid: "DecryptSourcesThroughS3",
+      Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
+    }),
     allow(
       ["kms:Encrypt", "kms:GenerateDataKey"],
       destinations.map((d) => d.kmsKeyArn),

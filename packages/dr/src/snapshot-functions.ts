@@ -55,7 +55,11 @@ interface FunctionParts {
 }
 
 /** The function, its role, log group, schedule (and event rule) and error alarm, as children of `parent`. */
-function snapshotFunction(parent: pulumi.ComponentResource, name: string, parts: FunctionParts): aws.lambda.Function {
+function snapshotFunction(
+  parent: pulumi.ComponentResource,
+  name: string,
+  parts: FunctionParts,
+): aws.lambda.Function {
   const child = { parent };
   const logGroup = createLogGroup(
     `${name}-logs`,
@@ -126,10 +130,19 @@ function snapshotFunction(parent: pulumi.ComponentResource, name: string, parts:
     const rule = new aws.cloudwatch.EventRule(`${name}-${role}`, args, child);
     const permission = new aws.lambda.Permission(
       `${name}-from-${role}`,
-      { function: fn.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: rule.arn },
+      {
+        function: fn.name,
+        action: "lambda:InvokeFunction",
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
       child,
     );
-    new aws.cloudwatch.EventTarget(`${name}-${role}-target`, { rule: rule.name, arn: fn.arn }, { parent, dependsOn: [permission] });
+    new aws.cloudwatch.EventTarget(
+      `${name}-${role}-target`,
+      { rule: rule.name, arn: fn.arn },
+      { parent, dependsOn: [permission] },
+    );
   }
   if (parts.alarmTarget !== undefined) {
     createAlarm(
@@ -205,7 +218,9 @@ export class SnapshotShare extends pulumi.ComponentResource {
       fn: "share-snapshots",
       description: `Copies the newest database backup and shares it with the DR account ${args.drAccountId}`,
       statements: [
-        allow("rds:DescribeDBSnapshots", [args.instanceArn, `${snapshots}*`], { Sid: "ListTheDatabasesSnapshots" }),
+        allow("rds:DescribeDBSnapshots", [args.instanceArn, `${snapshots}*`], {
+          Sid: "ListTheDatabasesSnapshots",
+        }),
         // The AWS Backup snapshots (awsbackup:job-…) are the copies' sources.
         allow(["rds:CopyDBSnapshot"], `${snapshots}*`, { Sid: "CopyBackupsToSharableSnapshots" }),
         allow(
@@ -218,10 +233,14 @@ export class SnapshotShare extends pulumi.ComponentResource {
           `${snapshots}${SNAPSHOT_PREFIX}-*`,
           { Sid: "ShareAndExpireItsCopies" },
         ),
-        allow(["kms:CreateGrant", "kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"], args.databaseKmsKeyArn, {
-          Sid: "UseTheDatabaseKeyThroughRds",
-          Condition: { StringEquals: { "kms:ViaService": `rds.${args.region}.amazonaws.com` } },
-        }),
+        allow(
+          ["kms:CreateGrant", "kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+          args.databaseKmsKeyArn,
+          {
+            Sid: "UseTheDatabaseKeyThroughRds",
+            Condition: { StringEquals: { "kms:ViaService": `rds.${args.region}.amazonaws.com` } },
+          },
+        ),
       ],
       environment: {
         DB_INSTANCE_IDENTIFIER: args.instanceIdentifier,
@@ -307,15 +326,26 @@ export class SnapshotCopy extends pulumi.ComponentResource {
           { Sid: "CopySharedSnapshots" },
         ),
         allow(["rds:AddTagsToResource", "rds:DeleteDBSnapshot"], `${own}*`, { Sid: "TagAndExpireTheCopies" }),
-        allow(["kms:CreateGrant", "kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"], args.kmsKeyArn, {
-          Sid: "UseTheDrDatabaseKeyThroughRds",
-          Condition: { StringEquals: { "kms:ViaService": `rds.${args.region}.amazonaws.com` } },
-        }),
+        allow(
+          ["kms:CreateGrant", "kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+          args.kmsKeyArn,
+          {
+            Sid: "UseTheDrDatabaseKeyThroughRds",
+            Condition: { StringEquals: { "kms:ViaService": `rds.${args.region}.amazonaws.com` } },
+          },
+        ),
         // The shared snapshots' key: the primary's database key, whose policy admits this account.
         allow(
           ["kms:CreateGrant", "kms:DescribeKey", "kms:Decrypt", "kms:ReEncryptFrom"],
           `arn:aws:kms:${args.sourceRegion}:${args.sourceAccountId}:key/*`,
-          { Sid: "DecryptTheSharedSnapshots" },
+          {
+            Sid: "DecryptTheSharedSnapshots",
+            Condition: {
+              StringEquals: {
+                "kms:ViaService": [`rds.${args.sourceRegion}.amazonaws.com`, `rds.${args.region}.amazonaws.com`],
+              },
+            },
+          },
         ),
       ],
       environment: {

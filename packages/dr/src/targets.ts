@@ -89,7 +89,9 @@ export function validateDrTargetsArgs(args: DrTargetsArgs): void {
   }
   for (const [purpose, lifecycle] of Object.entries(args.lifecycle ?? {})) {
     if (!(REPLICA_PURPOSES as readonly string[]).includes(purpose)) {
-      throw new Error(`lifecycle.${purpose}: unknown replica bucket; they are ${REPLICA_PURPOSES.join(", ")}`);
+      throw new Error(
+        `lifecycle.${purpose}: unknown replica bucket; they are ${REPLICA_PURPOSES.join(", ")}`,
+      );
     }
     validateBucketLifecycle(lifecycle ?? {}, `lifecycle.${purpose}`);
   }
@@ -224,12 +226,19 @@ export class DrTargets extends pulumi.ComponentResource {
       `${name}-access-logs`,
       {
         bucketName: physical("access-logs"),
-        sseS3Reason: "S3 server access log delivery supports only SSE-S3 default encryption on the target bucket",
+        sseS3Reason:
+          "S3 server access log delivery supports only SSE-S3 default encryption on the target bucket",
         accessLogTarget: {
-          sourceBucketArns: REPLICA_PURPOSES.map((p) => pulumi.interpolate`arn:${partition}:s3:::${physical(p)}`),
+          sourceBucketArns: REPLICA_PURPOSES.map(
+            (p) => pulumi.interpolate`arn:${partition}:s3:::${physical(p)}`,
+          ),
           accountId,
         },
-        lifecycle: { abortIncompleteMultipartUploadDays: 7, noncurrentVersionExpirationDays: 30, expirationDays: args.accessLogRetentionDays ?? 365 },
+        lifecycle: {
+          abortIncompleteMultipartUploadDays: 7,
+          noncurrentVersionExpirationDays: 30,
+          expirationDays: args.accessLogRetentionDays ?? 365,
+        },
       },
       { parent: this },
     );
@@ -271,7 +280,11 @@ export class DrTargets extends pulumi.ComponentResource {
     // The DR vault for the database's recovery points (backup mode copies into it).
     this.vault = new aws.backup.Vault(
       `${name}-vault`,
-      { name: args.naming.name("backupVault", "database"), kmsKeyArn: keys["backup-vault"].arn, forceDestroy: false },
+      {
+        name: args.naming.name("backupVault", "database"),
+        kmsKeyArn: keys["backup-vault"].arn,
+        forceDestroy: false,
+      },
       statefulResourceOptions({ parent: this }),
     );
     this.vaultName = this.vault.name;

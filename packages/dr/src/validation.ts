@@ -27,7 +27,11 @@ export function validateAccountId(field: string, value: string): void {
 }
 
 /** The primary and the DR account must differ: DR protects against the loss of one account. */
-export function validateAccountPair(primaryAccountId: string, drAccountId: string | undefined, field: string): void {
+export function validateAccountPair(
+  primaryAccountId: string,
+  drAccountId: string | undefined,
+  field: string,
+): void {
   validateAccountId(field, primaryAccountId);
   if (drAccountId !== undefined && primaryAccountId === drAccountId) {
     throw new Error(

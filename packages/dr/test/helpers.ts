@@ -25,7 +25,9 @@ export function statement(rec: Recording, name: string, sid: string, field = "po
   assert.ok(resource, `no resource named ${name}`);
   const value = resource.inputs[field];
   assert.equal(typeof value, "string", `${name}.${field} is not a JSON string`);
-  const found = (JSON.parse(value as string) as { Statement: Statement[] }).Statement.find((s) => s.Sid === sid);
+  const found = (JSON.parse(value as string) as { Statement: Statement[] }).Statement.find(
+    (s) => s.Sid === sid,
+  );
   assert.ok(found, `${name} has no statement ${sid}`);
   return found;
 }

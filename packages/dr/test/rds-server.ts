@@ -6,7 +6,11 @@ import { SignatureV4 } from "@smithy/signature-v4";
 
 import { Sha256 } from "../src/rds/client";
 
-export const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret-example", sessionToken: "token" };
+export const CREDENTIALS = {
+  accessKeyId: "AKIDEXAMPLE",
+  secretAccessKey: "secret-example",
+  sessionToken: "token",
+};
 
 /** A snapshot as the fake RDS keeps it. */
 export interface FakeSnapshot {
@@ -85,7 +89,12 @@ export class FakeRds {
     if (req.headers["x-amz-security-token"] !== CREDENTIALS.sessionToken) {
       return "no session token";
     }
-    const signer = new SignatureV4({ service: "rds", region: this.region, credentials: CREDENTIALS, sha256: Sha256 });
+    const signer = new SignatureV4({
+      service: "rds",
+      region: this.region,
+      credentials: CREDENTIALS,
+      sha256: Sha256,
+    });
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
     const headers: Record<string, string> = {};
     for (const name of signedHeaders) {
@@ -95,8 +104,20 @@ export class FakeRds {
     }
     const [hostname, port] = String(req.headers["host"]).split(":");
     const expected = await signer.sign(
-      { method: req.method ?? "POST", protocol: "http:", hostname: hostname!, port: Number(port), path: req.url ?? "/", headers, body },
-      { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) },
+      {
+        method: req.method ?? "POST",
+        protocol: "http:",
+        hostname: hostname!,
+        port: Number(port),
+        path: req.url ?? "/",
+        headers,
+        body,
+      },
+      {
+        signingDate: new Date(
+          `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
+        ),
+      },
     );
     return expected.headers["authorization"] === authorization ? undefined : "signature does not match";
   }

@@ -8,7 +8,9 @@ import type { SnapshotCopyArgs, SnapshotShareArgs } from "../src";
 import { SnapshotCopy, SnapshotShare, validateSnapshotCopyArgs, validateSnapshotShareArgs } from "../src";
 import { DR, PRIMARY, drNaming, primaryNaming, statement } from "./helpers";
 
-const code = new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler=()=>{}") });
+const code = new pulumi.asset.AssetArchive({
+  "index.js": new pulumi.asset.StringAsset("exports.handler=()=>{}"),
+});
 const DB_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000001";
 const LOGS_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000003";
 const DR_KEY = "arn:aws:kms:us-west-2:222222222222:key/00000000-0000-0000-0000-000000000002";
@@ -58,8 +60,13 @@ describe("SnapshotShare and SnapshotCopy", () => {
       SNAPSHOT_PREFIX: "ts-platform",
       RETENTION_DAYS: "2",
     });
-    assert.equal(rec.one("aws:cloudwatch/eventRule:EventRule", "share-schedule").inputs["scheduleExpression"], "rate(1 hour)");
-    const event = JSON.parse(String(rec.one("aws:cloudwatch/eventRule:EventRule", "share-event").inputs["eventPattern"])) as {
+    assert.equal(
+      rec.one("aws:cloudwatch/eventRule:EventRule", "share-schedule").inputs["scheduleExpression"],
+      "rate(1 hour)",
+    );
+    const event = JSON.parse(
+      String(rec.one("aws:cloudwatch/eventRule:EventRule", "share-event").inputs["eventPattern"]),
+    ) as {
       detail: Record<string, string[]>;
     };
     assert.deepEqual(event.detail, { state: ["COMPLETED"], resourceType: ["RDS"] });
@@ -99,7 +106,10 @@ describe("SnapshotShare and SnapshotCopy", () => {
   it("validates the arguments", () => {
     assert.throws(() => validateSnapshotShareArgs({ ...SHARE, drAccountId: PRIMARY }), /drAccountId/);
     assert.throws(() => validateSnapshotShareArgs({ ...SHARE, retentionDays: 0 }), /retentionDays 0/);
-    assert.throws(() => validateSnapshotCopyArgs({ ...COPY, sourceRegion: "us-west-2" }), /sourceRegion "us-west-2"/);
+    assert.throws(
+      () => validateSnapshotCopyArgs({ ...COPY, sourceRegion: "us-west-2" }),
+      /sourceRegion "us-west-2"/,
+    );
     assert.throws(() => validateSnapshotCopyArgs({ ...COPY, sourceAccountId: DR }), /sourceAccountId/);
     assert.throws(() => validateSnapshotCopyArgs({ ...COPY, snapshotPattern: "(" }), /snapshotPattern "\("/);
     assert.throws(() => validateSnapshotCopyArgs({ ...COPY, retentionDays: 4000 }), /retentionDays 4000/);

@@ -4,7 +4,13 @@ import type { Recording } from "@tdp/offline";
 import { offline } from "@tdp/offline";
 
 import type { DrTargetsArgs } from "../src";
-import { DR_KEY_PURPOSES, DrTargets, REPLICA_PURPOSES, REPLICA_WRITE_ACTIONS, validateDrTargetsArgs } from "../src";
+import {
+  DR_KEY_PURPOSES,
+  DrTargets,
+  REPLICA_PURPOSES,
+  REPLICA_WRITE_ACTIONS,
+  validateDrTargetsArgs,
+} from "../src";
 import { DR, PRIMARY, ROLE_ARN, drNaming, sids, statement } from "./helpers";
 
 const ARGS: DrTargetsArgs = {
@@ -38,7 +44,10 @@ describe("DrTargets", () => {
       assert.equal(key.protect, true);
       assert.equal(key.retainOnDelete, true);
     }
-    assert.equal(rec.one("aws:kms/alias:Alias", "dr-targets-database-alias").inputs["name"], "alias/acme-tdp-dr-database");
+    assert.equal(
+      rec.one("aws:kms/alias:Alias", "dr-targets-database-alias").inputs["name"],
+      "alias/acme-tdp-dr-database",
+    );
   });
 
   it("lets exactly the primary's replication role encrypt with a bucket key, through S3 in the DR region", () => {
@@ -58,7 +67,10 @@ describe("DrTargets", () => {
       assert.equal(bucket.inputs["bucket"], `acme-tdp-dr-${purpose}`);
       assert.equal(bucket.inputs["objectLockEnabled"], true);
       assert.equal(bucket.protect, true);
-      const lock = rec.one("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", `dr-targets-${purpose}-object-lock`);
+      const lock = rec.one(
+        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+        `dr-targets-${purpose}-object-lock`,
+      );
       assert.deepEqual(lock.inputs["rule"], { defaultRetention: { mode: "COMPLIANCE", days: 30 } });
       rec.one("aws:s3/bucketVersioning:BucketVersioning", `dr-targets-${purpose}-versioning`);
       rec.one("aws:s3/bucketLogging:BucketLogging", `dr-targets-${purpose}-access-logs`);
@@ -66,7 +78,9 @@ describe("DrTargets", () => {
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         `dr-targets-${purpose}-encryption`,
       );
-      const rule = (sse.inputs["rules"] as { applyServerSideEncryptionByDefault: { kmsMasterKeyId: string } }[])[0]!;
+      const rule = (
+        sse.inputs["rules"] as { applyServerSideEncryptionByDefault: { kmsMasterKeyId: string } }[]
+      )[0]!;
       const key = rec.one("aws:kms/key:Key", `dr-targets-${purpose}-key`);
       assert.match(String(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId), /^arn:aws:kms:.*:key\//);
       assert.ok(sse.dependencies.includes(key.urn), `${purpose}: encrypted with another key`);
@@ -95,42 +109,73 @@ describe("DrTargets", () => {
     const copy = statement(rec, "dr-targets-vault-policy", "PrimaryAccountCopiesIn");
     assert.deepEqual(copy.Principal, { AWS: `arn:aws:iam::${PRIMARY}:root` });
     assert.equal(copy.Action, "backup:CopyIntoBackupVault");
-    assert.equal(rec.one("aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs["minRetentionDays"], 7);
+    assert.equal(
+      rec.one("aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs["minRetentionDays"],
+      7,
+    );
   });
 
   it("admits no copies into the vault unless the mode is backup", async () => {
-    const other = await offline.record(() => new DrTargets("t", { ...ARGS, databaseCopyMode: "snapshots", objectLock: undefined }));
+    const other = await offline.record(
+      () => new DrTargets("t", { ...ARGS, databaseCopyMode: "snapshots", objectLock: undefined }),
+    );
     assert.deepEqual(sids(other, "t-vault-policy"), ["RecoveryPointsAreNotDeletedOrShortened"]);
-    assert.equal(other.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").length, 0);
+    assert.equal(
+      other.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").length,
+      0,
+    );
   });
 });
 
 describe("validateDrTargetsArgs", () => {
   it("accepts the example", () => validateDrTargetsArgs(ARGS));
   it("refuses the DR account as the primary", () =>
-    assert.throws(() => validateDrTargetsArgs({ ...ARGS, primaryAccountId: DR }), /primaryAccountId "222222222222": the primary and the DR account are the same/));
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, primaryAccountId: DR }),
+      /primaryAccountId "222222222222": the primary and the DR account are the same/,
+    ));
   it("refuses a primary account id that is not 12 digits", () =>
-    assert.throws(() => validateDrTargetsArgs({ ...ARGS, primaryAccountId: "1234" }), /primaryAccountId "1234" is not an AWS account id/));
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, primaryAccountId: "1234" }),
+      /primaryAccountId "1234" is not an AWS account id/,
+    ));
   it("refuses the DR region as the primary region", () =>
-    assert.throws(() => validateDrTargetsArgs({ ...ARGS, primaryRegion: "us-west-2" }), /primaryRegion "us-west-2": the primary and the DR region are the same/));
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, primaryRegion: "us-west-2" }),
+      /primaryRegion "us-west-2": the primary and the DR region are the same/,
+    ));
   it("refuses Object Lock days out of range", () => {
-    assert.throws(() => validateDrTargetsArgs({ ...ARGS, objectLock: { mode: "GOVERNANCE", days: 0 } }), /objectLock.days/);
-    assert.throws(() => validateDrTargetsArgs({ ...ARGS, objectLock: { mode: "GOVERNANCE", days: 36501 } }), /objectLock.days/);
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, objectLock: { mode: "GOVERNANCE", days: 0 } }),
+      /objectLock.days/,
+    );
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, objectLock: { mode: "GOVERNANCE", days: 36501 } }),
+      /objectLock.days/,
+    );
   });
   it("refuses an unknown replica bucket's lifecycle", () =>
     assert.throws(
-      () => validateDrTargetsArgs({ ...ARGS, lifecycle: { "athena-results": {} } as DrTargetsArgs["lifecycle"] }),
+      () =>
+        validateDrTargetsArgs({ ...ARGS, lifecycle: { "athena-results": {} } as DrTargetsArgs["lifecycle"] }),
       /lifecycle.athena-results: unknown replica bucket/,
     ));
   it("refuses a bad lifecycle value", () =>
-    assert.throws(() => validateDrTargetsArgs({ ...ARGS, lifecycle: { stream: { noncurrentVersionExpirationDays: 0 } } }), /lifecycle.stream.noncurrentVersionExpirationDays/));
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, lifecycle: { stream: { noncurrentVersionExpirationDays: 0 } } }),
+      /lifecycle.stream.noncurrentVersionExpirationDays/,
+    ));
   it("refuses an unknown copy mode", () =>
     assert.throws(
-      () => validateDrTargetsArgs({ ...ARGS, databaseCopyMode: "rsync" as DrTargetsArgs["databaseCopyMode"] }),
+      () =>
+        validateDrTargetsArgs({ ...ARGS, databaseCopyMode: "rsync" as DrTargetsArgs["databaseCopyMode"] }),
       /databaseCopyMode "rsync"/,
     ));
   it("refuses copies kept 0 days", () =>
     assert.throws(() => validateDrTargetsArgs({ ...ARGS, copyRetentionDays: 0 }), /copyRetentionDays 0/));
   it("refuses a vault lock above the copies' retention", () =>
-    assert.throws(() => validateDrTargetsArgs({ ...ARGS, vaultLock: { minRetentionDays: 30 } }), /vaultLock.minRetentionDays 30/));
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, vaultLock: { minRetentionDays: 30 } }),
+      /vaultLock.minRetentionDays 30/,
+    ));
 });

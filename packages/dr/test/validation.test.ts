@@ -21,12 +21,18 @@ describe("DR validation", () => {
   });
   it("checks the copies' retention", () => {
     validateCopyRetentionDays("r", 7);
-    assert.throws(() => validateCopyRetentionDays("r", 0), /r 0 must be a whole number of days from 1 to 3650/);
+    assert.throws(
+      () => validateCopyRetentionDays("r", 0),
+      /r 0 must be a whole number of days from 1 to 3650/,
+    );
     assert.throws(() => validateCopyRetentionDays("r", 1.5), /r 1.5/);
     assert.throws(() => validateCopyRetentionDays("r", 3651), /r 3651/);
   });
   it("checks the snapshot pattern is a regular expression", () => {
     validateSnapshotPattern("p", "ts-platform.*");
-    assert.throws(() => validateSnapshotPattern("p", "ts-(platform"), /p "ts-\(platform" is not a regular expression/);
+    assert.throws(
+      () => validateSnapshotPattern("p", "ts-(platform"),
+      /p "ts-\(platform" is not a regular expression/,
+    );
   });
 });

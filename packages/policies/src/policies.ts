@@ -19,6 +19,7 @@ import { acmPolicies } from "./services/acm";
 import { cloudtrailPolicies } from "./services/cloudtrail";
 import { athenaPolicies } from "./services/athena";
 import { gluePolicies } from "./services/glue";
+import { drPolicies } from "./services/dr";
 
 /** Every policy of the pack, by service module. */
 export const allPolicies: TdpPolicy[] = [
@@ -31,6 +32,7 @@ export const allPolicies: TdpPolicy[] = [
   ...rdsPolicies,
   ...opensearchPolicies,
   ...backupPolicies,
+  ...drPolicies,
   ...secretsPolicies,
   ...lambdaPolicies,
   ...logsPolicies,

@@ -42,6 +42,14 @@ export const PROJECT_RULES: Record<string, ProjectRule> = {
     rule: "Backup vaults are locked (Vault Lock) where the stack asks for it.",
     source: "security baseline (Backup: vault lock where asked); tdp:data.database.vaultLock",
   },
+  "TDP.DR.1": {
+    rule: "With DR on, every replicated bucket replicates, KMS-encrypted objects and delete markers included, to a KMS-encrypted replica.",
+    source: "seed 001 EnableDR (replicate data and backups to another account and region)",
+  },
+  "TDP.DR.2": {
+    rule: "The DR replicas and the DR backup vault are protected, and the replicas versioned and KMS-encrypted.",
+    source: "seed 001 dr.yml; security baseline (stateful resources protected)",
+  },
   "TDP.ACM.1": {
     rule: "Certificates validate through DNS, so they renew without a manual step.",
     source: "seed post-deployment steps (certificate approval by e-mail) replaced by code",

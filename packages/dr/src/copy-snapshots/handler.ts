@@ -5,7 +5,15 @@
 // left alone, a snapshot already deleted counts as deleted.
 import { RdsClient, credentialsFromEnvironment } from "../rds/client";
 import type { RunReport } from "../rds/snapshots";
-import { days, deleteSnapshots, emptyReport, idempotent, olderThan, required, snapshotName } from "../rds/snapshots";
+import {
+  days,
+  deleteSnapshots,
+  emptyReport,
+  idempotent,
+  olderThan,
+  required,
+  snapshotName,
+} from "../rds/snapshots";
 
 export interface CopySettings {
   /** Seed SourceRegion: the primary region, where the shared snapshots are. */
@@ -60,7 +68,12 @@ export async function copySnapshots(
     };
     const preSignedUrl = await source.presignedCopyUrl(params, destination.region);
     const copied = await idempotent(
-      () => destination.call("CopyDBSnapshot", { ...params, SourceRegion: settings.sourceRegion, PreSignedUrl: preSignedUrl }),
+      () =>
+        destination.call("CopyDBSnapshot", {
+          ...params,
+          SourceRegion: settings.sourceRegion,
+          PreSignedUrl: preSignedUrl,
+        }),
       ["DBSnapshotAlreadyExists"],
     );
     (copied ? report.copied : report.skipped).push(target);
@@ -68,7 +81,12 @@ export async function copySnapshots(
   const copies = await destination.describeSnapshots({ SnapshotType: "manual" });
   await deleteSnapshots(
     destination,
-    copies.filter((s) => s.status === "available" && settings.pattern.test(s.identifier) && olderThan(s, settings.retentionDays, now)),
+    copies.filter(
+      (s) =>
+        s.status === "available" &&
+        settings.pattern.test(s.identifier) &&
+        olderThan(s, settings.retentionDays, now),
+    ),
     report,
   );
   return report;

@@ -72,7 +72,13 @@ export class RdsError extends Error {
 }
 
 /** Error codes and statuses worth another attempt. */
-const RETRYABLE_CODES = new Set(["Throttling", "ThrottlingException", "RequestLimitExceeded", "InternalFailure", "ServiceUnavailable"]);
+const RETRYABLE_CODES = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "InternalFailure",
+  "ServiceUnavailable",
+]);
 
 /** A DB snapshot as the functions read it from DescribeDBSnapshots. */
 export interface DbSnapshot {
@@ -173,7 +179,10 @@ export class RdsClient {
     const snapshots: DbSnapshot[] = [];
     let marker: string | undefined;
     do {
-      const xml = await this.call("DescribeDBSnapshots", { ...params, ...(marker ? { Marker: marker } : {}) });
+      const xml = await this.call("DescribeDBSnapshots", {
+        ...params,
+        ...(marker ? { Marker: marker } : {}),
+      });
       snapshots.push(...xmlBlocks(xml, "DBSnapshot").map(parseSnapshot));
       marker = xmlText(xml.replace(/<DBSnapshots>[\s\S]*<\/DBSnapshots>/, ""), "Marker");
     } while (marker);
@@ -253,7 +262,9 @@ export class RdsClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+          );
           res.on("error", reject);
         },
       );

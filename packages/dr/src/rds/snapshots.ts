@@ -24,7 +24,9 @@ export function snapshotName(snapshot: Pick<DbSnapshot, "identifier">): string {
 
 /** True when the snapshot is older than `days` at `now`. */
 export function olderThan(snapshot: DbSnapshot, days: number, now: Date): boolean {
-  return snapshot.createTime !== undefined && now.getTime() - snapshot.createTime.getTime() > days * 86_400_000;
+  return (
+    snapshot.createTime !== undefined && now.getTime() - snapshot.createTime.getTime() > days * 86_400_000
+  );
 }
 
 /** Runs `fn`, treating the RDS error codes in `done` as "already so" (a repeated event). */
@@ -41,7 +43,11 @@ export async function idempotent(fn: () => Promise<unknown>, done: string[]): Pr
 }
 
 /** Deletes each snapshot; one already gone counts as deleted. */
-export async function deleteSnapshots(client: RdsClient, snapshots: DbSnapshot[], report: RunReport): Promise<void> {
+export async function deleteSnapshots(
+  client: RdsClient,
+  snapshots: DbSnapshot[],
+  report: RunReport,
+): Promise<void> {
   for (const snapshot of snapshots) {
     await idempotent(
       () => client.call("DeleteDBSnapshot", { DBSnapshotIdentifier: snapshot.identifier }),

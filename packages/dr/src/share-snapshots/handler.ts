@@ -33,13 +33,21 @@ export function shareSettings(env: NodeJS.ProcessEnv): ShareSettings {
 }
 
 async function sharedWith(client: RdsClient, snapshot: DbSnapshot): Promise<string[]> {
-  const xml = await client.call("DescribeDBSnapshotAttributes", { DBSnapshotIdentifier: snapshot.identifier });
-  const restore = xmlBlocks(xml, "DBSnapshotAttribute").find((a) => xmlText(a, "AttributeName") === "restore");
+  const xml = await client.call("DescribeDBSnapshotAttributes", {
+    DBSnapshotIdentifier: snapshot.identifier,
+  });
+  const restore = xmlBlocks(xml, "DBSnapshotAttribute").find(
+    (a) => xmlText(a, "AttributeName") === "restore",
+  );
   return restore === undefined ? [] : xmlBlocks(restore, "AttributeValue");
 }
 
 /** One run: copy the newest backup, share the available copies, delete the old ones. */
-export async function shareSnapshots(client: RdsClient, settings: ShareSettings, now = new Date()): Promise<RunReport> {
+export async function shareSnapshots(
+  client: RdsClient,
+  settings: ShareSettings,
+  now = new Date(),
+): Promise<RunReport> {
   const report = emptyReport();
   const snapshots = await client.describeSnapshots({ DBInstanceIdentifier: settings.instanceIdentifier });
   const ownPrefix = `${settings.prefix}-${settings.instanceIdentifier}-`;
@@ -71,7 +79,9 @@ export async function shareSnapshots(client: RdsClient, settings: ShareSettings,
     }
   }
 
-  for (const snapshot of own.filter((s) => s.status === "available" && !olderThan(s, settings.retentionDays, now))) {
+  for (const snapshot of own.filter(
+    (s) => s.status === "available" && !olderThan(s, settings.retentionDays, now),
+  )) {
     if ((await sharedWith(client, snapshot)).includes(settings.drAccountId)) {
       continue;
     }
