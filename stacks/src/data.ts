@@ -103,6 +103,8 @@ export function deployData(ctx: StackContext, _network: Network, drAccountId?: s
               streamBucketName: data.recovery.streamBucket!,
               datalakeBucketName: data.recovery.datalakeBucket!,
               kmsKeyArn: data.recovery.kmsKeyArn,
+              backupBucketName: data.recovery.backupBucket,
+              kmsKeyArns: data.recovery.kmsKeyArns,
             },
       additionalLogSourceBucketNames: trailBucket ? [trailBucket] : [],
       region: ctx.region,

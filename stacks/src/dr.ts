@@ -1,15 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, Naming } from "@tdp/core";
-import type { DatabaseCopyMode, ReplicaPurpose } from "@tdp/dr";
+import { parseBackupSchedule } from "@tdp/data";
+import type { DatabaseCopyMode, RecoveryObjective, ReplicaPurpose } from "@tdp/dr";
 import {
   DrTargets,
   REPLICA_PURPOSES,
   Replication,
   SnapshotCopy,
   SnapshotShare,
+  longestBackupGapHours,
+  recoveryObjectives,
   replicationRoleArn,
 } from "@tdp/dr";
 
+import { backupScheduleOf } from "./config/dr-rules";
 import type { StackContext } from "./context";
 import type { DataLayer } from "./data";
 import type { DatabaseLayer } from "./data-database";
@@ -282,4 +286,18 @@ export function deploySnapshotShare(
     },
     ctx.componentOptions,
   );
+}
+
+/** The recovery point and time per data store of a primary stack with DR on (the plan prints them). */
+export function drRecoveryObjectives(ctx: StackContext, dr: DrStack): RecoveryObjective[] | undefined {
+  if (!ctx.config.dr.enabled || dr.targets === undefined) {
+    return undefined;
+  }
+  const data = ctx.config.data;
+  return recoveryObjectives({
+    replicationTimeControl: ctx.config.dr.replication.replicationTimeControl,
+    databaseCopyMode: dr.targets.databaseCopy.mode,
+    backupGapHours: longestBackupGapHours(parseBackupSchedule(backupScheduleOf(data.database))),
+    searchSnapshotIntervalHours: data.search.snapshotIntervalHours,
+  });
 }

@@ -2,7 +2,7 @@ import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
-import { deployReplication, deploySnapshotShare, readDrStack } from "./dr";
+import { deployReplication, deploySnapshotShare, drRecoveryObjectives, readDrStack } from "./dr";
 import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search";
 import { buildNetwork, networkOutputs } from "./network";
 import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
@@ -66,6 +66,7 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
         ? {}
         : { replicationRoleArn: replication.roleArn, databaseCopyMode: copyMode }),
       ...(share === undefined ? {} : { snapshotShareFunction: share.functionName }),
+      ...(replication === undefined ? {} : { recoveryObjectives: drRecoveryObjectives(ctx, dr) }),
     };
   }
   return outputs;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 import type { Recording } from "@tdp/offline";
-import { REPO_ROOT, offline, readStackFile } from "@tdp/offline";
+import { PROJECT, REPO_ROOT, offline, planMarkdown, readStackFile, toPlan } from "@tdp/offline";
 import { parse, stringify } from "yaml";
 
 import { loadStackConfig } from "../src/config/load";
@@ -156,6 +156,21 @@ describe("DR: the prod stack wired to the dr stack", () => {
     assert.deepEqual(rule!.copyActions ?? [], []);
   });
 
+  it("prints the recovery objectives derived from the config in the plan's DR section", () => {
+    const dr = prod.outputs["dr"] as { recoveryObjectives: { store: string; recoveryPoint: string }[] };
+    assert.deepEqual(
+      dr.recoveryObjectives.map((r) => r.recoveryPoint),
+      [
+        "≤ 15 min for 99.99 % of objects (S3 Replication Time Control)",
+        "≤ 24 h between backups + ≤ 1 h to share + ≤ 1 h to copy, plus the copy's transfer",
+        "≤ 6 h between snapshots + the backup bucket's replication",
+      ],
+    );
+    const markdown = planMarkdown(toPlan(PROJECT, "prod", prod));
+    assert.match(markdown, /## Disaster recovery\n/);
+    assert.match(markdown, /\| Database \(snapshots mode\) \| ≤ 24 h between backups/);
+  });
+
   it("exports the DR wiring", () => {
     const dr = prod.outputs["dr"] as Record<string, unknown>;
     assert.equal(dr["region"], "us-west-2");
@@ -247,6 +262,19 @@ describe("DR: config errors", () => {
     assert.match(
       drProblems((dr) => ((dr["databaseCopy"] as Record<string, unknown>)["mode"] = "backup")).join("\n"),
       /^tdp:dr.databaseCopy.mode: "backup" — an AWS Backup copy into another account needs both accounts in one AWS Organization/,
+    );
+  });
+
+  it("refuses a recovery backup bucket that is the stream or data lake bucket", () => {
+    assert.match(
+      prodProblems((c) => {
+        c["tdp:data"]!["recovery"] = {
+          streamBucket: "acme-tdp-dr-stream",
+          datalakeBucket: "acme-tdp-dr-datalake",
+          backupBucket: "acme-tdp-dr-stream",
+        };
+      }).join("\n"),
+      /^tdp:data.recovery.backupBucket: "acme-tdp-dr-stream" — recovery.backupBucket "acme-tdp-dr-stream" is also the stream or data lake bucket/,
     );
   });
 

@@ -342,7 +342,10 @@ export class SnapshotCopy extends pulumi.ComponentResource {
             Sid: "DecryptTheSharedSnapshots",
             Condition: {
               StringEquals: {
-                "kms:ViaService": [`rds.${args.sourceRegion}.amazonaws.com`, `rds.${args.region}.amazonaws.com`],
+                "kms:ViaService": [
+                  `rds.${args.sourceRegion}.amazonaws.com`,
+                  `rds.${args.region}.amazonaws.com`,
+                ],
               },
             },
           },

@@ -88,3 +88,62 @@ export function longestBackupGapHours(shape: ScheduleShape): number {
       return 24 * (31 - shape.days.count + 1);
   }
 }
+
+/** One row of the recovery objectives table: a data store, its recovery point and time. */
+export interface RecoveryObjective {
+  store: string;
+  /** What can be lost, derived from the configured values. */
+  recoveryPoint: string;
+  /** What bounds the time to restore it. */
+  recoveryTime: string;
+}
+
+export interface RecoveryObjectiveSettings {
+  /** S3 Replication Time Control on. */
+  replicationTimeControl: boolean;
+  databaseCopyMode: DatabaseCopyMode;
+  /** The longest gap between two database backups, hours. */
+  backupGapHours: number;
+  /** Hours between the copy function's runs (snapshots mode). @default 1 */
+  copyRunHours?: number;
+  /** Hours between search snapshots. */
+  searchSnapshotIntervalHours: number;
+}
+
+/** The recovery point and time per data store, from the configured values. */
+export function recoveryObjectives(settings: RecoveryObjectiveSettings): RecoveryObjective[] {
+  const copyRun = settings.copyRunHours ?? 1;
+  const database: Record<DatabaseCopyMode, RecoveryObjective> = {
+    snapshots: {
+      store: "Database (snapshots mode)",
+      recoveryPoint: `≤ ${settings.backupGapHours} h between backups + ≤ ${copyRun} h to share + ≤ ${copyRun} h to copy, plus the copy's transfer`,
+      recoveryTime: "restore of the newest DR copy (size-bound) + pulumi up of the recovery stack",
+    },
+    backup: {
+      store: "Database (backup mode)",
+      recoveryPoint: `≤ ${settings.backupGapHours} h between backups, plus the copy job`,
+      recoveryTime:
+        "restore of the newest recovery point of the DR vault (size-bound) + pulumi up of the recovery stack",
+    },
+    none: {
+      store: "Database (no copies)",
+      recoveryPoint: "not recoverable in the DR region",
+      recoveryTime: "—",
+    },
+  };
+  return [
+    {
+      store: "Buckets (data lake, stream, backup, artifacts)",
+      recoveryPoint: settings.replicationTimeControl
+        ? "≤ 15 min for 99.99 % of objects (S3 Replication Time Control)"
+        : "minutes, without a bound (no Replication Time Control)",
+      recoveryTime: "none to copy: the recovery stack adopts the replicas",
+    },
+    database[settings.databaseCopyMode],
+    {
+      store: "Search",
+      recoveryPoint: `≤ ${settings.searchSnapshotIntervalHours} h between snapshots + the backup bucket's replication`,
+      recoveryTime: "a new domain + restore of the indices from the replicated repository",
+    },
+  ];
+}

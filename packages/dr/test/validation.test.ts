@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 
 import {
   longestBackupGapHours,
+  recoveryObjectives,
   validateAccountId,
   validateCopyRetentionDays,
   validateSnapshotPattern,
@@ -33,6 +34,39 @@ describe("DR validation", () => {
     assert.throws(
       () => validateSnapshotPattern("p", "ts-(platform"),
       /p "ts-\(platform" is not a regular expression/,
+    );
+  });
+
+  it("derives the recovery objectives from the settings", () => {
+    const rows = recoveryObjectives({
+      replicationTimeControl: true,
+      databaseCopyMode: "snapshots",
+      backupGapHours: 24,
+      searchSnapshotIntervalHours: 6,
+    });
+    assert.deepEqual(
+      rows.map((r) => r.store),
+      ["Buckets (data lake, stream, backup, artifacts)", "Database (snapshots mode)", "Search"],
+    );
+    assert.match(rows[0]!.recoveryPoint, /≤ 15 min/);
+    assert.match(rows[1]!.recoveryPoint, /^≤ 24 h between backups \+ ≤ 1 h to share/);
+    assert.match(rows[2]!.recoveryPoint, /^≤ 6 h between snapshots/);
+    const other = recoveryObjectives({
+      replicationTimeControl: false,
+      databaseCopyMode: "backup",
+      backupGapHours: 168,
+      searchSnapshotIntervalHours: 24,
+    });
+    assert.match(other[0]!.recoveryPoint, /without a bound/);
+    assert.match(other[1]!.recoveryPoint, /^≤ 168 h between backups, plus the copy job/);
+    assert.equal(
+      recoveryObjectives({
+        replicationTimeControl: true,
+        databaseCopyMode: "none",
+        backupGapHours: 24,
+        searchSnapshotIntervalHours: 6,
+      })[1]!.recoveryPoint,
+      "not recoverable in the DR region",
     );
   });
 });

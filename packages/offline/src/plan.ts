@@ -186,7 +186,34 @@ export function planMermaid(plan: PlanFile): string {
   return lines.join("\n");
 }
 
-/** `plans/<stack>.md`: counts by package and type, and the component diagram. */
+/** One row of a stack's `dr.recoveryObjectives` output. */
+interface RecoveryObjectiveRow {
+  store: string;
+  recoveryPoint: string;
+  recoveryTime: string;
+}
+
+/** The plan's DR section: the recovery objectives a primary stack with DR on exports. */
+function drSection(plan: PlanFile): string[] {
+  const dr = plan.outputs["dr"] as
+    { recoveryObjectives?: RecoveryObjectiveRow[]; region?: string } | undefined;
+  const rows = dr?.recoveryObjectives;
+  if (!Array.isArray(rows) || rows.length === 0) {
+    return [];
+  }
+  return [
+    "## Disaster recovery",
+    "",
+    `Recovery point (what can be lost) and recovery time per data store, derived from the configured values; the copies are in ${dr?.region ?? "the DR region"}.`,
+    "",
+    "| Data store | Recovery point | Recovery time |",
+    "|---|---|---|",
+    ...rows.map((r) => `| ${r.store} | ${r.recoveryPoint} | ${r.recoveryTime} |`),
+    "",
+  ];
+}
+
+/** `plans/<stack>.md`: counts by package and type, the component diagram and the DR objectives. */
 export function planMarkdown(plan: PlanFile): string {
   const counts = countByPackageAndType(plan);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -217,5 +244,6 @@ export function planMarkdown(plan: PlanFile): string {
     "|---|---|---|",
     ...rows,
     "",
+    ...drSection(plan),
   ].join("\n");
 }
