@@ -225,6 +225,7 @@ describe("prod's reference to the dr stack", () => {
         replicationRoleArn: targets.replicationRoleArn,
         databaseCopyMode: "snapshots",
         snapshotShareFunction: "acme-tdp-production-share-snapshots",
+        recoveryObjectives: (prod.outputs["dr"] as Record<string, unknown>)["recoveryObjectives"],
       });
       assert.equal(dr.outputs["region"], "us-west-2");
       assert.equal(dr.outputs["accountId"], "222222222222");
