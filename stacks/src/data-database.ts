@@ -13,15 +13,9 @@ export interface DatabaseLayer {
 
 /**
  * RDS PostgreSQL in the network's private subnets, encrypted with the data layer's keys, with its
- * alarms and its AWS Backup plan, from `tdp:data.database`; with `drCopy` (tdp:dr.databaseCopy
- * mode backup) each recovery point is copied into the DR vault and kept there retentionDays.
+ * alarms and its AWS Backup plan, from `tdp:data.database`.
  */
-export function deployDatabase(
-  ctx: StackContext,
-  network: Network,
-  data: DataLayer,
-  drCopy?: { vaultArn: string; retentionDays: number },
-): DatabaseLayer {
+export function deployDatabase(ctx: StackContext, network: Network, data: DataLayer): DatabaseLayer {
   const db = ctx.config.data.database;
   const platform = ctx.config.platform;
   const common = { naming: ctx.naming, iam: ctx.iam, accountId: platform.accountId };
@@ -65,9 +59,6 @@ export function deployDatabase(
       intervalHours: db.backupIntervalHours,
       retentionDays: db.backupRetentionDays,
       vaultLock: db.vaultLock,
-      ...(drCopy === undefined
-        ? {}
-        : { copyTargetVaultArn: drCopy.vaultArn, copyRetentionDays: drCopy.retentionDays }),
       alarmTarget: data.alerts.alarmTarget,
     },
     ctx.componentOptions,

@@ -27,14 +27,10 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   const data = deployData(ctx, network, copyMode === "none" ? undefined : dr?.accountId);
   outputs["data"] = dataOutputs(data);
   // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.
-  const database = deployDatabase(
-    ctx,
-    network,
-    data,
-    copyMode === "backup" && drTargets !== undefined
-      ? { vaultArn: drTargets.vault.arn, retentionDays: drTargets.databaseCopy.retentionDays }
-      : undefined,
-  );
+  // Database copies: snapshots mode shares each backup with the DR account (below). Backup mode
+  // is refused by the config rules (AWS Backup copies RDS snapshots across accounts or Regions,
+  // not both), so the backup plan gets no copy action here.
+  const database = deployDatabase(ctx, network, data);
   outputs["database"] = databaseOutputs(database);
   // Seed 001 Data Layer: the OpenSearch domain and its snapshots to the backup bucket.
   const search = deploySearch(ctx, network, data);

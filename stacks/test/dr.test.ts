@@ -183,7 +183,7 @@ describe("DR: the prod stack wired to the dr stack", () => {
 describe("DR: backup mode", () => {
   after(() => offline.reset());
 
-  it("copies each recovery point into the DR vault, kept the copies' retention", async () => {
+  it("is refused before anything registers: AWS Backup copies RDS snapshots across accounts or Regions, not both", async () => {
     offline.setPlansDir(
       drPlanWith((outputs) => {
         const targets = outputs["targets"] as { databaseCopy: Record<string, unknown> };
@@ -191,20 +191,12 @@ describe("DR: backup mode", () => {
       }),
     );
     const file = stackWith("prod", (config) => {
-      (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy["mode"] = "backup";
-      (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy[
-        "organizationCrossAccountBackup"
-      ] = true;
+      const copy = (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy;
+      copy["mode"] = "backup";
+      copy["organizationCrossAccountBackup"] = true;
     });
-    const rec = await offline.runStack({ stack: "prod", configFile: file });
-    const [rule] = rec.one("aws:backup/plan:Plan").inputs["rules"] as {
-      copyActions: Record<string, unknown>[];
-    }[];
-    assert.deepEqual(rule!.copyActions, [
-      {
-        destinationVaultArn: "arn:aws:backup:us-west-2:222222222222:backup-vault:acme-tdp-dr-database",
-        lifecycle: { deleteAfter: 7 },
-      },
+    assert.deepEqual(await runConfigProblems(offline.runStack({ stack: "prod", configFile: file })), [
+      'tdp:dr.databaseCopy.mode: "backup" — AWS Backup copies RDS snapshots across accounts or across Regions, not both in one copy, and the DR vault is in another account and Region: use mode "snapshots" (the snapshot tool shares and copies them), or "none"',
     ]);
   });
 });
@@ -258,9 +250,15 @@ describe("DR: config errors", () => {
     }
   });
 
-  it("refuses backup mode unless the organization's cross-account backup is stated", () => {
+  it("refuses backup mode, and says what its cross-account copy would also need", () => {
+    const problems = drProblems((dr) => ((dr["databaseCopy"] as Record<string, unknown>)["mode"] = "backup"));
+    assert.equal(problems.length, 2, problems.join("\n"));
     assert.match(
-      drProblems((dr) => ((dr["databaseCopy"] as Record<string, unknown>)["mode"] = "backup")).join("\n"),
+      problems[0]!,
+      /^tdp:dr.databaseCopy.mode: "backup" — AWS Backup copies RDS snapshots across accounts or across Regions, not both/,
+    );
+    assert.match(
+      problems[1]!,
       /^tdp:dr.databaseCopy.mode: "backup" — an AWS Backup copy into another account needs both accounts in one AWS Organization/,
     );
   });
