@@ -59,12 +59,15 @@ export function requireDataConfig(ctx: StackContext): void {
 
 /**
  * The data layer from `tdp:data`: keys, buckets (or adopted ones in DR recovery), the alert topic,
- * the SES sender, the service-linked roles and the optional CloudTrail trail.
+ * the SES sender, the service-linked roles and the optional CloudTrail trail. With
+ * `drAccountId` (DR on, database copies on) the DR account may copy what the database key
+ * encrypts: the shared snapshots or AWS Backup's cross-account copies.
  */
 export function deployData(
   ctx: StackContext,
   _network: Network,
   bucketPolicies: Pick<DataBucketsArgs, "policyStatements" | "additionalKmsKeyArns"> = {},
+  drAccountId?: string,
 ): DataLayer {
   requireDataConfig(ctx);
   const data = ctx.config.data;
@@ -79,6 +82,7 @@ export function deployData(
       ...common,
       region: ctx.region,
       rotationPeriodInDays: data.keys.rotationPeriodInDays,
+      ...(drAccountId === undefined ? {} : { replication: { database: { copyAccountIds: [drAccountId] } } }),
       // The compute key's policy names the Auto Scaling role: created first when the stack makes it.
       serviceLinkedRoles: serviceLinkedRoles.byService.autoScaling
         ? [serviceLinkedRoles.byService.autoScaling]
@@ -104,6 +108,8 @@ export function deployData(
               streamBucketName: data.recovery.streamBucket!,
               datalakeBucketName: data.recovery.datalakeBucket!,
               kmsKeyArn: data.recovery.kmsKeyArn,
+              backupBucketName: data.recovery.backupBucket,
+              kmsKeyArns: data.recovery.kmsKeyArns,
             },
       additionalLogSourceBucketNames: trailBucket ? [trailBucket] : [],
       region: ctx.region,

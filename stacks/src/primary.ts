@@ -1,10 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
-
 import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
-import { qualifiedStackName } from "./config/platform";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
+import { deployReplication, deploySnapshotShare, drRecoveryObjectives, readDrStack } from "./dr";
 import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search";
 import { buildNetwork, networkOutputs } from "./network";
 import { deployOrganizations, organizationsOutputs } from "./organizations";
@@ -16,6 +14,11 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Cross-section requirements of the data layer, before any resource is registered.
   requireDataConfig(ctx);
   requireServicesConfig(ctx);
+  // The DR stack is deployed first; its outputs (region, account, targets) are read and checked
+  // against this stack before any AWS resource is registered.
+  const dr = await readDrStack(ctx);
+  const drTargets = ctx.config.dr.enabled ? dr?.targets : undefined;
+  const copyMode = drTargets?.databaseCopy.mode ?? "none";
 
   // The search domain spans the network's zones: checked once the zone look-up has answered.
   const network = await buildNetwork(ctx, (zones) => requireSearchConfig(ctx, zones));
@@ -25,9 +28,17 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // policies carry each organization's prefix rule.
   const organizations = deployOrganizations(ctx);
   // Seed 001 Data Layer: keys, buckets, alerts, SES sender, service-linked roles, CloudTrail.
-  const data = deployData(ctx, network, organizations.bucketPolicies);
+  const data = deployData(
+    ctx,
+    network,
+    organizations.bucketPolicies,
+    copyMode === "none" ? undefined : dr?.accountId,
+  );
   outputs["data"] = dataOutputs(data);
   // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.
+  // Database copies: snapshots mode shares each backup with the DR account (below). Backup mode
+  // is refused by the config rules (AWS Backup copies RDS snapshots across accounts or Regions,
+  // not both), so the backup plan gets no copy action here.
   const database = deployDatabase(ctx, network, data);
   outputs["database"] = databaseOutputs(database);
   // Seed 001 Data Layer: the OpenSearch domain and its snapshots to the backup bucket.
@@ -55,17 +66,19 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
     outputs["organizations"] = organizationsOutputs(organizations);
   }
 
-  if (ctx.config.platform.drStack) {
-    // The DR stack is deployed first; its outputs (region, network, replication targets) are read
-    // here. A bare name is qualified with this stack's organization and project, so the same stack
-    // file works on Pulumi Cloud (the real organization) and on DIY backends ("organization").
-    const drStack = qualifiedStackName(
-      ctx.config.platform.drStack,
-      pulumi.getOrganization(),
-      pulumi.getProject(),
-    );
-    const dr = new pulumi.StackReference("dr", { name: drStack });
-    outputs["dr"] = { region: dr.getOutput("region"), accountId: dr.getOutput("accountId") };
+  if (dr !== undefined) {
+    // Seed 001 DisasterRecovery: the buckets replicate to the dr stack's replicas.
+    const replication = deployReplication(ctx, data, dr);
+    const share = deploySnapshotShare(ctx, data, database, dr);
+    outputs["dr"] = {
+      region: dr.reference.getOutput("region"),
+      accountId: dr.reference.getOutput("accountId"),
+      ...(replication === undefined
+        ? {}
+        : { replicationRoleArn: replication.roleArn, databaseCopyMode: copyMode }),
+      ...(share === undefined ? {} : { snapshotShareFunction: share.functionName }),
+      ...(replication === undefined ? {} : { recoveryObjectives: drRecoveryObjectives(ctx, dr) }),
+    };
   }
   return outputs;
 }

@@ -165,6 +165,8 @@ describe("availability zones of the region", () => {
   it("reports a count the region cannot meet as a config error naming the key, the value and the zones", async () => {
     const file = stackWith((config) => {
       config["aws:region"] = "us-west-1";
+      // DR off: the dr stack expects the primary in us-east-1 and would say so first.
+      delete config["tdp:dr"];
     });
     try {
       assert.deepEqual(await runConfigProblems(offline.runStack({ stack: "prod", configFile: file })), [
@@ -186,6 +188,8 @@ describe("the search domain in a 2-zone region", () => {
   it("reports a data node count that the zones found cannot divide as config, before anything registers", async () => {
     const file = stackWith((config) => {
       config["aws:region"] = "us-west-1";
+      // DR off: the dr stack expects the primary in us-east-1 and would say so first.
+      delete config["tdp:dr"];
       delete (config["tdp:network"] as Record<string, unknown>)["availabilityZoneCount"];
       const data = config["tdp:data"] as Record<string, Record<string, unknown>>;
       data["search"] = { ...data["search"], dataInstanceCount: 3 };
@@ -223,9 +227,14 @@ describe("prod's reference to the dr stack", () => {
         true,
       );
       assert.equal(reference.inputs["name"], "organization/tdp/dr");
+      const targets = dr.outputs["targets"] as { replicationRoleArn: string };
       assert.deepEqual(prod.outputs["dr"], {
         region: dr.outputs["region"],
         accountId: dr.outputs["accountId"],
+        replicationRoleArn: targets.replicationRoleArn,
+        databaseCopyMode: "snapshots",
+        snapshotShareFunction: "acme-tdp-production-share-snapshots",
+        recoveryObjectives: (prod.outputs["dr"] as Record<string, unknown>)["recoveryObjectives"],
       });
       assert.equal(dr.outputs["region"], "us-west-2");
       assert.equal(dr.outputs["accountId"], "222222222222");

@@ -149,9 +149,11 @@ export const NAME_RULES: Readonly<Record<string, NameRule>> = {
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": reference("bucket names the bucket"),
   "aws:s3/bucketLogging:BucketLogging": reference("bucket names the bucket"),
   "aws:s3/bucketNotification:BucketNotification": reference("bucket names the bucket"),
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": reference("bucket names the bucket"),
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": reference("bucket names the bucket"),
   "aws:s3/bucketPolicy:BucketPolicy": reference("bucket names the bucket"),
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": reference("bucket names the bucket"),
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig": reference("bucket names the bucket"),
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
     reference("bucket names the bucket"),
   "aws:s3/bucketVersioning:BucketVersioning": reference("bucket names the bucket"),

@@ -12,8 +12,11 @@ import { validateBucketName, validateIntBetween, validateKmsKeyArn } from "./val
 export const BUCKET_PURPOSES = ["datalake", "stream", "backup", "artifacts", "athena-results"] as const;
 export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
 
-/** Buckets a DR recovery may adopt instead of creating (seed STBucket, DLBucket). */
-export const RECOVERABLE_BUCKETS = ["stream", "datalake"] as const;
+/**
+ * Buckets a DR recovery may adopt instead of creating (seed STBucket, DLBucket; and the backup
+ * bucket, whose replica holds the OpenSearch snapshots a recovered domain restores from).
+ */
+export const RECOVERABLE_BUCKETS = ["stream", "datalake", "backup"] as const;
 
 /** Lifecycle defaults per bucket: what each holds decides how long old versions are worth keeping. */
 export const DEFAULT_BUCKET_LIFECYCLE: Record<BucketPurpose, BucketLifecycleArgs> = {
@@ -45,6 +48,13 @@ export interface BucketRecoveryArgs {
   datalakeBucketName: string;
   /** The key the adopted buckets' default encryption uses. @default the datalake key */
   kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * The DR backup bucket (the replica of the backup bucket): adopted too, so the search snapshot
+   * repository is the replicated one and a recovered domain restores from it. @default created
+   */
+  backupBucketName?: string;
+  /** Per adopted bucket, its key when they differ (the DR stack keeps one per bucket). @default kmsKeyArn */
+  kmsKeyArns?: Partial<Record<(typeof RECOVERABLE_BUCKETS)[number], pulumi.Input<string>>>;
 }
 
 export interface DataBucketsArgs {
@@ -226,6 +236,24 @@ export function validateBucketRecovery(
   if (typeof recovery.kmsKeyArn === "string") {
     validateKmsKeyArn(fields.kmsKeyArn, recovery.kmsKeyArn);
   }
+  if (recovery.backupBucketName !== undefined) {
+    validateBucketName("recovery.backupBucketName", recovery.backupBucketName);
+    if ([stream, datalake].includes(recovery.backupBucketName)) {
+      throw new Error(
+        `recovery.backupBucketName "${recovery.backupBucketName}" is also the stream or data lake bucket; the backup bucket is a third bucket`,
+      );
+    }
+  }
+  for (const [purpose, key] of Object.entries(recovery.kmsKeyArns ?? {})) {
+    if (!(RECOVERABLE_BUCKETS as readonly string[]).includes(purpose)) {
+      throw new Error(
+        `recovery.kmsKeyArns.${purpose}: not an adoptable bucket; they are ${RECOVERABLE_BUCKETS.join(", ")}`,
+      );
+    }
+    if (typeof key === "string") {
+      validateKmsKeyArn(`recovery.kmsKeyArns.${purpose}`, key);
+    }
+  }
 }
 
 /** A bucket as the rest of the platform sees it, created or adopted. */
@@ -269,6 +297,9 @@ export class DataBuckets extends pulumi.ComponentResource {
         : [
             ["stream", args.recovery.streamBucketName],
             ["datalake", args.recovery.datalakeBucketName],
+            ...(args.recovery.backupBucketName === undefined
+              ? []
+              : [["backup", args.recovery.backupBucketName] as [BucketPurpose, string]]),
           ],
     );
     const createdPurposes = BUCKET_PURPOSES.filter((p) => !adopted.has(p));
@@ -329,7 +360,11 @@ export class DataBuckets extends pulumi.ComponentResource {
         buckets[purpose] = {
           bucketName: found.bucket,
           arn: found.arn,
-          kmsKeyArn: pulumi.output(args.recovery?.kmsKeyArn ?? args.kmsKeyArns.datalake),
+          kmsKeyArn: pulumi.output(
+            args.recovery?.kmsKeyArns?.[purpose as (typeof RECOVERABLE_BUCKETS)[number]] ??
+              args.recovery?.kmsKeyArn ??
+              args.kmsKeyArns.datalake,
+          ),
           adopted: true,
         };
         continue;

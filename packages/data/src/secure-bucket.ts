@@ -38,6 +38,18 @@ export interface BucketReplicationArgs {
   replicationTimeControl?: boolean;
 }
 
+/**
+ * S3 Object Lock: every new object version is kept, unchangeable, for `days` (WORM), so even an
+ * administrator of the bucket's account cannot destroy it early. Set at creation only: S3 turns it
+ * on for a new bucket, and the bucket is protected, so it is never replaced to add it later.
+ */
+export interface BucketObjectLockArgs {
+  /** COMPLIANCE: nobody can shorten or remove the retention; GOVERNANCE: principals with s3:BypassGovernanceRetention can. */
+  mode: "COMPLIANCE" | "GOVERNANCE";
+  /** Default retention of every new object version, 1 to 36500 days. */
+  days: number;
+}
+
 export interface SecureBucketArgs {
   /** The bucket's physical name (globally unique; S3's naming rules are checked). */
   bucketName: string;
@@ -72,6 +84,22 @@ export interface SecureBucketArgs {
   additionalKmsKeyArns?: pulumi.Input<string>[];
   /** Replicate to a bucket in another region or account (DR). @default none */
   replication?: BucketReplicationArgs;
+  /** S3 Object Lock with a default retention (DR replica buckets). @default none */
+  objectLock?: BucketObjectLockArgs;
+}
+
+/** Checks Object Lock settings; throws naming the field, the value and the rule. */
+export function validateObjectLock(lock: BucketObjectLockArgs, field = "objectLock"): void {
+  if (lock.mode !== "COMPLIANCE" && lock.mode !== "GOVERNANCE") {
+    throw new Error(`${field}.mode "${String(lock.mode)}" must be COMPLIANCE or GOVERNANCE`);
+  }
+  validateIntBetween(
+    `${field}.days`,
+    lock.days,
+    1,
+    36500,
+    "days each object version is locked (S3 accepts 1 to 36500)",
+  );
 }
 
 /** Checks a lifecycle; throws naming the field, the value and the rule. `field` prefixes names. */
@@ -133,6 +161,9 @@ export function validateSecureBucketArgs(args: SecureBucketArgs): void {
     );
   }
   validateBucketLifecycle(args.lifecycle ?? {});
+  if (args.objectLock !== undefined) {
+    validateObjectLock(args.objectLock);
+  }
   if (args.replication?.storageClass !== undefined) {
     const classes = [
       "STANDARD",
@@ -224,7 +255,11 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     this.bucket = new aws.s3.Bucket(
       `${name}-bucket`,
-      { bucket: args.bucketName, forceDestroy: false },
+      {
+        bucket: args.bucketName,
+        forceDestroy: false,
+        ...(args.objectLock === undefined ? {} : { objectLockEnabled: true }),
+      },
       statefulResourceOptions({ parent: this }),
     );
     const bucketId = this.bucket.id;
@@ -271,6 +306,18 @@ export class SecureBucket extends pulumi.ComponentResource {
       { bucket: bucketId, versioningConfiguration: { status: "Enabled" } },
       parent,
     );
+
+    if (args.objectLock !== undefined) {
+      new aws.s3.BucketObjectLockConfiguration(
+        `${name}-object-lock`,
+        {
+          bucket: bucketId,
+          objectLockEnabled: "Enabled",
+          rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.days } },
+        },
+        { parent: this, dependsOn: [this.versioning] },
+      );
+    }
 
     const lifecycle = args.lifecycle ?? {};
     new aws.s3.BucketLifecycleConfiguration(

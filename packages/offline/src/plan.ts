@@ -227,9 +227,36 @@ export function organizationsMarkdown(outputs: Record<string, PlanValue>): strin
   return lines;
 }
 
+/** One row of a stack's `dr.recoveryObjectives` output. */
+interface RecoveryObjectiveRow {
+  store: string;
+  recoveryPoint: string;
+  recoveryTime: string;
+}
+
+/** The plan's DR section: the recovery objectives a primary stack with DR on exports. */
+function drSection(plan: PlanFile): string[] {
+  const dr = plan.outputs["dr"] as
+    { recoveryObjectives?: RecoveryObjectiveRow[]; region?: string } | undefined;
+  const rows = dr?.recoveryObjectives;
+  if (!Array.isArray(rows) || rows.length === 0) {
+    return [];
+  }
+  return [
+    "## Disaster recovery",
+    "",
+    `Recovery point (what can be lost) and recovery time per data store, derived from the configured values; the copies are in ${dr?.region ?? "the DR region"}.`,
+    "",
+    "| Data store | Recovery point | Recovery time |",
+    "|---|---|---|",
+    ...rows.map((r) => `| ${r.store} | ${r.recoveryPoint} | ${r.recoveryTime} |`),
+    "",
+  ];
+}
+
 /**
- * `plans/<stack>.md`: the component diagram, the critical path of a fresh update, the organizations,
- * counts by package and type.
+ * `plans/<stack>.md`: the component diagram, the critical path of a fresh update, counts by package
+ * and type, the organizations and the DR objectives.
  */
 export function planMarkdown(plan: PlanFile): string {
   const counts = countByPackageAndType(plan);
@@ -263,5 +290,6 @@ export function planMarkdown(plan: PlanFile): string {
     ...rows,
     "",
     ...organizationsMarkdown(plan.outputs),
+    ...drSection(plan),
   ].join("\n");
 }

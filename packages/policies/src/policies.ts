@@ -20,6 +20,7 @@ import { cloudtrailPolicies } from "./services/cloudtrail";
 import { athenaPolicies } from "./services/athena";
 import { gluePolicies } from "./services/glue";
 import { organizationsPolicies } from "./services/organizations";
+import { drPolicies } from "./services/dr";
 
 /** Every policy of the pack, by service module. */
 export const allPolicies: TdpPolicy[] = [
@@ -32,6 +33,7 @@ export const allPolicies: TdpPolicy[] = [
   ...rdsPolicies,
   ...opensearchPolicies,
   ...backupPolicies,
+  ...drPolicies,
   ...secretsPolicies,
   ...lambdaPolicies,
   ...logsPolicies,

@@ -55,6 +55,14 @@ export const PROJECT_RULES: Record<string, ProjectRule> = {
     rule: "IoT role aliases issue credentials valid for at most one hour.",
     source: 'seed 003 "AWS IoT": temporary credentials valid for 1 hour, requested every 30 minutes',
   },
+  "TDP.DR.1": {
+    rule: "With DR on, every replicated bucket replicates, KMS-encrypted objects and delete markers included, to a KMS-encrypted replica.",
+    source: "seed 001 EnableDR (replicate data and backups to another account and region)",
+  },
+  "TDP.DR.2": {
+    rule: "The DR replicas and the DR backup vault are protected, and the replicas versioned and KMS-encrypted.",
+    source: "seed 001 dr.yml; security baseline (stateful resources protected)",
+  },
   "TDP.ACM.1": {
     rule: "Certificates validate through DNS, so they renew without a manual step.",
     source: "seed post-deployment steps (certificate approval by e-mail) replaced by code",

@@ -11,6 +11,7 @@ import { kmsCases } from "./cases/kms";
 import { rdsCases } from "./cases/rds";
 import { opensearchCases } from "./cases/opensearch";
 import { backupCases } from "./cases/backup";
+import { drCases } from "./cases/dr";
 import { secretsCases } from "./cases/secrets";
 import { lambdaCases } from "./cases/lambda";
 import { logsCases } from "./cases/logs";
@@ -36,6 +37,7 @@ const CASES: PolicyCase[] = [
   ...rdsCases,
   ...opensearchCases,
   ...backupCases,
+  ...drCases,
   ...secretsCases,
   ...lambdaCases,
   ...logsCases,

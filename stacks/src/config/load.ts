@@ -1,6 +1,7 @@
 import type { ConfigProblem } from "@tdp/core";
 import { ConfigError, awsRegion, nearestName, parseConfigSection } from "@tdp/core";
 
+import { drProblems } from "./dr-rules";
 import { networkPlatformProblems } from "./network";
 import { organizationsProblems } from "./organizations";
 import type { SectionName, StackConfig } from "./sections";
@@ -174,6 +175,9 @@ export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
         datalakeAdopted: typed.data?.recovery !== undefined,
       }),
     );
+  }
+  if (typed.platform !== undefined && typed.dr !== undefined) {
+    problems.push(...drProblems(typed.dr, typed.platform, region, typed.data?.database));
   }
 
   if (problems.length > 0) {

@@ -2,6 +2,7 @@ import type { z } from "zod";
 
 import { biDashboardSchema } from "./bi-dashboard";
 import { dataSchema } from "./data";
+import { drSchema } from "./dr";
 import { networkSchema } from "./network";
 import { organizationsSchema } from "./organizations";
 import { platformSchema } from "./platform";
@@ -18,6 +19,7 @@ export const SECTIONS = {
   data: { schema: dataSchema, required: false },
   services: { schema: servicesSchema, required: false },
   organizations: { schema: organizationsSchema, required: false },
+  dr: { schema: drSchema, required: false },
 } as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
 
 export type SectionName = keyof typeof SECTIONS;
