@@ -309,7 +309,7 @@ describe("DR: config errors", () => {
     const problems = await runConfigProblems(offline.runStack({ stack: "prod" }));
     assert.match(
       problems.join("\n"),
-      /^tdp:platform.drStack: "organization\/tdp\/dr" — this dr stack exports no DR targets/,
+      /^tdp:platform.drStack: "dr" — this dr stack exports no DR targets/,
     );
   });
 
