@@ -39,7 +39,7 @@ describe("stack config: every key is a tdp: section, an AWS provider setting or 
 
   it("suggests the near tdp: section for a misspelt one", () => {
     assert.deepEqual(problemsOf({ ...base, "tdp:netwrok": "{}" }), [
-      "tdp:netwrok: {} — unknown config key (misspelt?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services (did you mean tdp:network?)",
+      "tdp:netwrok: {} — unknown config key (misspelt?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:sso (did you mean tdp:network?)",
     ]);
   });
 

@@ -5,6 +5,7 @@ import { dataSchema } from "./data";
 import { networkSchema } from "./network";
 import { platformSchema } from "./platform";
 import { servicesSchema } from "./services";
+import { ssoSchema } from "./sso";
 
 /**
  * Every `tdp:<section>` key a stack file may hold. A section that is absent is parsed from `{}`
@@ -16,6 +17,7 @@ export const SECTIONS = {
   biDashboard: { schema: biDashboardSchema, required: false },
   data: { schema: dataSchema, required: false },
   services: { schema: servicesSchema, required: false },
+  sso: { schema: ssoSchema, required: false },
 } as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
 
 export type SectionName = keyof typeof SECTIONS;
