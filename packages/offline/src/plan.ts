@@ -186,7 +186,36 @@ export function planMermaid(plan: PlanFile): string {
   return lines.join("\n");
 }
 
-/** `plans/<stack>.md`: counts by package and type, and the component diagram. */
+/** The stack output whose values one team hands another: heading → label → value. */
+export const HAND_OVER_OUTPUT = "handOver";
+
+/** A Markdown table cell: pipes escaped, line breaks flattened. */
+function cell(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return String(text).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/**
+ * The `handOver` stack output as Markdown: one table per heading (for example the values the
+ * customer's identity team enters for single sign-on); empty when the stack has none.
+ */
+export function planHandOver(plan: PlanFile): string[] {
+  const handOver = plan.outputs[HAND_OVER_OUTPUT];
+  if (handOver === null || typeof handOver !== "object" || Array.isArray(handOver)) {
+    return [];
+  }
+  const lines = ["## Values to hand over", ""];
+  for (const [heading, values] of Object.entries(handOver as Record<string, unknown>)) {
+    lines.push(`### ${heading}`, "", "| Value | |", "|---|---|");
+    for (const [label, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+      lines.push(`| ${cell(label)} | \`${cell(value)}\` |`);
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
+/** `plans/<stack>.md`: counts by package and type, the values to hand over, and the component diagram. */
 export function planMarkdown(plan: PlanFile): string {
   const counts = countByPackageAndType(plan);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -203,6 +232,7 @@ export function planMarkdown(plan: PlanFile): string {
     "",
     `${total} resources, ${protectedCount} of them protected from deletion.`,
     "",
+    ...planHandOver(plan),
     "## Components and how they connect",
     "",
     "Boxes are components (nested ones inside their parent); an arrow from B to A means something in A depends on something in B.",
