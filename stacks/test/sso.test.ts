@@ -61,7 +61,8 @@ function ssoProblems(dir: string, edit: (config: Config) => void): string[] {
   return configProblems(() => requireSsoConfig({ config: sections, region } as StackContext));
 }
 
-const sso = (config: Config) => config["tdp:sso"] as Record<string, Record<string, unknown>>;
+const sso = (config: Config) =>
+  config["tdp:sso"] as Record<string, unknown> & { identityProvider: Record<string, unknown> };
 const services = (config: Config) => config["tdp:services"] as Record<string, Record<string, unknown>>;
 
 describe("single sign-on in the stacks", () => {
@@ -225,7 +226,7 @@ describe("single sign-on in the stacks", () => {
       offline.runStack({
         stack: "prod",
         configFile: editedProd(dir, (config) => {
-          delete sso(config)["identityProvider"]!["metadataUrl"];
+          delete sso(config)["identityProvider"]["metadataUrl"];
         }),
       }),
     );
@@ -262,7 +263,7 @@ describe("single sign-on in the stacks", () => {
 
     it("a SAML provider with neither metadata URL nor document", () => {
       const problems = ssoProblems(dir, (config) => {
-        delete sso(config)["identityProvider"]!["metadataUrl"];
+        delete sso(config)["identityProvider"]["metadataUrl"];
       });
       assert.match(
         problems.join("\n"),
@@ -319,7 +320,7 @@ describe("single sign-on in the stacks", () => {
 
     it("a groups claim left unmapped", () => {
       const problems = ssoProblems(dir, (config) => {
-        const idp = sso(config)["identityProvider"]!;
+        const idp = sso(config)["identityProvider"];
         idp["product"] = "custom";
         idp["claims"] = { email: "mail", givenName: "first", familyName: "last" };
       });
