@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
+import { qualifiedStackName } from "./config/platform";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
@@ -34,7 +35,9 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Seed 001 Service Layer: integrations, web entry point, EKS, ECS services, database/search access.
   const services = deployServices(ctx, network, data, {
     databaseSecurityGroupId: database.database.securityGroupId,
-    databasePort: database.database.port,
+    // The configured port, not the instance's output: the rules need no wait for the instance
+    // (about 15 minutes), only for its security group.
+    databasePort: ctx.config.data.database.port,
     searchSecurityGroupId: search.securityGroupId,
   });
   outputs["services"] = servicesOutputs(services);
@@ -52,8 +55,15 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   }
 
   if (ctx.config.platform.drStack) {
-    // The DR stack is deployed first; its outputs (region, network, replication targets) are read here.
-    const dr = new pulumi.StackReference("dr", { name: ctx.config.platform.drStack });
+    // The DR stack is deployed first; its outputs (region, network, replication targets) are read
+    // here. A bare name is qualified with this stack's organization and project, so the same stack
+    // file works on Pulumi Cloud (the real organization) and on DIY backends ("organization").
+    const drStack = qualifiedStackName(
+      ctx.config.platform.drStack,
+      pulumi.getOrganization(),
+      pulumi.getProject(),
+    );
+    const dr = new pulumi.StackReference("dr", { name: drStack });
     outputs["dr"] = { region: dr.getOutput("region"), accountId: dr.getOutput("accountId") };
   }
   return outputs;

@@ -7,6 +7,7 @@ import { Naming, createAwsProvider, defaultTags } from "@tdp/core";
 import type { PlanFile } from "@tdp/offline";
 import { PROJECT, REPO_ROOT, offline, planJson, readStackFile, toPlan } from "@tdp/offline";
 import { parse, stringify } from "yaml";
+import { qualifiedStackName } from "../src/config/platform";
 import { runConfigProblems } from "./fixtures/config-problems";
 
 /** Pulumi.<stack>.yaml with some settings changed, written to a temporary stack file. */
@@ -213,6 +214,14 @@ describe("prod's reference to the dr stack", () => {
       offline.setPlansDir(dir);
       const prod = await offline.runStack({ stack: "prod" });
       const reference = prod.one("pulumi:pulumi:StackReference");
+      // Pulumi.prod.yaml names the bare stack `dr`: the program qualifies it with the running
+      // stack's organization ("organization", as on DIY backends) and project.
+      assert.equal(
+        readStackFile(path.join(REPO_ROOT, "Pulumi.prod.yaml")).config["tdp:platform"]?.includes(
+          '"drStack":"dr"',
+        ),
+        true,
+      );
       assert.equal(reference.inputs["name"], "organization/tdp/dr");
       assert.deepEqual(prod.outputs["dr"], {
         region: dr.outputs["region"],
@@ -223,5 +232,29 @@ describe("prod's reference to the dr stack", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keeps a fully qualified <org>/<project>/<stack> as it is", async () => {
+    const file = stackWith((config) => {
+      (config["tdp:platform"] as Record<string, unknown>)["drStack"] = "organization/tdp/dr";
+    });
+    const prod = await offline.runStack({ stack: "prod", configFile: file });
+    assert.equal(prod.one("pulumi:pulumi:StackReference").inputs["name"], "organization/tdp/dr");
+  });
+
+  it("refuses a two-part project/stack name as config, before any resource registers", async () => {
+    const file = stackWith((config) => {
+      (config["tdp:platform"] as Record<string, unknown>)["drStack"] = "tdp/dr";
+    });
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^tdp:platform\.drStack: "tdp\/dr" — must be a bare stack name \(dr\)/);
+  });
+});
+
+describe("qualifiedStackName", () => {
+  it("qualifies a bare name with the organization and project, and keeps a qualified one", () => {
+    assert.equal(qualifiedStackName("dr", "acme", "tdp"), "acme/tdp/dr");
+    assert.equal(qualifiedStackName("other-org/tdp/dr", "acme", "tdp"), "other-org/tdp/dr");
   });
 });

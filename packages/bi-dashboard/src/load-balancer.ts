@@ -73,12 +73,18 @@ export function createLoadBalancer(
       enableHttp2: true,
       accessLogs: { bucket: logBucket.bucketName, prefix: "alb", enabled: true },
     },
-    { parent, dependsOn: [logBucket.policy] },
+    // internetFacing (internal) replaces the load balancer, and its name is fixed (a load
+    // balancer's namePrefix allows 6 characters, too few to find it by): the old one goes first.
+    { parent, dependsOn: [logBucket.policy], deleteBeforeReplace: true },
   );
   const targetGroup = new aws.lb.TargetGroup(
     `${name}-tg`,
     {
-      name: physical("targetGroup", "tg"),
+      // A prefix (at most 6 characters for target groups), not a name: a changed port, protocol or
+      // VPC replaces the group, and the new one is created before the old is deleted. The Name
+      // tag carries the readable name.
+      namePrefix: "bi-tg-",
+      tags: { Name: physical("generic", "tg") },
       port: DASHBOARD_PORT,
       protocol: "HTTP",
       targetType: "instance",

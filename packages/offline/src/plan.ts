@@ -1,3 +1,4 @@
+import { criticalPathMarkdown } from "./critical-path";
 import type { RecordedOptions, Recording } from "./recording";
 import type { PlanValue } from "./serialize";
 
@@ -215,7 +216,10 @@ export function planHandOver(plan: PlanFile): string[] {
   return lines;
 }
 
-/** `plans/<stack>.md`: counts by package and type, the values to hand over, and the component diagram. */
+/**
+ * `plans/<stack>.md`: the values to hand over, the component diagram, the critical path of a fresh
+ * update, counts by package and type.
+ */
 export function planMarkdown(plan: PlanFile): string {
   const counts = countByPackageAndType(plan);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -241,6 +245,7 @@ export function planMarkdown(plan: PlanFile): string {
     planMermaid(plan),
     "```",
     "",
+    ...criticalPathMarkdown(plan),
     "## Resources by package and type",
     "",
     "| Package | Type | Count |",

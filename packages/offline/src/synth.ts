@@ -356,7 +356,9 @@ export const ATTRIBUTES: Record<string, Synth> = {
     };
   },
   "aws:eks/nodeGroup:NodeGroup": ({ inputs }, h) => {
-    const name = str(inputs["nodeGroupName"]) ?? h.physical;
+    const prefix = str(inputs["nodeGroupNamePrefix"]);
+    // A prefix gets the provider's 26-character unique suffix.
+    const name = str(inputs["nodeGroupName"]) ?? (prefix ? `${prefix}${h.hex(26)}` : h.physical);
     return {
       id: `${String(inputs["clusterName"] ?? "cluster")}:${name}`,
       state: { nodeGroupName: name, arn: h.arn("eks", `nodegroup/${name}/${uuid(h)}`) },
