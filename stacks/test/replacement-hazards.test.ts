@@ -75,8 +75,6 @@ export const NAME_RULES: Readonly<Record<string, NameRule>> = {
     "performanceMode",
     "availabilityZoneName",
   ),
-  "aws:cognito/userPoolClient:UserPoolClient":
-    "app client names need not be unique in a pool: Cognito tells clients apart by their generated id",
   "aws:eks/addon:Addon": named("addonName", "clusterName"),
   "aws:eks/nodeGroup:NodeGroup": named(
     "nodeGroupName",
