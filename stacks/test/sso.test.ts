@@ -38,7 +38,11 @@ type Config = Record<string, unknown>;
 function editedProd(dir: string, edit: (config: Config) => void): string {
   const document = parse(fs.readFileSync(PROD_FILE, "utf8")) as { config: Config };
   edit(document.config);
-  const file = path.join(dir, `Pulumi.prod-${fs.readdirSync(dir).length}.yaml`);
+  // Named Pulumi.prod.yaml, so the offline engine merges the prod-secrets ESC definition under it
+  // as it does under the committed file.
+  const copy = path.join(dir, String(fs.readdirSync(dir).length));
+  fs.mkdirSync(copy);
+  const file = path.join(copy, "Pulumi.prod.yaml");
   fs.writeFileSync(file, stringify(document));
   return file;
 }
