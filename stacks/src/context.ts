@@ -15,4 +15,10 @@ export interface StackContext {
   provider: aws.Provider;
   /** Options for a component created by the stack: its children use the tagged provider. */
   componentOptions: pulumi.ComponentResourceOptions;
+  /**
+   * An AWS provider for another region with the same tags, account restriction and settings (one
+   * per region, made on first use), e.g. us-east-1 for certificates CloudFront serves. The stack's
+   * own region gives `provider`.
+   */
+  providerFor?: (region: string) => aws.Provider;
 }

@@ -7,6 +7,7 @@ import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search"
 import { buildNetwork, networkOutputs } from "./network";
 import { deployOrganizations, organizationsOutputs } from "./organizations";
 import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
+import { requireSsoConfig, ssoHandOver, ssoOutputs } from "./sso";
 
 /** The main account and region: the whole platform. Returns the stack outputs. */
 export async function deployPrimary(ctx: StackContext): Promise<Record<string, unknown>> {
@@ -14,6 +15,7 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Cross-section requirements of the data layer, before any resource is registered.
   requireDataConfig(ctx);
   requireServicesConfig(ctx);
+  requireSsoConfig(ctx);
   // The DR stack is deployed first; its outputs (region, account, targets) are read and checked
   // against this stack before any AWS resource is registered.
   const dr = await readDrStack(ctx);
@@ -46,15 +48,20 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   outputs["search"] = searchOutputs(search);
 
   // Seed 001 Service Layer: integrations, web entry point, EKS, ECS services, database/search access.
-  outputs["services"] = servicesOutputs(
-    deployServices(ctx, network, data, {
-      databaseSecurityGroupId: database.database.securityGroupId,
-      // The configured port, not the instance's output: the rules need no wait for the instance
-      // (about 15 minutes), only for its security group.
-      databasePort: ctx.config.data.database.port,
-      searchSecurityGroupId: search.securityGroupId,
-    }),
-  );
+  const services = deployServices(ctx, network, data, {
+    databaseSecurityGroupId: database.database.securityGroupId,
+    // The configured port, not the instance's output: the rules need no wait for the instance
+    // (about 15 minutes), only for its security group.
+    databasePort: ctx.config.data.database.port,
+    searchSecurityGroupId: search.securityGroupId,
+  });
+  outputs["services"] = servicesOutputs(services);
+  // Seed 001 "Single Sign-on (Optional)" (with the services: its parameters go into their tasks).
+  if (services.sso) {
+    outputs["sso"] = ssoOutputs(services.sso);
+    // What the customer's identity team enters on their side; the plan's summary prints it.
+    outputs["handOver"] = { "Single sign-on (for the identity team)": ssoHandOver(services.sso) };
+  }
 
   // Seed 004: the Panintelligence BI dashboard, in the network's private subnets, when enabled.
   const biDashboard = deployBiDashboard(ctx, network, data.keys.arns.compute);

@@ -1,3 +1,4 @@
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, Naming, createAwsProvider, defaultTags, iamRoleTransformation } from "@tdp/core";
 import type { AvailabilityZonesError } from "@tdp/network";
@@ -31,12 +32,13 @@ export async function program(): Promise<Record<string, unknown>> {
   // stacks/test/iam-boundary.test.ts; the policy pack checks every role of the preview).
   pulumi.runtime.registerStackTransformation(iamRoleTransformation(iam));
 
-  const provider = createAwsProvider("aws", {
-    region,
+  const providerArgs = {
     tags: defaultTags(naming, { ...platform.tags, Stack: pulumi.getStack() }),
     allowedAccountIds: platform.accountId ? [platform.accountId] : undefined,
     settings: awsSettings,
-  });
+  };
+  const provider = createAwsProvider("aws", { region, ...providerArgs });
+  const regional = new Map<string, aws.Provider>([[region, provider]]);
   const ctx: StackContext = {
     config,
     region,
@@ -44,6 +46,14 @@ export async function program(): Promise<Record<string, unknown>> {
     iam,
     provider,
     componentOptions: { providers: [provider] },
+    providerFor: (other) => {
+      let found = regional.get(other);
+      if (found === undefined) {
+        found = createAwsProvider(`aws-${other}`, { region: other, ...providerArgs });
+        regional.set(other, found);
+      }
+      return found;
+    },
   };
 
   let outputs: Record<string, unknown>;

@@ -24,6 +24,8 @@ import type { StackContext } from "./context";
 import type { DataLayer } from "./data";
 import { WEB_ALB_LOG_PREFIX } from "./data";
 import { searchRoleMappingsParameter } from "./data-search";
+import type { SsoWiring } from "./sso";
+import { deploySso } from "./sso";
 
 /** What the service step built. */
 export interface ServiceLayer {
@@ -37,6 +39,8 @@ export interface ServiceLayer {
   dataStoreIngress: aws.vpc.SecurityGroupIngressRule[];
   /** The search role mapping document (with the search domain): applied by its snapshot function. */
   searchRoleMappings?: aws.ssm.Parameter;
+  /** Single sign-on (`tdp:sso`), when enabled. */
+  sso?: SsoWiring["sso"];
 }
 
 /** The data stores the services reach: their security groups admit the tasks and the nodes. */
@@ -116,7 +120,7 @@ export function requireServicesConfig(ctx: StackContext): void {
  * marked @internal in the SDK's types, so it is looked up defensively: without it the check below
  * is skipped rather than guessed.
  */
-function configKeyIsSecret(key: string): boolean | undefined {
+export function configKeyIsSecret(key: string): boolean | undefined {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
     isConfigSecret?: (key: string) => boolean;
@@ -228,6 +232,10 @@ export function deployServices(
     opts,
   );
 
+  // Seed 001 "Single Sign-on (Optional)": its parameters are injected into ts-service-user-org,
+  // and a hash of their values into the services the seed restarts.
+  const sso = deploySso(ctx, data, webEntryPoint);
+
   const eks = section.eks;
   const cluster = new PlatformCluster(
     "eks",
@@ -303,7 +311,8 @@ export function deployServices(
       // task role may read exactly those parameters.
       settingsPath: integrations.settingsPath,
       settingsParameterArns: Object.values(integrations.settingsParameterArns),
-      injectedSecrets: integrations.secretsByService,
+      injectedSecrets: mergeByService(integrations.secretsByService, sso?.injectedSecrets),
+      injectedEnvironment: sso?.injectedEnvironment ?? {},
       iamUserCreation: {
         enabled: athena.enabled,
         services: athena.services,
@@ -373,6 +382,7 @@ export function deployServices(
     windows,
     dataStoreIngress,
     ...(searchRoleMappings ? { searchRoleMappings } : {}),
+    ...(sso ? { sso: sso.sso } : {}),
   };
 }
 
@@ -464,8 +474,20 @@ export function bucketAccessStatements(
   });
 }
 
+/** Two service → variable → value maps as one (the variables of one service never overlap: one owner each). */
+function mergeByService<T>(
+  a: Record<string, Record<string, T>>,
+  b: Record<string, Record<string, T>> | undefined,
+): Record<string, Record<string, T>> {
+  const merged: Record<string, Record<string, T>> = { ...a };
+  for (const [service, variables] of Object.entries(b ?? {})) {
+    merged[service] = { ...merged[service], ...variables };
+  }
+  return merged;
+}
+
 /** A config secret as a Pulumi secret (absent stays absent, so a missing value is caught). */
-function secretOf(value: string | undefined): pulumi.Output<string> | undefined {
+export function secretOf(value: string | undefined): pulumi.Output<string> | undefined {
   return value === undefined || value === "" ? undefined : pulumi.secret(value);
 }
 

@@ -39,10 +39,10 @@ describe("stack config: every key is a tdp: section, an AWS provider setting or 
 
   it("suggests the near tdp: section for a misspelt one", () => {
     assert.deepEqual(problemsOf({ ...base, "tdp:netwrok": "{}" }), [
-      "tdp:netwrok: {} — unknown config key (did you mean tdp:network?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr",
+      "tdp:netwrok: {} — unknown config key (did you mean tdp:network?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr, tdp:sso",
     ]);
     assert.deepEqual(problemsOf({ ...base, "tdp:extras": "{}" }), [
-      "tdp:extras: {} — unknown config key (misspelt?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr",
+      "tdp:extras: {} — unknown config key (misspelt?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr, tdp:sso",
     ]);
   });
 
@@ -58,7 +58,7 @@ describe("stack config: every key is a tdp: section, an AWS provider setting or 
       flowLogs: { trafficType: "ALL", maxAggregationInterval: 60 },
     };
     assert.deepEqual(problemsOf({ ...base, "tdp:netwrok": JSON.stringify(section) }), [
-      "tdp:netwrok: { 8 settings: mode, cidr, natGateways, isolatedSubnets, networkAcl, s3GatewayEndpoint, … } — unknown config key (did you mean tdp:network?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr",
+      "tdp:netwrok: { 8 settings: mode, cidr, natGateways, isolatedSubnets, networkAcl, s3GatewayEndpoint, … } — unknown config key (did you mean tdp:network?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr, tdp:sso",
     ]);
   });
 

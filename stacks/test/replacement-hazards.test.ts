@@ -47,6 +47,10 @@ export const NAME_RULES: Readonly<Record<string, NameRule>> = {
   "aws:cloudwatch/logGroup:LogGroup": named("name", "logGroupClass"),
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": named("policyName"),
   "aws:cloudwatch/metricAlarm:MetricAlarm": named("name"),
+  "aws:cognito/identityProvider:IdentityProvider": named("providerName", "userPoolId", "providerType"),
+  "aws:cognito/userPool:UserPool": named("name", "aliasAttributes", "usernameAttributes"),
+  "aws:cognito/userPoolClient:UserPoolClient": named("name", "userPoolId", "generateSecret"),
+  "aws:cognito/userPoolDomain:UserPoolDomain": named("domain", "userPoolId"),
   "aws:ec2/launchTemplate:LaunchTemplate": named("name"),
   "aws:ec2/securityGroup:SecurityGroup": named("name", "description", "vpcId"),
   "aws:ec2/vpcEndpoint:VpcEndpoint": reference("serviceName is the AWS service it connects to"),
@@ -207,6 +211,8 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     "a component is name plus version, and the version is derived from the build document (contentVersion): new content is a new version beside the old; description, platform and OS list are fixed in code",
   "aws:imagebuilder/imageRecipe:ImageRecipe":
     "a recipe is name plus version, and the version is derived from the parent image, the component document, the AWS components and the root volume (contentVersion): any change is a new version beside the old",
+  "aws:cognito/userPoolClient:UserPoolClient":
+    "app client names need not be unique in a pool: Cognito tells clients apart by their generated id",
   "aws:eks/addon:Addon":
     "one add-on of each name per cluster; clusterName changes only to another cluster, where the name is free",
 };
@@ -295,6 +301,9 @@ describe("fixed physical names against replacements (committed plans)", () => {
     assert.deepEqual([...byType.get("aws:lb/loadBalancer:LoadBalancer")!], [deleteFirst]);
     assert.deepEqual([...byType.get("aws:backup/selection:Selection")!], [deleteFirst]);
     assert.match([...byType.get("aws:rds/instance:Instance")!][0]!, /^protected/);
+    // Single sign-on: a pool has one domain and a provider name is unique in it.
+    assert.deepEqual([...byType.get("aws:cognito/userPoolDomain:UserPoolDomain")!], [deleteFirst]);
+    assert.deepEqual([...byType.get("aws:cognito/identityProvider:IdentityProvider")!], [deleteFirst]);
     // Prefixes, not names: none of these is listed.
     for (const type of [
       "aws:ec2/securityGroup:SecurityGroup",

@@ -70,6 +70,8 @@ function plainHttpStackFile(dir: string): string {
   services["web"]!["noDnsWeb"] = true;
   services["web"]!["allowPlainHttp"] = true;
   document.config["tdp:services"] = services;
+  // Single sign-on needs HTTPS (Cognito redirects only to https callbacks): off in this mode.
+  delete document.config["tdp:sso"];
   const file = path.join(dir, "Pulumi.prod.yaml");
   fs.writeFileSync(file, stringify(document));
   return file;

@@ -424,4 +424,59 @@ describe("PlatformServices argument checks", () => {
       /injectedSecrets.ts-service-nope: no service of that name/,
     );
   });
+
+  it("adds injected environment to the service's container, so a changed value is a new task definition", async () => {
+    const run = (hash: string) =>
+      offline.record(() => {
+        new PlatformServices(
+          "rolled",
+          args({ injectedEnvironment: { "ts-service-user-org": { SSO_CONFIG_HASH: hash } } }),
+        );
+      });
+    const containerOf = (rec: Recording) =>
+      (
+        JSON.parse(
+          inputs(named(rec, "rolled-ts-service-user-org-task"))["containerDefinitions"] as string,
+        ) as Record<string, unknown>[]
+      )[0]!;
+    const first = containerOf(await run("aaaa"));
+    const env = first["environment"] as { name: string; value: string }[];
+    assert.equal(env.find((e) => e.name === "SSO_CONFIG_HASH")?.value, "aaaa");
+    const second = containerOf(await run("bbbb"));
+    assert.notDeepEqual(first, second);
+  });
+
+  it("refuses injected environment for an unknown service, a bad name or a component variable", () => {
+    assert.throws(
+      () => new PlatformServices("x", args({ injectedEnvironment: { "ts-service-nope": { A: "1" } } })),
+      /injectedEnvironment.ts-service-nope: no service of that name/,
+    );
+    assert.throws(
+      () => new PlatformServices("x", args({ injectedEnvironment: { "ts-service-web": { "A-B": "1" } } })),
+      /injectedEnvironment.ts-service-web.A-B: the variable name must be letters/,
+    );
+    assert.throws(
+      () =>
+        new PlatformServices(
+          "x",
+          args({ injectedEnvironment: { "ts-service-web": { SSM_PARAMETER_PATH: "/x" } } }),
+        ),
+      /injectedEnvironment.ts-service-web.SSM_PARAMETER_PATH: is set by the component/,
+    );
+  });
+
+  it("refuses a variable both injected and set by the service itself (one owner)", () => {
+    assert.throws(
+      () =>
+        new PlatformServices(
+          "x",
+          args({ injectedSecrets: { "ts-service-web": { SESSION_KEY_REF: "arn:aws:ssm:::parameter/x" } } }),
+        ),
+      /services\[ts-service-web\].secrets.SESSION_KEY_REF: is also set by injectedSecrets/,
+    );
+    assert.throws(
+      () => new PlatformServices("x", args({ injectedEnvironment: { "ts-service-web": { NODE_ENV: "x" } } })),
+      /services\[ts-service-web\].environment.NODE_ENV: is also set by injectedEnvironment/,
+    );
+  });
 });

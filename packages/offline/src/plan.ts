@@ -187,6 +187,35 @@ export function planMermaid(plan: PlanFile): string {
   return lines.join("\n");
 }
 
+/** The stack output whose values one team hands another: heading → label → value. */
+export const HAND_OVER_OUTPUT = "handOver";
+
+/** A Markdown table cell: pipes escaped, line breaks flattened. */
+function cell(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return String(text).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/**
+ * The `handOver` stack output as Markdown: one table per heading (for example the values the
+ * customer's identity team enters for single sign-on); empty when the stack has none.
+ */
+export function planHandOver(plan: PlanFile): string[] {
+  const handOver = plan.outputs[HAND_OVER_OUTPUT];
+  if (handOver === null || typeof handOver !== "object" || Array.isArray(handOver)) {
+    return [];
+  }
+  const lines = ["## Values to hand over", ""];
+  for (const [heading, values] of Object.entries(handOver as Record<string, unknown>)) {
+    lines.push(`### ${heading}`, "", "| Value | |", "|---|---|");
+    for (const [label, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+      lines.push(`| ${cell(label)} | \`${cell(value)}\` |`);
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
 /** The per-organization outputs, in the order a reader needs them (absent ones are skipped). */
 const ORGANIZATION_OUTPUTS: [string, string][] = [
   ["keyArn", "KMS key"],
@@ -255,8 +284,8 @@ function drSection(plan: PlanFile): string[] {
 }
 
 /**
- * `plans/<stack>.md`: the component diagram, the critical path of a fresh update, counts by package
- * and type, the organizations and the DR objectives.
+ * `plans/<stack>.md`: the values to hand over, the component diagram, the critical path of a fresh
+ * update, counts by package and type, the organizations and the DR objectives.
  */
 export function planMarkdown(plan: PlanFile): string {
   const counts = countByPackageAndType(plan);
@@ -274,6 +303,7 @@ export function planMarkdown(plan: PlanFile): string {
     "",
     `${total} resources, ${protectedCount} of them protected from deletion.`,
     "",
+    ...planHandOver(plan),
     "## Components and how they connect",
     "",
     "Boxes are components (nested ones inside their parent); an arrow from B to A means something in A depends on something in B.",

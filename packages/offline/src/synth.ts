@@ -300,6 +300,33 @@ export const ATTRIBUTES: Record<string, Synth> = {
       },
     };
   },
+  "aws:cognito/userPool:UserPool": (_args, h) => {
+    const id = `${h.ctx.region}_${h.hex(9).toUpperCase()}`;
+    return {
+      id,
+      state: {
+        arn: h.arn("cognito-idp", `userpool/${id}`),
+        endpoint: `cognito-idp.${h.ctx.region}.amazonaws.com/${id}`,
+      },
+    };
+  },
+  "aws:cognito/userPoolClient:UserPoolClient": ({ inputs }, h) => {
+    const id = BigInt(`0x${h.hex(24)}`)
+      .toString(36)
+      .padStart(26, "0")
+      .slice(0, 26);
+    return {
+      id,
+      state: inputs["generateSecret"] === true ? { clientSecret: h.hex(52, "secret") } : {},
+    };
+  },
+  "aws:cognito/userPoolDomain:UserPoolDomain": (_args, h) => ({
+    state: {
+      cloudfrontDistribution: `d${h.hex(13)}.cloudfront.net`,
+      cloudfrontDistributionZoneId: "Z2FDTNDATAQYW2",
+      awsAccountId: h.ctx.accountId,
+    },
+  }),
   "aws:ecs/cluster:Cluster": ({ inputs }, h) => {
     const name = str(inputs["name"]) ?? h.physical;
     const arn = h.arn("ecs", `cluster/${name}`);

@@ -67,4 +67,8 @@ export const PROJECT_RULES: Record<string, ProjectRule> = {
     rule: "Certificates validate through DNS, so they renew without a manual step.",
     source: "seed post-deployment steps (certificate approval by e-mail) replaced by code",
   },
+  "TDP.SSO.1": {
+    rule: "Single sign-on app clients use the authorization-code flow only (no implicit grant).",
+    source: 'seed 001 "Single Sign-on": the callback {domain}/login/sso; OAuth 2.0 Security BCP (RFC 9700)',
+  },
 };

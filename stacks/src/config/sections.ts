@@ -7,6 +7,7 @@ import { networkSchema } from "./network";
 import { organizationsSchema } from "./organizations";
 import { platformSchema } from "./platform";
 import { servicesSchema } from "./services";
+import { ssoSchema } from "./sso";
 
 /**
  * Every `tdp:<section>` key a stack file may hold. A section that is absent is parsed from `{}`
@@ -20,6 +21,7 @@ export const SECTIONS = {
   services: { schema: servicesSchema, required: false },
   organizations: { schema: organizationsSchema, required: false },
   dr: { schema: drSchema, required: false },
+  sso: { schema: ssoSchema, required: false },
 } as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
 
 export type SectionName = keyof typeof SECTIONS;

@@ -56,6 +56,12 @@ export interface PlatformServicesArgs {
   settingsParameterArns?: pulumi.Input<string>[];
   /** Secrets added to a service's container: service → env var → SSM parameter ARN under its path. @default {} */
   injectedSecrets?: Record<string, Record<string, pulumi.Input<string>>>;
+  /**
+   * Plain (not secret) variables added to a service's container by another component: service →
+   * env var → value. A changed value is a new task definition, so the service rolls to new tasks in
+   * the same update (e.g. `SSO_CONFIG_HASH`, the hash of the SSO parameters it reads). @default {}
+   */
+  injectedEnvironment?: Record<string, Record<string, pulumi.Input<string>>>;
   /** Seed AthenaCreateIamUser. @default { enabled: false }: every task role denies user creation */
   iamUserCreation?: IamUserCreationArgs;
   /** The user audit log group (seed UserAuditLogGroupSuffix); task roles may write to it. @default none */

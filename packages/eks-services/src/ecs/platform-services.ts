@@ -7,6 +7,7 @@ import { validateIamUserCreation } from "./iam-users";
 import { createPlatformService } from "./service";
 import { createTasksSecurityGroup } from "./tasks-security-group";
 import {
+  COMPONENT_ENVIRONMENT,
   DEFAULT_SERVICE_DISCOVERY_SUBDOMAIN,
   isServiceDisabled,
   validatePlatformServices,
@@ -38,6 +39,48 @@ export function validatePlatformServicesArgs(args: PlatformServicesArgs): void {
       throw new Error(
         `injectedSecrets.${service}: no service of that name; the integration's service must be in the services list`,
       );
+    }
+  }
+  for (const [service, variables] of Object.entries(args.injectedEnvironment ?? {})) {
+    const spec = args.services.find((s) => s.name === service);
+    if (spec === undefined) {
+      throw new Error(
+        `injectedEnvironment.${service}: no service of that name; the component's service must be in the services list`,
+      );
+    }
+    for (const variable of Object.keys(variables)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+        throw new Error(
+          `injectedEnvironment.${service}.${variable}: the variable name must be letters, digits and underscores`,
+        );
+      }
+      if ((COMPONENT_ENVIRONMENT as readonly string[]).includes(variable)) {
+        throw new Error(
+          `injectedEnvironment.${service}.${variable}: is set by the component in every container (${COMPONENT_ENVIRONMENT.join(", ")}); use another name`,
+        );
+      }
+    }
+  }
+  // One owner per variable: what a component injects is not also set by the service's own config.
+  for (const [source, byService] of [
+    ["injectedSecrets", args.injectedSecrets ?? {}],
+    ["injectedEnvironment", args.injectedEnvironment ?? {}],
+  ] as const) {
+    for (const [service, variables] of Object.entries(byService)) {
+      const spec = args.services.find((s) => s.name === service);
+      for (const variable of Object.keys(variables)) {
+        const own =
+          spec?.secrets?.[variable] !== undefined
+            ? "secrets"
+            : spec?.environment?.[variable] !== undefined
+              ? "environment"
+              : undefined;
+        if (own !== undefined) {
+          throw new Error(
+            `services[${service}].${own}.${variable}: is also set by ${source} (another component owns it); remove it from the service's ${own}`,
+          );
+        }
+      }
     }
   }
   for (const service of Object.keys(args.taskRoleStatements ?? {})) {

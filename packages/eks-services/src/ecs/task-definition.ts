@@ -48,6 +48,7 @@ export function createTaskDefinition(
   }));
   const environment = Object.entries({
     ...(spec.environment ?? {}),
+    ...(args.injectedEnvironment?.[svc] ?? {}),
     SERVICE_DISCOVERY_NAMESPACE: ctx.namespaceName,
     SSM_PARAMETER_PATH: ssmPath,
     // Where the platform settings (TaskThroughput, ConnectorMaxMemory, ...) are: the task role

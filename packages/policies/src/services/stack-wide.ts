@@ -249,13 +249,17 @@ export const STATEFUL: Record<
     guardName: "deletionProtectionEnabled on",
   },
   "aws:lb/loadBalancer:LoadBalancer": {},
+  "aws:cognito/userPool:UserPool": {
+    guard: (p) => p["deletionProtection"] === "ACTIVE" || isPending(p["deletionProtection"]),
+    guardName: "deletionProtection ACTIVE",
+  },
 };
 
 export const statefulProtected = stackPolicy({
   name: "stateful-resources-protected",
   satisfiedBy: ["packages/core/src/protection.ts"],
   description:
-    "Every stateful resource (bucket, database, domain, file system, key, backup vault) is protected from deletion (protect or retainOnDelete), with the service's own guard where it has one.",
+    "Every stateful resource (bucket, database, domain, file system, key, backup vault, user pool) is protected from deletion (protect or retainOnDelete), with the service's own guard where it has one.",
   module: "stack-wide",
   controls: { fsbp: ["RDS.8", "KMS.3"], checkov: ["CKV_AWS_293"], project: ["TDP.PROTECT.1"] },
   enforcementLevel: "mandatory",

@@ -231,6 +231,7 @@ export const stackWideCases: PolicyCase[] = [
         ),
       ],
       [res("aws:kms/key:Key", "key", { deletionWindowInDays: 30 }, { protect: true })],
+      [res("aws:cognito/userPool:UserPool", "users", { deletionProtection: "ACTIVE" }, { protect: true })],
       // retainOnDelete alone is a deletion guard too (issue 3: "protect or retain-on-delete").
       [
         {
@@ -271,6 +272,21 @@ export const stackWideCases: PolicyCase[] = [
       {
         fixture: [res("aws:kms/key:Key", "key", { deletionWindowInDays: 7 }, { protect: true })],
         message: /lacks a 30-day deletion window/,
+      },
+      {
+        fixture: [res("aws:cognito/userPool:UserPool", "users", { deletionProtection: "ACTIVE" })],
+        message: /UserPool users is not protected from deletion/,
+      },
+      {
+        fixture: [
+          res(
+            "aws:cognito/userPool:UserPool",
+            "users",
+            { deletionProtection: "INACTIVE" },
+            { protect: true },
+          ),
+        ],
+        message: /UserPool users lacks deletionProtection ACTIVE/,
       },
     ],
   },

@@ -1,0 +1,2 @@
+export * from "./single-sign-on";
+export * from "./validation";
