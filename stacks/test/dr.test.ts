@@ -307,10 +307,7 @@ describe("DR: config errors", () => {
   it("refuses a dr stack that has no targets", async () => {
     offline.setPlansDir(drPlanWith((outputs) => delete outputs["targets"]));
     const problems = await runConfigProblems(offline.runStack({ stack: "prod" }));
-    assert.match(
-      problems.join("\n"),
-      /^tdp:platform.drStack: "dr" — this dr stack exports no DR targets/,
-    );
+    assert.match(problems.join("\n"), /^tdp:platform.drStack: "dr" — this dr stack exports no DR targets/);
   });
 
   it("refuses database copy settings that differ from the dr stack's", async () => {
