@@ -8,8 +8,12 @@ export interface CreateTime {
   source: string;
 }
 
-/** Seconds counted for a custom resource of a type not in {@link SLOW_CREATE_TIMES}. */
-export const FAST_CREATE_SECONDS = 10;
+/**
+ * Seconds counted for a custom resource of a type not in {@link SLOW_CREATE_TIMES}: one or two API
+ * calls (an IAM role, a policy, a bucket setting, a log group, a parameter, a rule), 1 to 3 seconds
+ * each, and a little more where the provider waits for propagation.
+ */
+export const FAST_CREATE_SECONDS = 5;
 
 /**
  * Typical create times of the resource types that dominate a fresh deployment. Everything else
@@ -82,6 +86,16 @@ export const SLOW_CREATE_TIMES: Readonly<Record<string, CreateTime>> = {
     seconds: 35 * 60,
     source:
       "EC2 Image Builder User Guide: an image build launches a build instance, runs its components, then tests; commonly 30 to 45 minutes (counted: 35)",
+  },
+  "aws:route53/record:Record": {
+    seconds: 60,
+    source:
+      "Amazon Route 53 Developer Guide, ChangeResourceRecordSets: a change is PENDING until INSYNC on every authoritative server, generally within 60 seconds; the provider waits for INSYNC",
+  },
+  "aws:lambda/function:Function": {
+    seconds: 30,
+    source:
+      "AWS Lambda Developer Guide, VPC networking: a function attached to a VPC is Pending while Lambda creates its Hyperplane network interfaces, usually well under a minute (counted: 30)",
   },
   "aws:cloudfront/distribution:Distribution": {
     seconds: 10 * 60,

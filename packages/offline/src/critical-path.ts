@@ -1,4 +1,4 @@
-import { SLOW_CREATE_TIMES, createSeconds } from "./create-times";
+import { FAST_CREATE_SECONDS, SLOW_CREATE_TIMES, createSeconds } from "./create-times";
 import type { PlanFile, PlanResource } from "./plan";
 
 /** One resource on the critical path, with the times of a fresh `pulumi up` that create it. */
@@ -116,6 +116,112 @@ export function criticalPath(plan: PlanFile): CriticalPath {
   return { totalSeconds: total, steps, finishSeconds };
 }
 
+/**
+ * The `--parallel` of the documented `pulumi up` (README, "Deploying for real"): Pulumi's own
+ * default on an 8-CPU workstation, four operations per CPU, set explicitly so that a smaller
+ * machine deploys as fast.
+ */
+export const DEPLOY_PARALLEL = 32;
+
+/** Pulumi's default `--parallel` on a 2-CPU runner (4 per CPU, `pulumi up` without the flag). */
+export const SMALL_RUNNER_PARALLEL = 4 * 2;
+
+/**
+ * The tasks a fresh update runs: every resource that takes time to create, each with the tasks it
+ * waits for (a dependency on a component or a zero-time resource is followed through to the
+ * tasks behind it).
+ */
+function updateTasks(plan: PlanFile): Map<string, { seconds: number; waitsFor: Set<string> }> {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const children = new Map<string, PlanResource[]>();
+  for (const resource of plan.resources) {
+    if (resource.parent !== null) {
+      children.set(resource.parent, [...(children.get(resource.parent) ?? []), resource]);
+    }
+  }
+  const behind = new Map<string, Set<string>>();
+  const directDependencies = (resource: PlanResource): string[] => [
+    ...resource.dependencies,
+    ...(resource.provider === null ? [] : [providerUrn(resource.provider)]),
+  ];
+  // The tasks a dependency on `urn` waits for.
+  const tasksBehind = (urn: string, seen: Set<string>): Set<string> => {
+    const known = behind.get(urn);
+    if (known !== undefined) return known;
+    const resource = byUrn.get(urn);
+    const tasks = new Set<string>();
+    if (resource === undefined || seen.has(urn)) return tasks;
+    seen.add(urn);
+    if (createSeconds(resource) > 0) {
+      tasks.add(urn);
+    } else {
+      for (const dependency of directDependencies(resource)) {
+        for (const task of tasksBehind(dependency, seen)) tasks.add(task);
+      }
+    }
+    if (!resource.custom && SLOW_CREATE_TIMES[resource.type] === undefined) {
+      for (const child of children.get(urn) ?? []) {
+        for (const task of tasksBehind(child.urn, seen)) tasks.add(task);
+      }
+    }
+    seen.delete(urn);
+    behind.set(urn, tasks);
+    return tasks;
+  };
+  const tasks = new Map<string, { seconds: number; waitsFor: Set<string> }>();
+  for (const resource of plan.resources) {
+    const seconds = createSeconds(resource);
+    if (seconds === 0) continue;
+    const waitsFor = new Set<string>();
+    for (const dependency of directDependencies(resource)) {
+      for (const task of tasksBehind(dependency, new Set())) waitsFor.add(task);
+    }
+    tasks.set(resource.urn, { seconds, waitsFor });
+  }
+  return tasks;
+}
+
+/**
+ * The length of a fresh update when at most `parallel` resources are created at once: resources
+ * start in plan order as soon as what they wait for is ready and an operation slot is free.
+ */
+export function updateSeconds(plan: PlanFile, parallel: number = DEPLOY_PARALLEL): number {
+  if (!Number.isInteger(parallel) || parallel < 1) {
+    throw new Error(`parallel must be a whole number of at least 1, not ${parallel}`);
+  }
+  const tasks = updateTasks(plan);
+  const waiting = new Map([...tasks].map(([urn, task]) => [urn, new Set(task.waitsFor)]));
+  const dependents = new Map<string, string[]>();
+  for (const [urn, task] of tasks) {
+    for (const dependency of task.waitsFor)
+      dependents.set(dependency, [...(dependents.get(dependency) ?? []), urn]);
+  }
+  const order = [...tasks.keys()];
+  const ready = order.filter((urn) => waiting.get(urn)!.size === 0);
+  const running: { urn: string; finish: number }[] = [];
+  let now = 0;
+  let done = 0;
+  while (done < tasks.size) {
+    while (running.length < parallel && ready.length > 0) {
+      const urn = ready.shift()!;
+      running.push({ urn, finish: now + tasks.get(urn)!.seconds });
+    }
+    if (running.length === 0) {
+      throw new Error("the plan's dependencies form a cycle: some resources never become ready");
+    }
+    running.sort((a, b) => a.finish - b.finish);
+    const next = running.shift()!;
+    now = next.finish;
+    done++;
+    for (const dependent of dependents.get(next.urn) ?? []) {
+      const left = waiting.get(dependent)!;
+      left.delete(next.urn);
+      if (left.size === 0) ready.push(dependent);
+    }
+  }
+  return now;
+}
+
 function minutes(seconds: number): string {
   const m = seconds / 60;
   return Number.isInteger(m) ? `${m}` : m.toFixed(1);
@@ -127,12 +233,15 @@ export function criticalPathMarkdown(plan: PlanFile): string[] {
   const present = [...new Set(plan.resources.map((r) => r.type))]
     .filter((type) => SLOW_CREATE_TIMES[type] !== undefined)
     .sort();
+  const deploy = updateSeconds(plan, DEPLOY_PARALLEL);
+  const small = updateSeconds(plan, SMALL_RUNNER_PARALLEL);
   return [
     "## A fresh `pulumi up`: the critical path",
     "",
-    `Estimated at **${minutes(path.totalSeconds)} minutes** with Pulumi's default parallelism (unbounded): a resource starts ` +
-      "once everything it depends on is ready, so the update lasts as long as its longest chain of dependencies. " +
-      "The chain that sets it:",
+    `Estimated at **${minutes(deploy)} minutes** with \`--parallel ${DEPLOY_PARALLEL}\`, as the deploy steps run it ` +
+      `(Pulumi's default is 4 operations per CPU: ${DEPLOY_PARALLEL} on an 8-CPU workstation; on a 2-CPU runner, ` +
+      `${SMALL_RUNNER_PARALLEL}, the same update takes ${minutes(small)} minutes). However many operations run at once, ` +
+      `it cannot be shorter than its longest chain of dependencies, **${minutes(path.totalSeconds)} minutes**:`,
     "",
     "| Start (min) | Minutes | Resource | Type |",
     "|---|---|---|---|",
@@ -141,7 +250,7 @@ export function criticalPathMarkdown(plan: PlanFile): string[] {
     ),
     "",
     "Typical create times counted for the slow types in this plan (any other resource counts " +
-      `${minutes(10)} minutes, components and reads nothing):`,
+      `${minutes(FAST_CREATE_SECONDS)} minutes, components and reads nothing):`,
     "",
     "| Type | Minutes | Source |",
     "|---|---|---|",
