@@ -26,17 +26,18 @@ interface RuntimeInternals {
   waitForRPCs(): Promise<void>;
 }
 
-interface WireStruct {
+export interface WireStruct {
   toJavaScript(): Record<string, unknown>;
 }
 
-interface RegisterRequest {
+/** The parts of a RegisterResourceRequest a recording reads. */
+export interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
   getProvider(): string;
   getObject(): WireStruct | undefined;
@@ -52,7 +53,7 @@ interface RegisterRequest {
   getImportid(): string;
 }
 
-interface WireAlias {
+export interface WireAlias {
   getUrn(): string;
   getSpec():
     | {
@@ -105,7 +106,7 @@ export const DEFAULT_PLANS_DIR = path.join(REPO_ROOT, "plans");
  * Pulumi stack references (`acme/tdp/dr` or `dr`) resolve to the outputs of the offline plan of
  * that stack, so prod's program sees what the dr program really exports.
  */
-function planOutputs(stackName: string, plansDir: string): Record<string, unknown> {
+export function planOutputs(stackName: string, plansDir: string): Record<string, unknown> {
   const stack = stackName.split("/").pop() ?? stackName;
   const file = path.join(plansDir, `${stack}.json`);
   if (!existsSync(file)) {
@@ -115,6 +116,26 @@ function planOutputs(stackName: string, plansDir: string): Record<string, unknow
   }
   const plan = JSON.parse(readFileSync(file, "utf8")) as { outputs?: Record<string, unknown> };
   return plan.outputs ?? {};
+}
+
+/**
+ * The account and region invokes and ARNs answer with for a config (values as the CLI hands them
+ * over): `aws:region` and `tdp:platform.accountId`, else us-east-1 and 111111111111.
+ */
+export function identityFromConfig(config: Record<string, string>): { accountId: string; region: string } {
+  const platform = config["tdp:platform"];
+  let accountId: string | undefined;
+  try {
+    accountId = platform
+      ? (JSON.parse(platform) as { accountId?: unknown }).accountId?.toString()
+      : undefined;
+  } catch {
+    accountId = undefined;
+  }
+  return {
+    region: config["aws:region"] ?? DEFAULT_REGION,
+    accountId: accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT,
+  };
 }
 
 /** A provider reference is `<urn>::<id>`; plans keep the URN (ids are made up offline). */
@@ -196,6 +217,27 @@ function optionsOf(req: RegisterRequest): RecordedOptions | undefined {
     options.replaceOnChanges = sorted(req.getReplaceonchangesList());
   }
   return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** A registration as the plan records it. */
+export function registrationRecord(req: RegisterRequest, urn: string): RecordedResource {
+  const provider = req.getProvider();
+  const providers = providersOf(req);
+  const options = optionsOf(req);
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent() || null,
+    custom: req.getCustom(),
+    protect: req.getProtect() === true,
+    retainOnDelete: req.getRetainondelete() === true,
+    dependencies: [...new Set(req.getDependenciesList())].sort(),
+    provider: provider ? providerUrn(provider) : null,
+    ...(providers ? { providers } : {}),
+    ...(options ? { options } : {}),
+    inputs: (toPlanValue(req.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
+  };
 }
 
 /** `urn:pulumi:<stack>::<project>::<parent types joined by $>$<type>::<name>`, as the engine makes them. */
@@ -289,7 +331,7 @@ export class OfflineEngine {
       return registerResource(req, (error, response) => {
         try {
           if (!error) {
-            this.recorded.push(this.toRecord(req, response.getUrn()));
+            this.recorded.push(registrationRecord(req, response.getUrn()));
           }
         } finally {
           this.pending--;
@@ -320,26 +362,6 @@ export class OfflineEngine {
         this.stackOutputs = (outputs ?? {}) as Record<string, PlanValue>;
       }
       registerOutputs(req, callback);
-    };
-  }
-
-  private toRecord(req: RegisterRequest, urn: string): RecordedResource {
-    const provider = req.getProvider();
-    const providers = providersOf(req);
-    const options = optionsOf(req);
-    return {
-      urn,
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent() || null,
-      custom: req.getCustom(),
-      protect: req.getProtect() === true,
-      retainOnDelete: req.getRetainondelete() === true,
-      dependencies: [...new Set(req.getDependenciesList())].sort(),
-      provider: provider ? providerUrn(provider) : null,
-      ...(providers ? { providers } : {}),
-      ...(options ? { options } : {}),
-      inputs: (toPlanValue(req.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
     };
   }
 
@@ -423,18 +445,9 @@ export class OfflineEngine {
       asText[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
     pulumi.runtime.setAllConfig(asText, secretKeys);
-    this.ctx.region = this.identity.region ?? asText["aws:region"] ?? DEFAULT_REGION;
-    const platform = asText["tdp:platform"];
-    let accountId: string | undefined;
-    try {
-      accountId = platform
-        ? (JSON.parse(platform) as { accountId?: unknown }).accountId?.toString()
-        : undefined;
-    } catch {
-      accountId = undefined;
-    }
-    this.ctx.accountId =
-      this.identity.accountId ?? (accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT);
+    const identity = identityFromConfig(asText);
+    this.ctx.region = this.identity.region ?? identity.region;
+    this.ctx.accountId = this.identity.accountId ?? identity.accountId;
   }
 
   private useStack(stack: string): void {

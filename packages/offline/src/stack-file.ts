@@ -16,24 +16,40 @@ export interface StackConfigMap {
   secretKeys: string[];
 }
 
-function replaceSecure(value: unknown, found: { secret: boolean }): unknown {
+/** The text a `secure:` value at `path` (config key, then the path inside its value) stands for. */
+export type SecretValueFor = (path: string[]) => string;
+
+function replaceSecure(
+  value: unknown,
+  found: { secret: boolean },
+  path: string[],
+  secretValue: SecretValueFor,
+): unknown {
   if (Array.isArray(value)) {
-    return value.map((v) => replaceSecure(v, found));
+    return value.map((v, i) => replaceSecure(v, found, [...path, String(i)], secretValue));
   }
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
     if (keys.length === 1 && keys[0] === "secure") {
       found.secret = true;
-      return SECRET_CONFIG_PLACEHOLDER;
+      return secretValue(path);
     }
-    return Object.fromEntries(keys.map((k) => [k, replaceSecure(record[k], found)]));
+    return Object.fromEntries(
+      keys.map((k) => [k, replaceSecure(record[k], found, [...path, k], secretValue)]),
+    );
   }
   return value;
 }
 
-/** Reads a `Pulumi.<stack>.yaml` file into the config map a program receives. */
-export function readStackFile(file: string): StackConfigMap {
+/**
+ * Reads a `Pulumi.<stack>.yaml` file into the config map a program receives. Each `secure:` value
+ * becomes `secretValue(path)`: by default {@link SECRET_CONFIG_PLACEHOLDER}.
+ */
+export function readStackFile(
+  file: string,
+  secretValue: SecretValueFor = () => SECRET_CONFIG_PLACEHOLDER,
+): StackConfigMap {
   let document: unknown;
   try {
     document = parse(readFileSync(file, "utf8"));
@@ -47,7 +63,7 @@ export function readStackFile(file: string): StackConfigMap {
   const result: StackConfigMap = { config: {}, secretKeys: [] };
   for (const [key, raw] of Object.entries(config)) {
     const found = { secret: false };
-    const value = replaceSecure(raw, found);
+    const value = replaceSecure(raw, found, [key], secretValue);
     result.config[key] = typeof value === "string" ? value : JSON.stringify(value);
     if (found.secret) {
       result.secretKeys.push(key);

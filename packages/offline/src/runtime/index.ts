@@ -1,0 +1,3 @@
+export * from "./monitor";
+export * from "./project";
+export * from "./run";
