@@ -94,6 +94,11 @@ export interface StandInEngineOptions {
   plansDir: string;
   /** Region, account and inventory the invokes and synthesised attributes answer with. */
   context: OfflineContext;
+  /**
+   * Called when the deployment fails in the engine itself (a resource denied its default provider):
+   * the real engine then reports the error and cancels the program.
+   */
+  onFatal?: (message: string) => void;
 }
 
 type ResourceState = { urn: string; id: string; provider: string; outputs: JsObject };
@@ -226,6 +231,43 @@ export function toStruct(value: JsObject): Struct {
   return Struct.fromJavaScript(clean(value) as Record<string, never>);
 }
 
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+/**
+ * Output values (the SDK's `outputValues` feature) as the engine downgrades them before a
+ * resource goes to its provider or the state: a secret output becomes a secret, an unknown one
+ * the unknown value, any other its plain value.
+ */
+export function downgradeOutputValues(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(downgradeOutputValues);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as JsObject;
+  if (record[SIG_KEY] === OUTPUT_SIG) {
+    const inner = "value" in record ? downgradeOutputValues(record["value"]) : UNKNOWN_VALUE;
+    return record["secret"] === true ? secret(inner) : inner;
+  }
+  return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, downgradeOutputValues(item)]));
+}
+
+/**
+ * Properties as the CLI marshals them for an analyzer: output values downgraded and resource
+ * references replaced by the resource's id (a component's URN), since analyzers keep neither.
+ */
+export function forAnalyzer(value: unknown): unknown {
+  const downgraded = downgradeOutputValues(value);
+  const replace = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(replace);
+    if (v === null || typeof v !== "object") return v;
+    const record = v as JsObject;
+    if (record[SIG_KEY] === RESOURCE_SIG) {
+      return typeof record["id"] === "string" && record["id"] !== "" ? record["id"] : record["urn"];
+    }
+    if (record[SIG_KEY] !== undefined) return record;
+    return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, replace(item)]));
+  };
+  return replace(downgraded);
+}
+
 /** Secret-wraps a plain value as the engine marks outputs. */
 function secret(value: unknown): JsObject {
   return { [SIG_KEY]: SECRET_SIG, value };
@@ -248,8 +290,10 @@ export class StandInEngine {
   readonly featuresAsked: string[] = [];
   stackOutputs: JsObject = {};
   rootResource = "";
-  /** Milliseconds (performance.now()) of the first RegisterResource call. */
+  /** Milliseconds (performance.now()) of the first RegisterResource call (the root stack's). */
   firstRegistrationAt: number | undefined;
+  /** ... and of the first registration after the root stack's: the program has loaded. */
+  firstResourceAt: number | undefined;
 
   private readonly server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   private readonly states = new Map<string, ResourceState>();
@@ -468,6 +512,7 @@ export class StandInEngine {
   ): Promise<resourceProto.RegisterResourceResponse> {
     this.firstRegistrationAt ??= performance.now();
     const type = req.getType();
+    if (type !== "pulumi:pulumi:Stack") this.firstResourceAt ??= performance.now();
     const name = req.getName();
     const parent = req.getParent();
     const custom = req.getCustom();
@@ -490,12 +535,20 @@ export class StandInEngine {
       ({ props, opts } = await transform(name, type, custom, parent, props, opts));
     }
     provider = opts.getProvider();
+    // Like the engine, a resource that is not a remote component goes on without output values.
+    if (!remote) props = downgradeOutputValues(props) as JsObject;
 
     let defaultProvider: string | undefined;
     if ((custom && !isProviderType(type)) || remote) {
       if (!provider) {
         defaultProvider = pkg;
-        provider = this.defaultProvider(pkg, opts.getVersion(), remote ? type : urn);
+        try {
+          provider = this.defaultProvider(pkg, opts.getVersion(), remote ? type : urn);
+        } catch (error) {
+          // The engine fails the step, reports it and cancels the program.
+          this.options.onFatal?.((error as Error).message);
+          throw error;
+        }
       }
     }
     this.secretLeaks.push(...findSecretLeaks(props, this.options.secretValues, `RegisterResource ${urn}`));

@@ -59,8 +59,12 @@ export interface RuntimeRun {
   featuresAsked: string[];
   stackOutputs: Record<string, unknown>;
   rootResource: string;
-  /** Seconds from the start of the process to its first registration, and to its exit. */
+  /**
+   * Seconds from the start of the process to its first registration (the root stack, registered
+   * before the program loads), to its first resource after that, and to its exit.
+   */
   firstRegistrationSeconds: number | undefined;
+  firstResourceSeconds: number | undefined;
   totalSeconds: number;
   /** The highest resident set size of the program's process (Linux /proc; undefined elsewhere). */
   peakRssMiB: number | undefined;
@@ -102,7 +106,10 @@ export async function runWithPulumiRuntime(options: RuntimeRunOptions): Promise<
     return value;
   });
   const organization = options.organization ?? "organization";
+  // The engine cancels the program (an interrupt, as the language host sends) when a step fails.
+  let cancel: () => void = () => undefined;
   const engine = new StandInEngine({
+    onFatal: () => cancel(),
     project: project.name,
     stack: options.stack,
     organization,
@@ -142,6 +149,7 @@ export async function runWithPulumiRuntime(options: RuntimeRunOptions): Promise<
       env: launch.env,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    cancel = () => child.kill("SIGINT");
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const sample = () => {
@@ -185,6 +193,8 @@ export async function runWithPulumiRuntime(options: RuntimeRunOptions): Promise<
     rootResource: engine.rootResource,
     firstRegistrationSeconds:
       engine.firstRegistrationAt === undefined ? undefined : (engine.firstRegistrationAt - started) / 1000,
+    firstResourceSeconds:
+      engine.firstResourceAt === undefined ? undefined : (engine.firstResourceAt - started) / 1000,
     totalSeconds: (performance.now() - started) / 1000,
     peakRssMiB: peak,
   };
