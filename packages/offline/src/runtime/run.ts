@@ -34,6 +34,11 @@ export interface RuntimeRunOptions {
   inventory?: Inventory;
   /** The program is stopped after this long. @default 300000 */
   timeoutMs?: number;
+  /**
+   * Config paths (`tdp:biDashboard.licenceKey`) to give a secret test value although the stack file
+   * has no `secure:` value there, as `pulumi config set --secret --path` would.
+   */
+  secrets?: string[];
 }
 
 export interface RuntimeRun {
@@ -105,6 +110,21 @@ export async function runWithPulumiRuntime(options: RuntimeRunOptions): Promise<
     secretValues[configPath(parts)] = value;
     return value;
   });
+  for (const secretPath of options.secrets ?? []) {
+    const [key = "", ...inside] = secretPath.split(".");
+    const value = testSecretValue(options.stack, secretPath);
+    secretValues[secretPath] = value;
+    if (inside.length === 0) {
+      config[key] = value;
+    } else {
+      const root = (config[key] ? JSON.parse(config[key]) : {}) as Record<string, unknown>;
+      let at = root;
+      for (const part of inside.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+      at[inside[inside.length - 1]!] = value;
+      config[key] = JSON.stringify(root);
+    }
+    if (!secretKeys.includes(key)) secretKeys.push(key);
+  }
   const organization = options.organization ?? "organization";
   // The engine cancels the program (an interrupt, as the language host sends) when a step fails.
   let cancel: () => void = () => undefined;
