@@ -73,6 +73,8 @@ export function deployBiDashboard(
       database: section.database,
       efs: section.efs,
       sync: section.sync,
+      image: section.image,
+      alarms: section.alarms,
       dashboardService: section.dashboardService,
       licenceKey: section.licenceKey !== undefined ? pulumi.secret(section.licenceKey) : undefined,
       logRetentionDays: ctx.config.platform.logRetentionDays,
@@ -93,5 +95,8 @@ export function biDashboardOutputs(dashboard: BiDashboard): Record<string, pulum
     licenceSecretArn: dashboard.licenceSecretArn,
     bucketName: dashboard.bucketName,
     efsId: dashboard.efsId,
+    imageId: dashboard.imageId,
+    masterSecretArn: dashboard.masterSecretArn,
+    instanceLogGroupName: dashboard.instanceLogGroupName,
   };
 }

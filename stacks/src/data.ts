@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@tdp/core";
-import type { BucketPurpose } from "@tdp/data";
+import type { BucketPurpose, DataBucketsArgs } from "@tdp/data";
 import {
   Alerts,
   AuditTrail,
@@ -59,9 +59,16 @@ export function requireDataConfig(ctx: StackContext): void {
 
 /**
  * The data layer from `tdp:data`: keys, buckets (or adopted ones in DR recovery), the alert topic,
- * the SES sender, the service-linked roles and the optional CloudTrail trail.
+ * the SES sender, the service-linked roles and the optional CloudTrail trail. With
+ * `drAccountId` (DR on, database copies on) the DR account may copy what the database key
+ * encrypts: the shared snapshots or AWS Backup's cross-account copies.
  */
-export function deployData(ctx: StackContext, _network: Network): DataLayer {
+export function deployData(
+  ctx: StackContext,
+  _network: Network,
+  bucketPolicies: Pick<DataBucketsArgs, "policyStatements" | "additionalKmsKeyArns"> = {},
+  drAccountId?: string,
+): DataLayer {
   requireDataConfig(ctx);
   const data = ctx.config.data;
   const accountId = ctx.config.platform.accountId;
@@ -75,6 +82,7 @@ export function deployData(ctx: StackContext, _network: Network): DataLayer {
       ...common,
       region: ctx.region,
       rotationPeriodInDays: data.keys.rotationPeriodInDays,
+      ...(drAccountId === undefined ? {} : { replication: { database: { copyAccountIds: [drAccountId] } } }),
       // The compute key's policy names the Auto Scaling role: created first when the stack makes it.
       serviceLinkedRoles: serviceLinkedRoles.byService.autoScaling
         ? [serviceLinkedRoles.byService.autoScaling]
@@ -100,10 +108,14 @@ export function deployData(ctx: StackContext, _network: Network): DataLayer {
               streamBucketName: data.recovery.streamBucket!,
               datalakeBucketName: data.recovery.datalakeBucket!,
               kmsKeyArn: data.recovery.kmsKeyArn,
+              backupBucketName: data.recovery.backupBucket,
+              kmsKeyArns: data.recovery.kmsKeyArns,
             },
       additionalLogSourceBucketNames: trailBucket ? [trailBucket] : [],
       region: ctx.region,
       loadBalancerLogPrefixes: [WEB_ALB_LOG_PREFIX],
+      // The organizations' prefix rules and keys (tdp:organizations), in the buckets' one policy.
+      ...bucketPolicies,
     },
     opts,
   );

@@ -1,11 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
-
 import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
+import { deployReplication, deploySnapshotShare, drRecoveryObjectives, readDrStack } from "./dr";
 import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search";
 import { buildNetwork, networkOutputs } from "./network";
+import { deployOrganizations, organizationsOutputs } from "./organizations";
 import { deployServices, requireServicesConfig, servicesOutputs } from "./services";
 
 /** The main account and region: the whole platform. Returns the stack outputs. */
@@ -14,15 +14,31 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   // Cross-section requirements of the data layer, before any resource is registered.
   requireDataConfig(ctx);
   requireServicesConfig(ctx);
+  // The DR stack is deployed first; its outputs (region, account, targets) are read and checked
+  // against this stack before any AWS resource is registered.
+  const dr = await readDrStack(ctx);
+  const drTargets = ctx.config.dr.enabled ? dr?.targets : undefined;
+  const copyMode = drTargets?.databaseCopy.mode ?? "none";
 
   // The search domain spans the network's zones: checked once the zone look-up has answered.
   const network = await buildNetwork(ctx, (zones) => requireSearchConfig(ctx, zones));
   outputs["network"] = networkOutputs(network);
 
+  // Seed 003: one Organization per tdp:organizations entry, before the shared buckets, whose
+  // policies carry each organization's prefix rule.
+  const organizations = deployOrganizations(ctx);
   // Seed 001 Data Layer: keys, buckets, alerts, SES sender, service-linked roles, CloudTrail.
-  const data = deployData(ctx, network);
+  const data = deployData(
+    ctx,
+    network,
+    organizations.bucketPolicies,
+    copyMode === "none" ? undefined : dr?.accountId,
+  );
   outputs["data"] = dataOutputs(data);
   // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.
+  // Database copies: snapshots mode shares each backup with the DR account (below). Backup mode
+  // is refused by the config rules (AWS Backup copies RDS snapshots across accounts or Regions,
+  // not both), so the backup plan gets no copy action here.
   const database = deployDatabase(ctx, network, data);
   outputs["database"] = databaseOutputs(database);
   // Seed 001 Data Layer: the OpenSearch domain and its snapshots to the backup bucket.
@@ -33,7 +49,9 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   outputs["services"] = servicesOutputs(
     deployServices(ctx, network, data, {
       databaseSecurityGroupId: database.database.securityGroupId,
-      databasePort: database.database.port,
+      // The configured port, not the instance's output: the rules need no wait for the instance
+      // (about 15 minutes), only for its security group.
+      databasePort: ctx.config.data.database.port,
       searchSecurityGroupId: search.securityGroupId,
     }),
   );
@@ -44,10 +62,23 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
     outputs["biDashboard"] = biDashboardOutputs(biDashboard);
   }
 
-  if (ctx.config.platform.drStack) {
-    // The DR stack is deployed first; its outputs (region, network, replication targets) are read here.
-    const dr = new pulumi.StackReference("dr", { name: ctx.config.platform.drStack });
-    outputs["dr"] = { region: dr.getOutput("region"), accountId: dr.getOutput("accountId") };
+  if (organizations.organizations.length > 0) {
+    outputs["organizations"] = organizationsOutputs(organizations);
+  }
+
+  if (dr !== undefined) {
+    // Seed 001 DisasterRecovery: the buckets replicate to the dr stack's replicas.
+    const replication = deployReplication(ctx, data, dr);
+    const share = deploySnapshotShare(ctx, data, database, dr);
+    outputs["dr"] = {
+      region: dr.reference.getOutput("region"),
+      accountId: dr.reference.getOutput("accountId"),
+      ...(replication === undefined
+        ? {}
+        : { replicationRoleArn: replication.roleArn, databaseCopyMode: copyMode }),
+      ...(share === undefined ? {} : { snapshotShareFunction: share.functionName }),
+      ...(replication === undefined ? {} : { recoveryObjectives: drRecoveryObjectives(ctx, dr) }),
+    };
   }
   return outputs;
 }

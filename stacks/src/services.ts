@@ -249,6 +249,7 @@ export function deployServices(
       logRetentionDays: platform.logRetentionDays,
       nodeGroups: eksNodeGroups(eks),
       metadataHopLimit: eks.metadataHopLimit,
+      coreDns: eks.coreDns,
       // The nodes' volumes on the data layer's compute key (its policy admits the Auto Scaling
       // service-linked role, which launches the managed node groups' instances).
       ebsKmsKeyArn: keys.compute,

@@ -110,7 +110,7 @@ describe("tdp:biDashboard config", () => {
 
   it("rejects a misspelt key instead of ignoring it", () => {
     assert.deepEqual(problemsOf({ ...minimal, scaling: { maxsize: 4 } }), [
-      "tdp:biDashboard.scaling.maxsize: 4 — unknown setting (misspelt?); see docs/parameters.md for the settings this section takes",
+      "tdp:biDashboard.scaling.maxsize: 4 — unknown setting (misspelt?) (did you mean tdp:biDashboard.scaling.maxSize?); see docs/parameters.md for the settings this section takes",
     ]);
   });
 

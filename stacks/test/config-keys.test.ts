@@ -39,7 +39,26 @@ describe("stack config: every key is a tdp: section, an AWS provider setting or 
 
   it("suggests the near tdp: section for a misspelt one", () => {
     assert.deepEqual(problemsOf({ ...base, "tdp:netwrok": "{}" }), [
-      "tdp:netwrok: {} — unknown config key (misspelt?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services (did you mean tdp:network?)",
+      "tdp:netwrok: {} — unknown config key (did you mean tdp:network?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr",
+    ]);
+    assert.deepEqual(problemsOf({ ...base, "tdp:extras": "{}" }), [
+      "tdp:extras: {} — unknown config key (misspelt?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr",
+    ]);
+  });
+
+  it("names a misspelt section's settings instead of printing the whole section", () => {
+    const section = {
+      mode: "create",
+      cidr: "10.40.0.0/16",
+      natGateways: "single",
+      isolatedSubnets: true,
+      networkAcl: true,
+      s3GatewayEndpoint: true,
+      privateDomain: "ts-dip.internal",
+      flowLogs: { trafficType: "ALL", maxAggregationInterval: 60 },
+    };
+    assert.deepEqual(problemsOf({ ...base, "tdp:netwrok": JSON.stringify(section) }), [
+      "tdp:netwrok: { 8 settings: mode, cidr, natGateways, isolatedSubnets, networkAcl, s3GatewayEndpoint, … } — unknown config key (did you mean tdp:network?); the tdp: keys are tdp:platform, tdp:network, tdp:biDashboard, tdp:data, tdp:services, tdp:organizations, tdp:dr",
     ]);
   });
 

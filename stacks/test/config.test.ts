@@ -25,7 +25,7 @@ describe("stack config loading", () => {
     assert.equal(problems.length, 1);
     assert.match(
       problems[0]!,
-      /^tdp:netwrok: \{\} — unknown config key \(misspelt\?\); the tdp: keys are tdp:platform/,
+      /^tdp:netwrok: \{\} — unknown config key \(did you mean tdp:network\?\); the tdp: keys are tdp:platform/,
     );
   });
 

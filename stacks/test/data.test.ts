@@ -26,6 +26,11 @@ function prodWithData(edit: (data: Record<string, unknown>) => void): string {
   const data = structuredClone(document.config["tdp:data"]) as Record<string, unknown>;
   edit(data);
   document.config["tdp:data"] = data;
+  if (data["recovery"] !== undefined) {
+    // A recovery adopts the data lake read-only: the organizations' Data Hubs are off meanwhile.
+    const orgs = document.config["tdp:organizations"] as Record<string, unknown>[] | undefined;
+    document.config["tdp:organizations"] = (orgs ?? []).map((org) => ({ ...org, dataHub: false }));
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tdp-data-"));
   const file = path.join(dir, "Pulumi.prod.yaml");
   fs.writeFileSync(file, stringify(document));

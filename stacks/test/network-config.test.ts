@@ -52,7 +52,7 @@ describe("tdp:network config", () => {
 
   it("rejects a misspelt key instead of ignoring it", () => {
     assert.deepEqual(problemsOf({ mode: "create", privateDomian: "tdp.internal" }), [
-      'tdp:network.privateDomian: "tdp.internal" — unknown setting (misspelt?); see docs/parameters.md for the settings this section takes',
+      'tdp:network.privateDomian: "tdp.internal" — unknown setting (misspelt?) (did you mean tdp:network.privateDomain?); see docs/parameters.md for the settings this section takes',
     ]);
   });
 
@@ -60,7 +60,7 @@ describe("tdp:network config", () => {
     assert.deepEqual(
       problemsOf({ resolverInboundEndpoint: { enabled: true, allowedCidr: ["10.0.0.0/8"] } }),
       [
-        'tdp:network.resolverInboundEndpoint.allowedCidr: ["10.0.0.0/8"] — unknown setting (misspelt?); see docs/parameters.md for the settings this section takes',
+        'tdp:network.resolverInboundEndpoint.allowedCidr: ["10.0.0.0/8"] — unknown setting (misspelt?) (did you mean tdp:network.resolverInboundEndpoint.allowedCidrs?); see docs/parameters.md for the settings this section takes',
         "tdp:network.resolverInboundEndpoint.allowedCidrs: (missing) — required when the resolver is enabled: the networks of the DNS servers that forward to it",
       ],
     );

@@ -7,6 +7,7 @@ import { Naming, createAwsProvider, defaultTags } from "@tdp/core";
 import type { PlanFile } from "@tdp/offline";
 import { PROJECT, REPO_ROOT, offline, planJson, readStackFile, toPlan } from "@tdp/offline";
 import { parse, stringify } from "yaml";
+import { qualifiedStackName } from "../src/config/platform";
 import { runConfigProblems } from "./fixtures/config-problems";
 
 /** Pulumi.<stack>.yaml with some settings changed, written to a temporary stack file. */
@@ -164,6 +165,8 @@ describe("availability zones of the region", () => {
   it("reports a count the region cannot meet as a config error naming the key, the value and the zones", async () => {
     const file = stackWith((config) => {
       config["aws:region"] = "us-west-1";
+      // DR off: the dr stack expects the primary in us-east-1 and would say so first.
+      delete config["tdp:dr"];
     });
     try {
       assert.deepEqual(await runConfigProblems(offline.runStack({ stack: "prod", configFile: file })), [
@@ -185,6 +188,8 @@ describe("the search domain in a 2-zone region", () => {
   it("reports a data node count that the zones found cannot divide as config, before anything registers", async () => {
     const file = stackWith((config) => {
       config["aws:region"] = "us-west-1";
+      // DR off: the dr stack expects the primary in us-east-1 and would say so first.
+      delete config["tdp:dr"];
       delete (config["tdp:network"] as Record<string, unknown>)["availabilityZoneCount"];
       const data = config["tdp:data"] as Record<string, Record<string, unknown>>;
       data["search"] = { ...data["search"], dataInstanceCount: 3 };
@@ -213,15 +218,52 @@ describe("prod's reference to the dr stack", () => {
       offline.setPlansDir(dir);
       const prod = await offline.runStack({ stack: "prod" });
       const reference = prod.one("pulumi:pulumi:StackReference");
+      // Pulumi.prod.yaml names the bare stack `dr`: the program qualifies it with the running
+      // stack's organization ("organization", as on DIY backends) and project.
+      assert.equal(
+        readStackFile(path.join(REPO_ROOT, "Pulumi.prod.yaml")).config["tdp:platform"]?.includes(
+          '"drStack":"dr"',
+        ),
+        true,
+      );
       assert.equal(reference.inputs["name"], "organization/tdp/dr");
+      const targets = dr.outputs["targets"] as { replicationRoleArn: string };
       assert.deepEqual(prod.outputs["dr"], {
         region: dr.outputs["region"],
         accountId: dr.outputs["accountId"],
+        replicationRoleArn: targets.replicationRoleArn,
+        databaseCopyMode: "snapshots",
+        snapshotShareFunction: "acme-tdp-production-share-snapshots",
+        recoveryObjectives: (prod.outputs["dr"] as Record<string, unknown>)["recoveryObjectives"],
       });
       assert.equal(dr.outputs["region"], "us-west-2");
       assert.equal(dr.outputs["accountId"], "222222222222");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keeps a fully qualified <org>/<project>/<stack> as it is", async () => {
+    const file = stackWith((config) => {
+      (config["tdp:platform"] as Record<string, unknown>)["drStack"] = "organization/tdp/dr";
+    });
+    const prod = await offline.runStack({ stack: "prod", configFile: file });
+    assert.equal(prod.one("pulumi:pulumi:StackReference").inputs["name"], "organization/tdp/dr");
+  });
+
+  it("refuses a two-part project/stack name as config, before any resource registers", async () => {
+    const file = stackWith((config) => {
+      (config["tdp:platform"] as Record<string, unknown>)["drStack"] = "tdp/dr";
+    });
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^tdp:platform\.drStack: "tdp\/dr" — must be a bare stack name \(dr\)/);
+  });
+});
+
+describe("qualifiedStackName", () => {
+  it("qualifies a bare name with the organization and project, and keeps a qualified one", () => {
+    assert.equal(qualifiedStackName("dr", "acme", "tdp"), "acme/tdp/dr");
+    assert.equal(qualifiedStackName("other-org/tdp/dr", "acme", "tdp"), "other-org/tdp/dr");
   });
 });

@@ -458,6 +458,15 @@ describe("tdp:services bad values (key, value and rule)", () => {
     });
   }
 
+  it("takes a pinned CoreDNS add-on version and refuses what is not one", () => {
+    const pinned = load({ web, eks: { coreDns: { version: "v1.12.1-eksbuild.2" } } });
+    assert.equal(pinned.sections.services.eks.coreDns.version, "v1.12.1-eksbuild.2");
+    assert.equal(pinned.sections.services.eks.coreDns.resolveConflictsOnCreate, "OVERWRITE");
+    assert.deepEqual(problemsOf({ web, eks: { coreDns: { version: "1.12" } } }), [
+      'tdp:services.eks.coreDns.version: "1.12" — must be an EKS add-on version such as v1.12.1-eksbuild.2',
+    ]);
+  });
+
   it("reports problems of several subsections at once", () => {
     const problems = problemsOf({
       web: { ...web, certificateKeyAlgorithm: "RSA_1024" },

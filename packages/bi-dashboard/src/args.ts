@@ -23,8 +23,52 @@ export interface LoadBalancerArgs {
   stickiness?: { enabled?: boolean; durationSeconds?: number };
   /** ELB.6. Turn off only for throw-away test deployments. @default true */
   deletionProtection?: boolean;
-  /** Idle timeout in seconds (long dashboard reports). @default 120 */
+  /** Idle timeout in seconds: the reference's 2000, so long report requests do not end in a 504. @default 2000 */
   idleTimeoutSeconds?: number;
+  /**
+   * Protocol from the ALB to the instances on 8224: HTTPS (the image's dashboard container serves
+   * TLS there, as Panintelligence's own deployment of it uses) or HTTP (for an image that does
+   * not; the instances' security group admits 8224 from the ALB only either way). @default "HTTPS"
+   */
+  targetProtocol?: "HTTPS" | "HTTP";
+  /**
+   * The target group's health check; the reference's values: a dashboard busy with a long report
+   * answers slowly, and an unhealthy target is replaced (ELB health checks).
+   * @default { intervalSeconds: 65, timeoutSeconds: 60, healthyThreshold: 4, unhealthyThreshold: 4 }
+   */
+  healthCheck?: {
+    intervalSeconds?: number;
+    timeoutSeconds?: number;
+    healthyThreshold?: number;
+    unhealthyThreshold?: number;
+  };
+}
+
+/**
+ * The dashboard image: the Marketplace image with amazon-efs-utils (EFS over TLS), the AWS CLI and
+ * the CloudWatch agent layered on by an EC2 Image Builder recipe, built once at deployment; the
+ * instances launch from its output and install nothing at boot.
+ */
+export interface ImageArgs {
+  /**
+   * An image already carrying mount.efs, aws, jq and the CloudWatch agent (for example the output
+   * of an earlier build, or one built elsewhere): the pipeline is not created. @default built
+   */
+  prebuiltAmiId?: string;
+  /** The build instance (it compiles amazon-efs-utils once). @default "t3.large" */
+  buildInstanceType?: string;
+  /** The subnet of the build instance; it needs a route to the internet (NAT). @default the first private subnet */
+  buildSubnetId?: pulumi.Input<string>;
+}
+
+/** The dashboard's alarms, to the alert topic. */
+export interface AlarmsArgs {
+  /** ALB and target 5xx responses per 5 minutes that raise an alarm. @default 10 */
+  http5xxPerFiveMinutes?: number;
+  /** Average database CPU % over 15 minutes. @default 80 */
+  dbCpuPercent?: number;
+  /** Free database storage, GiB, below which the alarm fires. @default 2 */
+  dbFreeStorageGiB?: number;
 }
 
 /** The dashboard instances (launch template). */
@@ -57,6 +101,16 @@ export interface ScalingArgs {
   cooldownSeconds?: number;
   /** Seconds after launch before ELB health checks count (the dashboard starts slowly); also the default instance warmup, so at most 3600. @default 600 */
   healthCheckGracePeriodSeconds?: number;
+  /** The scale-out alarm's period and periods (the reference: 1 × 60 s). @default 60 */
+  scaleOutPeriodSeconds?: number;
+  /** @default 1 */
+  scaleOutEvaluationPeriods?: number;
+  /** The scale-in alarm's period and periods (the reference: 2 × 60 s). @default 60 */
+  scaleInPeriodSeconds?: number;
+  /** @default 2 */
+  scaleInEvaluationPeriods?: number;
+  /** Instances are replaced after this many days (the reference's 30); 0 turns it off. @default 30 */
+  maxInstanceLifetimeDays?: number;
 }
 
 /** RDS for MariaDB, the dashboard's repository database. */
@@ -73,11 +127,17 @@ export interface DatabaseArgs {
   backupRetentionDays?: number;
   /** RDS.5. @default true */
   multiAz?: boolean;
-  /** Master user name (RDS.25: not admin). @default "pi_admin" */
+  /** Master user name (RDS.25: not admin); its password is in RDS's own secret, rotated by RDS. @default "pi_admin" */
   username?: string;
+  /**
+   * The dashboard's application user (privileges on its schema only); its secret alternates
+   * between this user and `<name>_clone` at each rotation, so live connections never break.
+   * @default "pi_app"
+   */
+  appUsername?: string;
   /** @default 3306 */
   port?: number;
-  /** Days between automatic rotations of the password, 1 to 90 (seed: 30; SecretsManager.4: within 90). @default 30 */
+  /** Days between automatic rotations of the application user's password, 1 to 90 (seed: 30; SecretsManager.4: within 90). @default 30 */
   rotationDays?: number;
   /** RDS.8. Turn off only for throw-away test deployments. @default true */
   deletionProtection?: boolean;
@@ -109,12 +169,19 @@ export interface SyncArgs {
   code?: pulumi.asset.Archive;
 }
 
-/** How the dashboard on each instance receives its settings. */
+/** How the dashboard on each instance receives its settings (the target image's layout by default). */
 export interface DashboardServiceArgs {
-  /** Env files the dashboard reads (written 0600, root, at each start). @default ["/opt/pi/dashboard.env", "/opt/pi/scheduler.env"] */
-  envFiles?: string[];
-  /** systemd units that start the dashboard; each gets a drop-in re-reading the secrets first. @default ["docker.service"] */
+  /** The dashboard's env file (DB settings, PI_EXTERNAL_DB, PI_LICENCE), written 0600 before each start. @default "/var/panintelligence/dashboard.env" */
+  dashboardEnvFile?: string;
+  /** The scheduler's env file (DB settings). @default "/var/panintelligence/scheduler.env" */
+  schedulerEnvFile?: string;
+  /** systemd units that run the dashboard; each gets a drop-in re-reading the secrets before every start. @default ["panintelligence.service"] */
   serviceUnits?: string[];
+  /**
+   * More settings for both env files, e.g. the image version's option for TLS to the database
+   * when its driver does not negotiate TLS by itself (the server requires TLS). @default {}
+   */
+  dbTlsEnv?: Record<string, string>;
 }
 
 export interface BiDashboardArgs {
@@ -149,6 +216,8 @@ export interface BiDashboardArgs {
   database?: DatabaseArgs;
   efs?: EfsArgs;
   sync?: SyncArgs;
+  image?: ImageArgs;
+  alarms?: AlarmsArgs;
   dashboardService?: DashboardServiceArgs;
   /** The Panintelligence licence key (BYOL); pass a Pulumi secret. Stored in Secrets Manager. @default none (trial/metered AMIs) */
   licenceKey?: pulumi.Input<string>;

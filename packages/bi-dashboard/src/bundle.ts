@@ -1,9 +1,9 @@
 import * as path from "node:path";
 
-import * as pulumi from "@pulumi/pulumi";
-import { bundleLambdaHandler, findPackageRoot } from "@tdp/core";
+import type * as pulumi from "@pulumi/pulumi";
+import { bundleLambdaHandler, findPackageRoot, lambdaArchive } from "@tdp/core";
 
-/** The package root (the folder of this package's package.json), from src/ or from dist/src/. */
+/** The package root (the folder of this package's package.json), from src/ or from dist/. */
 export function packageRoot(): string {
   return findPackageRoot("@tdp/bi-dashboard", __dirname);
 }
@@ -21,13 +21,15 @@ export function bundleHandler(entry: string): string {
   return bundleLambdaHandler(entry, { missingHint: "pass sync.code or add the handler" });
 }
 
-/** The sync function's deployment package: `index.js` (handler `index.handler`). */
-export function syncFunctionCode(entry: string = syncHandlerEntry()): pulumi.asset.AssetArchive {
-  return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(entry)) });
+/**
+ * The sync function's deployment package: the folder holding `index.js` (handler `index.handler`),
+ * bundled from src/sync/handler.ts (prebuilt in dist/bundles/sync when the package is installed).
+ */
+export function syncFunctionCode(): pulumi.asset.FileArchive {
+  return lambdaArchive("@tdp/bi-dashboard", __dirname, "sync");
 }
 
-/** The rotation function's deployment package: `index.js` bundled from src/rotation/handler.ts. */
-export function rotationFunctionCode(): pulumi.asset.AssetArchive {
-  const entry = path.join(packageRoot(), "src", "rotation", "handler.ts");
-  return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(entry)) });
+/** The rotation function's deployment package, from src/rotation/handler.ts (see syncFunctionCode). */
+export function rotationFunctionCode(): pulumi.asset.FileArchive {
+  return lambdaArchive("@tdp/bi-dashboard", __dirname, "rotation");
 }

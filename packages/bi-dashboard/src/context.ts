@@ -36,6 +36,7 @@ export interface DashboardContext {
     dbIdentifier: string;
     syncLogGroup: string;
     rotationLogGroup: string;
+    instanceLogGroup: string;
   };
 }
 
@@ -75,6 +76,7 @@ export function dashboardContext(
       dbIdentifier: physical("rdsIdentifier", "db"),
       syncLogGroup: naming.logGroupName(`${d}/efs-sync`),
       rotationLogGroup: naming.logGroupName(`${d}/db-rotation`),
+      instanceLogGroup: naming.logGroupName(`${d}/instances`),
     },
   };
 }

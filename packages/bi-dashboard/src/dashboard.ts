@@ -10,6 +10,8 @@ import { createBuckets } from "./deployment-buckets";
 import { createDataKey } from "./encryption";
 import { createVpcEndpoints } from "./endpoints";
 import { createFileSystem } from "./file-system";
+import { createDashboardImage } from "./image";
+import { createAlarms } from "./alarms";
 import { createInstances } from "./instances";
 import { createLoadBalancer } from "./load-balancer";
 import { createLogGroups, logGroupArnPatterns } from "./log-groups";
@@ -55,6 +57,12 @@ export class BiDashboard extends pulumi.ComponentResource {
   readonly kmsKeyArn: pulumi.Output<string>;
   readonly alarmTopicArn: pulumi.Output<string>;
   readonly instanceSecurityGroupId: pulumi.Output<string>;
+  /** The AMI the instances launch from (the image pipeline's output, or image.prebuiltAmiId). */
+  readonly imageId: pulumi.Output<string>;
+  /** The master user's secret, created and rotated by RDS. */
+  readonly masterSecretArn: pulumi.Output<string>;
+  /** The instances' system and container logs. */
+  readonly instanceLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: BiDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validated before the component registers: a bad argument leaves nothing behind.
@@ -84,13 +92,18 @@ export class BiDashboard extends pulumi.ComponentResource {
       code: rotationCode,
     });
     const { alb, targetGroup } = createLoadBalancer(ctx, groups.alb.id, buckets.log);
+    const imageId = createDashboardImage(keyed);
     const instances = createInstances(keyed, groups.instances.id, {
       secrets,
       dbSecretValue: database.secretValue,
       fileSystem,
       targetGroup,
+      imageId,
+      logGroup: logGroups.instances,
+      rotation,
     });
     createScaling(ctx, instances.asg);
+    createAlarms(ctx, { alb, targetGroup, db: database.db, alarmTopicArn: alarmTopic.arn });
     const rotationFailedRule = createRotationEvents(ctx, {
       dbSecret: secrets.db,
       rotation,
@@ -130,6 +143,9 @@ export class BiDashboard extends pulumi.ComponentResource {
     this.kmsKeyArn = keyArn;
     this.alarmTopicArn = alarmTopic.arn;
     this.instanceSecurityGroupId = groups.instances.id;
+    this.imageId = pulumi.output(imageId);
+    this.masterSecretArn = database.masterSecretArn;
+    this.instanceLogGroupName = logGroups.instances.name;
     this.registerOutputs({
       url: this.url,
       albDnsName: this.albDnsName,

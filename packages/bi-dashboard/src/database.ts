@@ -8,13 +8,35 @@ import { DB_LOG_EXPORTS } from "./log-groups";
 import { accountServiceRole } from "./roles";
 import type { DashboardSecrets } from "./secrets";
 
-export interface DashboardDatabase {
-  db: aws.rds.Instance;
-  /** The credentials secret's first value; instances and the rotation wait for it. */
-  secretValue: aws.secretsmanager.SecretVersion;
+/**
+ * The first value of the application user's secret, in the shape of AWS's alternating-users
+ * rotation: engine, host, port, the user and its password, the schema and the master's secret.
+ */
+export function applicationSecret(
+  host: string,
+  port: number,
+  username: string,
+  password: string,
+  masterarn: string,
+): Record<string, string | number> {
+  return { engine: "mariadb", host, port, username, password, dbname: DASHBOARD_SCHEMA, masterarn };
 }
 
-/** RDS MariaDB (Multi-AZ, KMS, enhanced monitoring, logs exported) and its credentials secret's value. */
+export interface DashboardDatabase {
+  db: aws.rds.Instance;
+  /** The application user secret's first value; instances and the rotation wait for it. */
+  secretValue: aws.secretsmanager.SecretVersion;
+  /** The master user's secret, created and rotated by RDS (the rotation function logs in with it). */
+  masterSecretArn: pulumi.Output<string>;
+}
+
+/**
+ * RDS MariaDB (Multi-AZ, KMS, enhanced monitoring, logs exported, TLS required) with its master
+ * password in RDS's own secret, and the first value of the application user's secret. That value
+ * names the user and the master secret (`masterarn`); the user itself is created by the first
+ * rotation (the rotation function, logged in as the master user), which runs when rotation is
+ * turned on, before any instance launches.
+ */
 export function createDatabase(
   ctx: KeyedContext,
   dbSecurityGroupId: pulumi.Input<string>,
@@ -41,11 +63,12 @@ export function createDatabase(
       name: physical("rdsIdentifier", `db-${s.database.parameterGroupFamily.replace(".", "-")}`),
       family: s.database.parameterGroupFamily,
       description: "Panintelligence dashboard settings (reference parameter group)",
-      parameters: Object.entries(MARIADB_PARAMETERS).map(([parameterName, value]) => ({
+      // require_secure_transport is dynamic (applied at once); lower_case_table_names is static: it
+      // applies at the first boot, before any table exists.
+      parameters: Object.entries(MARIADB_PARAMETERS).map(([parameterName, { value, applyMethod }]) => ({
         name: parameterName,
         value,
-        // lower_case_table_names is static: it applies at the first boot (before any table exists).
-        applyMethod: "pending-reboot",
+        applyMethod,
       })),
     },
     { parent, deleteBeforeReplace: false },
@@ -76,7 +99,9 @@ export function createDatabase(
       kmsKeyId: keyArn,
       dbName: DASHBOARD_SCHEMA,
       username: s.database.username,
-      password: password.result,
+      // The master password lives in a secret RDS creates, encrypts with the deployment's key and rotates.
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: keyArn,
       port: s.database.port,
       multiAz: s.database.multiAz,
       publiclyAccessible: false,
@@ -101,25 +126,21 @@ export function createDatabase(
       iamDatabaseAuthenticationEnabled: true,
       caCertIdentifier: "rds-ca-rsa2048-g1",
     },
-    // The password belongs to Secrets Manager's rotation after the first deployment.
-    statefulResourceOptions({ parent, dependsOn: dbLogGroups, ignoreChanges: ["password"] }),
+    statefulResourceOptions({ parent, dependsOn: dbLogGroups }),
   );
+  const masterSecretArn = db.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? "");
   const secretValue = new aws.secretsmanager.SecretVersion(
     `${name}-db-secret-value`,
     {
       secretId: secrets.db.id,
-      // The shape AWS's rotation functions read and keep (they replace only the password).
-      secretString: pulumi.jsonStringify({
-        engine: "mariadb",
-        host: db.address,
-        port: s.database.port,
-        username: s.database.username,
-        password: password.result,
-        dbname: DASHBOARD_SCHEMA,
-      }),
+      secretString: pulumi
+        .all([db.address, password.result, masterSecretArn])
+        .apply(([host, first, masterarn]) =>
+          JSON.stringify(applicationSecret(host, s.database.port, s.database.appUsername, first, masterarn)),
+        ),
     },
     // After the first rotation the current value is Secrets Manager's, not ours.
     { parent, ignoreChanges: ["secretString"] },
   );
-  return { db, secretValue };
+  return { db, secretValue, masterSecretArn };
 }

@@ -17,9 +17,12 @@ export interface DbRotationInputs {
 }
 
 /**
- * Rotation: our single-user function (src/rotation) in the private subnets; its security
- * group reaches MariaDB and the Secrets Manager endpoint (the reference's could not). Its role
- * goes through ServiceRole like every other (prefix and permissions boundary).
+ * Rotation of the application user's secret with alternating users: our function (src/rotation)
+ * in the private subnets logs in as the master user (RDS's own secret, read only) and switches the
+ * secret between the user and its `_clone`. Its security group reaches MariaDB and the Secrets
+ * Manager endpoint (the reference's could not). Its role goes through ServiceRole like every other
+ * (prefix and permissions boundary). Rotation starts at once when it is turned on: the first
+ * rotation creates the application user.
  */
 export function createDbRotation(
   ctx: KeyedContext,
@@ -31,7 +34,7 @@ export function createDbRotation(
   const rotationRole = accountServiceRole(ctx, "rotation-role", {
     purpose: "db-rotation",
     service: "lambda.amazonaws.com",
-    description: "Rotates the Panintelligence DB password (Secrets Manager single-user rotation)",
+    description: "Rotates the Panintelligence DB application user (Secrets Manager alternating users)",
     inlinePolicies: {
       "rotate-db-secret": policyDocument(
         allow(
@@ -43,6 +46,8 @@ export function createDbRotation(
           ],
           dbSecret.arn,
         ),
+        // The master user's secret (RDS manages and rotates it): read only.
+        allow(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], database.masterSecretArn),
         // GetRandomPassword acts on no resource: IAM accepts only "*" for it.
         allow("secretsmanager:GetRandomPassword", "*"),
         allow(["kms:Decrypt", "kms:GenerateDataKey"], keyArn, {
@@ -61,7 +66,7 @@ export function createDbRotation(
     {
       name: names.rotationFunction,
       description:
-        "Rotates the Panintelligence DB password: createSecret, setSecret, testSecret, finishSecret",
+        "Rotates the Panintelligence DB application user (alternating users): createSecret, setSecret, testSecret, finishSecret",
       role: rotationRole.arn,
       runtime: "nodejs22.x",
       architectures: ["arm64"],
@@ -95,6 +100,8 @@ export function createDbRotation(
       secretId: dbSecret.id,
       rotationLambdaArn: rotationFunction.arn,
       rotationRules: { automaticallyAfterDays: s.database.rotationDays },
+      // The first rotation creates the application user before any instance reads the secret.
+      rotateImmediately: true,
     },
     { parent, dependsOn: [database.db, database.secretValue, rotationPermission] },
   );

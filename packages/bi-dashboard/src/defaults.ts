@@ -45,8 +45,6 @@ export const DEFAULT_SCALING = {
   scaleInCpuPercent: 20,
   cooldownSeconds: 300,
   healthCheckGracePeriodSeconds: 600,
-  evaluationPeriods: 2,
-  periodSeconds: 300,
 } as const;
 
 /** Seed 004 "Amazon RDS MariaDB Instance size" table (db.t3.micro, db.t3.small) and larger classes. */
@@ -82,11 +80,19 @@ export const DEFAULT_MARIADB_VERSION = "11.4";
 /** Classes on which RDS for MariaDB offers no Performance Insights. */
 export const NO_PERFORMANCE_INSIGHTS_CLASSES = ["db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"];
 
-/** The reference's parameter group settings, which the dashboard needs. */
-export const MARIADB_PARAMETERS: Record<string, string> = {
-  sql_mode: "NO_AUTO_VALUE_ON_ZERO",
-  lower_case_table_names: "1",
-  log_bin_trust_function_creators: "1",
+/**
+ * The reference's parameter group settings, which the dashboard needs, and
+ * require_secure_transport: the server refuses any connection without TLS (dynamic, applied at
+ * once; the others apply at the next reboot, lower_case_table_names only before any table exists).
+ */
+export const MARIADB_PARAMETERS: Record<
+  string,
+  { value: string; applyMethod: "immediate" | "pending-reboot" }
+> = {
+  sql_mode: { value: "NO_AUTO_VALUE_ON_ZERO", applyMethod: "pending-reboot" },
+  lower_case_table_names: { value: "1", applyMethod: "pending-reboot" },
+  log_bin_trust_function_creators: { value: "1", applyMethod: "pending-reboot" },
+  require_secure_transport: { value: "1", applyMethod: "immediate" },
 };
 
 /** The dashboard's schema (reference: `dashboard`). */
@@ -180,19 +186,79 @@ export const REQUIRED_INTERFACE_ENDPOINTS = [
 ] as const;
 
 /**
- * Where the dashboard reads its settings (the reference wrote dashboard.env and scheduler.env),
- * and the systemd units that start it: each start re-reads the secrets first.
+ * Where the dashboard reads its settings and the systemd unit that runs it, as in the Docker-era
+ * Marketplace image the public reference deploys (its 2022-23 revisions): `dashboard.env` and
+ * `scheduler.env` under /var/panintelligence, the image's own `panintelligence.service`.
+ * (`/opt/pi/Dashboard/startup.sh` belongs to the older pre-Docker image.) Every start of the unit
+ * re-reads the secrets first (a drop-in), so the first boot and every restart after a rotation
+ * start the dashboard with the current settings.
  */
 export const DEFAULT_DASHBOARD_SERVICE = {
-  envFiles: ["/opt/pi/dashboard.env", "/opt/pi/scheduler.env"],
-  serviceUnits: ["docker.service"],
+  dashboardEnvFile: "/var/panintelligence/dashboard.env",
+  schedulerEnvFile: "/var/panintelligence/scheduler.env",
+  serviceUnits: ["panintelligence.service"],
 } as const;
 
 /**
- * The amazon-efs-utils release built at first boot when the AMI lacks the EFS mount helper: a
- * fixed tag, so an upstream change cannot alter or break the bootstrap (v2.4 supports Ubuntu 24).
+ * The amazon-efs-utils release the image pipeline builds into the dashboard image (a fixed tag, so
+ * an upstream change cannot alter the image; v2.4 supports Ubuntu 20.04 to 24.04). Nothing is
+ * built or downloaded when an instance boots.
  */
 export const EFS_UTILS_RELEASE = "v2.4.2";
+
+/** Where the image keeps the CloudWatch agent (the agent's own .deb layout). */
+export const CLOUDWATCH_AGENT_CTL = "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl";
+export const CLOUDWATCH_AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/tdp-dashboard.json";
+
+/** The image pipeline's build instance (it compiles amazon-efs-utils once, at image build). */
+export const DEFAULT_IMAGE = {
+  buildInstanceType: "t3.large",
+  /** AWS-managed Image Builder components layered on the Marketplace image with ours. */
+  awsComponents: ["aws-cli-version-2-linux", "amazon-cloudwatch-agent-linux"],
+} as const;
+
+/**
+ * Behaviour the reference had, restored (ec2_stack.yml and network_stack.yml at 35bed53): ALB idle
+ * timeout 2000 s (long report requests), health check every 65 s with a 60 s timeout and 4/4
+ * thresholds, scale out after 1 × 60 s above the threshold and in after 2 × 60 s below, and a
+ * 30-day maximum instance lifetime.
+ */
+export const REFERENCE_BEHAVIOUR = {
+  idleTimeoutSeconds: 2000,
+  healthCheck: {
+    intervalSeconds: 65,
+    timeoutSeconds: 60,
+    healthyThreshold: 4,
+    unhealthyThreshold: 4,
+  },
+  scaleOut: { periodSeconds: 60, evaluationPeriods: 1 },
+  scaleIn: { periodSeconds: 60, evaluationPeriods: 2 },
+  maxInstanceLifetimeDays: 30,
+} as const;
+
+/**
+ * The dashboard's target: Panintelligence's own deployment of the same Docker-era image (its public
+ * Terraform module) puts the external listener of the dashboard container on 8224 as HTTPS, so the
+ * ALB reaches the instances over TLS. The ALB does not verify a target's certificate (the image's
+ * own); the instances' security group admits 8224 from the ALB only.
+ */
+export const DEFAULT_TARGET_PROTOCOL = "HTTPS";
+export const ALLOWED_TARGET_PROTOCOLS = ["HTTPS", "HTTP"] as const;
+
+/** The dashboard's application user; its alternate is `<name>_clone` (alternating-users rotation). */
+export const DEFAULT_APP_USERNAME = "pi_app";
+/** The application user's privileges on the dashboard's schema (see the rotator). */
+export { APP_USER_PRIVILEGES } from "./rotation/rotator";
+
+/** Dashboard alarms (to the alert topic). */
+export const DEFAULT_ALARMS = {
+  /** Target and load balancer 5xx responses per 5 minutes. */
+  http5xxPerFiveMinutes: 10,
+  /** Average DB CPU % over 3 × 5 minutes. */
+  dbCpuPercent: 80,
+  /** Free DB storage below this many GiB. */
+  dbFreeStorageGiB: 2,
+} as const;
 
 /** Characters a rotated password never holds: all punctuation but `-_.` (see the rotator). */
 export { DEFAULT_EXCLUDE_CHARACTERS as ROTATION_EXCLUDE_CHARACTERS } from "./rotation/rotator";

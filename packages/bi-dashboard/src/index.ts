@@ -5,3 +5,6 @@ export * from "./dashboard";
 export * from "./defaults";
 export * from "./user-data";
 export * from "./validation";
+export { applicationSecret } from "./database";
+export { createDashboardImage, imageComponentDocument, IMAGE_CHECKS } from "./image";
+export { alternateUser, APP_USER_PRIVILEGES as ROTATION_APP_PRIVILEGES } from "./rotation/rotator";

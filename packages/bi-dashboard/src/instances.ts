@@ -13,6 +13,12 @@ export interface InstancesInputs {
   dbSecretValue: aws.secretsmanager.SecretVersion;
   fileSystem: DashboardFileSystem;
   targetGroup: aws.lb.TargetGroup;
+  /** The dashboard image (the image pipeline's output, or a prebuilt one). */
+  imageId: pulumi.Input<string>;
+  /** The log group the CloudWatch agent ships to. */
+  logGroup: aws.cloudwatch.LogGroup;
+  /** The rotation that creates the application user: instances launch after it is turned on. */
+  rotation: aws.secretsmanager.SecretRotation;
 }
 
 export interface DashboardInstances {
@@ -28,7 +34,7 @@ export interface DashboardInstances {
 export function createInstances(
   ctx: KeyedContext,
   securityGroupId: pulumi.Input<string>,
-  { secrets, dbSecretValue, fileSystem, targetGroup }: InstancesInputs,
+  { secrets, dbSecretValue, fileSystem, targetGroup, imageId, logGroup, rotation }: InstancesInputs,
 ): DashboardInstances {
   const { parent, name, args, s, naming, iam, d, region, child, physical, keyArn } = ctx;
   const instanceRole = new ServiceRole(
@@ -48,6 +54,13 @@ export function createInstances(
           }),
         ),
         "efs-through-access-point": policyDocument(fileSystem.clientPolicy),
+        // The CloudWatch agent: streams in the deployment's instance log group only.
+        "ship-logs": policyDocument(
+          allow(
+            ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            pulumi.interpolate`${logGroup.arn}:*`,
+          ),
+        ),
       },
     },
     child,
@@ -58,8 +71,14 @@ export function createInstances(
     child,
   );
   const userData = pulumi
-    .all([secrets.db.arn, secrets.licence?.arn ?? "", fileSystem.fileSystem.id, fileSystem.accessPoint.id])
-    .apply(([dbSecretArn, licenceSecretArn, fileSystemId, accessPointId]) =>
+    .all([
+      secrets.db.arn,
+      secrets.licence?.arn ?? "",
+      fileSystem.fileSystem.id,
+      fileSystem.accessPoint.id,
+      logGroup.name,
+    ])
+    .apply(([dbSecretArn, licenceSecretArn, fileSystemId, accessPointId, logGroupName]) =>
       Buffer.from(
         renderUserData({
           region,
@@ -67,8 +86,11 @@ export function createInstances(
           licenceSecretArn,
           fileSystemId,
           accessPointId,
-          envFiles: s.dashboardService.envFiles,
+          dashboardEnvFile: s.dashboardService.dashboardEnvFile,
+          schedulerEnvFile: s.dashboardService.schedulerEnvFile,
           serviceUnits: s.dashboardService.serviceUnits,
+          dbTlsEnv: s.dashboardService.dbTlsEnv,
+          logGroupName,
         }),
       ).toString("base64"),
     );
@@ -76,8 +98,8 @@ export function createInstances(
     `${name}-launch-template`,
     {
       name: physical("launchTemplate", "instances"),
-      description: "Panintelligence dashboard (Marketplace AMI)",
-      imageId: s.instances.amiId,
+      description: "Panintelligence dashboard (the dashboard image: Marketplace AMI plus boot tools)",
+      imageId,
       instanceType: s.instances.instanceType,
       keyName: s.instances.keyPairName,
       iamInstanceProfile: { arn: instanceProfile.arn },
@@ -113,8 +135,9 @@ export function createInstances(
         { resourceType: "volume", tags: { Name: physical("generic", "dashboard") } },
       ],
     },
-    // The instances need the database, the file system's mount targets and the secret value at boot.
-    { parent, dependsOn: [...fileSystem.mountTargets, dbSecretValue] },
+    // The instances need the database, the file system's mount targets, the secret value and the
+    // application user (created by the rotation turned on before them) at boot.
+    { parent, dependsOn: [...fileSystem.mountTargets, dbSecretValue, rotation] },
   );
   const asgName = physical("autoScalingGroup", "asg");
   const asg = new aws.autoscaling.Group(
@@ -131,6 +154,8 @@ export function createInstances(
       healthCheckGracePeriod: s.scaling.healthCheckGracePeriodSeconds,
       defaultCooldown: s.scaling.cooldownSeconds,
       defaultInstanceWarmup: s.scaling.healthCheckGracePeriodSeconds,
+      // The reference replaced every instance after 30 days (fresh OS state, patched image).
+      maxInstanceLifetime: s.scaling.maxInstanceLifetimeDays * 86400,
       enabledMetrics: ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupTotalInstances"],
       instanceRefresh: {
         strategy: "Rolling",

@@ -73,27 +73,36 @@ export function createLoadBalancer(
       enableHttp2: true,
       accessLogs: { bucket: logBucket.bucketName, prefix: "alb", enabled: true },
     },
-    { parent, dependsOn: [logBucket.policy] },
+    // internetFacing (internal) replaces the load balancer, and its name is fixed (a load
+    // balancer's namePrefix allows 6 characters, too few to find it by): the old one goes first.
+    { parent, dependsOn: [logBucket.policy], deleteBeforeReplace: true },
   );
   const targetGroup = new aws.lb.TargetGroup(
     `${name}-tg`,
     {
-      name: physical("targetGroup", "tg"),
+      // A prefix (at most 6 characters for target groups), not a name: a changed port, protocol or
+      // VPC replaces the group, and the new one is created before the old is deleted. The Name
+      // tag carries the readable name.
+      namePrefix: "bi-tg-",
+      tags: { Name: physical("generic", "tg") },
       port: DASHBOARD_PORT,
-      protocol: "HTTP",
+      // TLS to the instances when the image serves it on 8224 (the default; see targetProtocol).
+      protocol: lbArgs.targetProtocol,
       targetType: "instance",
       vpcId: args.vpcId,
       deregistrationDelay: 30,
-      // The reference's health check: the login page answers 200 or redirects (302).
+      // The reference's health check: the login page answers 200 or redirects (302), with its
+      // patience (65 s interval, 60 s timeout, 4/4): a dashboard busy with a long report answers
+      // slowly, and an unhealthy target is replaced.
       healthCheck: {
         path: "/",
         matcher: "200,302",
-        protocol: "HTTP",
+        protocol: lbArgs.targetProtocol,
         port: "traffic-port",
-        interval: 30,
-        timeout: 10,
-        healthyThreshold: 3,
-        unhealthyThreshold: 3,
+        interval: lbArgs.healthCheck.intervalSeconds,
+        timeout: lbArgs.healthCheck.timeoutSeconds,
+        healthyThreshold: lbArgs.healthCheck.healthyThreshold,
+        unhealthyThreshold: lbArgs.healthCheck.unhealthyThreshold,
       },
       stickiness: {
         type: "lb_cookie",

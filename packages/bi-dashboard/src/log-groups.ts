@@ -9,6 +9,8 @@ export const DB_LOG_EXPORTS = ["audit", "error", "general", "slowquery"];
 export interface DashboardLogGroups {
   sync: aws.cloudwatch.LogGroup;
   rotation: aws.cloudwatch.LogGroup;
+  /** The instances' system and container logs (CloudWatch agent). */
+  instances: aws.cloudwatch.LogGroup;
   /** One per DB_LOG_EXPORTS type: the database depends on them. */
   db: aws.cloudwatch.LogGroup[];
 }
@@ -19,6 +21,7 @@ export function logGroupArnPatterns(ctx: DashboardContext): pulumi.Output<string
   return [
     pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${names.syncLogGroup}`,
     pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${names.rotationLogGroup}`,
+    pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${names.instanceLogGroup}`,
     pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:/aws/rds/instance/${names.dbIdentifier}/*`,
   ];
 }
@@ -35,6 +38,7 @@ export function createLogGroups(ctx: KeyedContext): DashboardLogGroups {
   return {
     sync: logGroup("sync", names.syncLogGroup),
     rotation: logGroup("rotation", names.rotationLogGroup),
+    instances: logGroup("instance", names.instanceLogGroup),
     db: DB_LOG_EXPORTS.map((type) =>
       logGroup(`db-${type}`, `/aws/rds/instance/${names.dbIdentifier}/${type}`),
     ),

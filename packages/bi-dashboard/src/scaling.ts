@@ -30,8 +30,9 @@ export function createScaling(ctx: DashboardContext, asg: aws.autoscaling.Group)
         metricName: "CPUUtilization",
         dimensions: { AutoScalingGroupName: asg.name },
         statistic: "Average",
-        period: 300,
-        evaluationPeriods: 2,
+        // The reference's reaction times: out after 1 × 60 s, in after 2 × 60 s (settings).
+        period: out ? s.scaling.scaleOutPeriodSeconds : s.scaling.scaleInPeriodSeconds,
+        evaluationPeriods: out ? s.scaling.scaleOutEvaluationPeriods : s.scaling.scaleInEvaluationPeriods,
         threshold: out ? s.scaling.scaleOutCpuPercent : s.scaling.scaleInCpuPercent,
         comparisonOperator: out ? "GreaterThanThreshold" : "LessThanThreshold",
         alarmActions: [policy.arn],

@@ -6,7 +6,7 @@ import type { KeyedContext } from "./context";
 import { DB_PASSWORD_PUNCTUATION } from "./defaults";
 
 export interface DashboardSecrets {
-  /** The database's first password; Secrets Manager's rotation owns it afterwards. */
+  /** The application user's first password; the rotation owns it afterwards. */
   password: random.RandomPassword;
   db: aws.secretsmanager.Secret;
   /** The licence secret, when a licence key was given. */
@@ -28,7 +28,7 @@ export function createSecrets(ctx: KeyedContext): DashboardSecrets {
     `${name}-db-secret`,
     {
       name: physical("secret", "db"),
-      description: "Panintelligence MariaDB credentials (rotated by Secrets Manager)",
+      description: `Panintelligence MariaDB application user (alternating ${ctx.s.database.appUsername} and ${ctx.s.database.appUsername}_clone, rotated by Secrets Manager)`,
       kmsKeyId: keyArn,
       recoveryWindowInDays: 7,
     },

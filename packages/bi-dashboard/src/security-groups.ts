@@ -56,7 +56,14 @@ export function securityGroupFactories(ctx: DashboardContext): SecurityGroupFact
     sg: (role, description) =>
       new aws.ec2.SecurityGroup(
         `${name}-${role}-sg`,
-        { name: physical("securityGroup", role), description, vpcId: args.vpcId },
+        // A prefix, not a name: a changed description or VPC replaces the group, and the new one
+        // is created before the old is deleted.
+        {
+          namePrefix: `${physical("securityGroup", role)}-`,
+          description,
+          vpcId: args.vpcId,
+          tags: { Name: physical("securityGroup", role) },
+        },
         child,
       ),
     ingress: rule(aws.vpc.SecurityGroupIngressRule),

@@ -6,7 +6,14 @@ import {
   ALLOWED_DB_INSTANCE_CLASSES,
   ALLOWED_INSTANCE_TYPES,
   ALLOWED_SSL_POLICIES,
+  ALLOWED_TARGET_PROTOCOLS,
+  APP_USER_PRIVILEGES,
+  DEFAULT_ALARMS,
+  DEFAULT_APP_USERNAME,
   DEFAULT_CERTIFICATE_KEY_ALGORITHM,
+  DEFAULT_IMAGE,
+  DEFAULT_TARGET_PROTOCOL,
+  REFERENCE_BEHAVIOUR,
   DEFAULT_DASHBOARD_SERVICE,
   DEFAULT_DATABASE,
   DEFAULT_DB_INSTANCE_CLASS,
@@ -68,6 +75,13 @@ export interface ResolvedBiDashboard {
     stickiness: { enabled: boolean; durationSeconds: number };
     deletionProtection: boolean;
     idleTimeoutSeconds: number;
+    targetProtocol: "HTTPS" | "HTTP";
+    healthCheck: {
+      intervalSeconds: number;
+      timeoutSeconds: number;
+      healthyThreshold: number;
+      unhealthyThreshold: number;
+    };
   };
   instances: {
     amiId: string;
@@ -84,6 +98,11 @@ export interface ResolvedBiDashboard {
     scaleInCpuPercent: number;
     cooldownSeconds: number;
     healthCheckGracePeriodSeconds: number;
+    scaleOutPeriodSeconds: number;
+    scaleOutEvaluationPeriods: number;
+    scaleInPeriodSeconds: number;
+    scaleInEvaluationPeriods: number;
+    maxInstanceLifetimeDays: number;
   };
   database: {
     instanceClass: string;
@@ -94,13 +113,23 @@ export interface ResolvedBiDashboard {
     backupRetentionDays: number;
     multiAz: boolean;
     username: string;
+    appUsername: string;
+    /** The privileges the application user holds on the dashboard's schema. */
+    appPrivileges: readonly string[];
     port: number;
     rotationDays: number;
     deletionProtection: boolean;
   };
   efs: { ownerUid: number; ownerGid: number; permissions: string; backups: boolean };
   sync: { reservedConcurrency: number; memorySizeMb: number; timeoutSeconds: number };
-  dashboardService: { envFiles: string[]; serviceUnits: string[] };
+  image: { prebuiltAmiId?: string; buildInstanceType: string };
+  alarms: { http5xxPerFiveMinutes: number; dbCpuPercent: number; dbFreeStorageGiB: number };
+  dashboardService: {
+    dashboardEnvFile: string;
+    schedulerEnvFile: string;
+    serviceUnits: string[];
+    dbTlsEnv: Record<string, string>;
+  };
 }
 
 const DEPLOYMENT_NAME = /^[a-z][a-z0-9-]{0,14}[a-z0-9]$/;
@@ -115,6 +144,18 @@ const DB_USERNAME = /^[A-Za-z][A-Za-z0-9_]{0,15}$/;
 const OCTAL_MODE = /^0?[0-7]{3}$/;
 const UNIX_PATH = /^\/[A-Za-z0-9._/-]+$/;
 const UNIT_NAME = /^[A-Za-z0-9@._-]+\.service$/;
+/** The settings the bootstrap writes from the secrets; dbTlsEnv may not override them. */
+export const WRITTEN_SETTINGS = [
+  "PI_DB_HOST",
+  "PI_DB_PORT",
+  "PI_DB_USERNAME",
+  "PI_DB_PASSWORD",
+  "PI_DB_SCHEMA_NAME",
+  "PI_EXTERNAL_DB",
+  "PI_LICENCE",
+] as const;
+const ENV_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
+const ENV_VALUE = /^[A-Za-z0-9:/._@+=,-]{0,256}$/;
 const ROOT_DEVICE = /^\/dev\/(sd[a-z]|xvd[a-z]|nvme\d+n\d+)\d*$/;
 
 function isCidrBlock(value: string): boolean {
@@ -241,9 +282,37 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
       "must be a whole number of seconds from 1 to 604800 (7 days)",
     );
   }
-  const idleTimeoutSeconds = lb.idleTimeoutSeconds ?? 120;
+  const idleTimeoutSeconds = lb.idleTimeoutSeconds ?? REFERENCE_BEHAVIOUR.idleTimeoutSeconds;
   if (!wholeBetween(idleTimeoutSeconds, 1, 4000)) {
     problem("loadBalancer.idleTimeoutSeconds", idleTimeoutSeconds, "must be a whole number from 1 to 4000");
+  }
+  const targetProtocol = lb.targetProtocol ?? DEFAULT_TARGET_PROTOCOL;
+  if (!(ALLOWED_TARGET_PROTOCOLS as readonly string[]).includes(targetProtocol)) {
+    problem(
+      "loadBalancer.targetProtocol",
+      targetProtocol,
+      `must be ${ALLOWED_TARGET_PROTOCOLS.join(" or ")}: HTTPS when the image serves TLS on 8224 (the default), HTTP otherwise`,
+    );
+  }
+  const hc = { ...REFERENCE_BEHAVIOUR.healthCheck, ...lb.healthCheck };
+  if (!wholeBetween(hc.intervalSeconds, 5, 300)) {
+    problem(
+      "loadBalancer.healthCheck.intervalSeconds",
+      hc.intervalSeconds,
+      "must be a whole number of seconds from 5 to 300",
+    );
+  }
+  if (!wholeBetween(hc.timeoutSeconds, 2, 120) || hc.timeoutSeconds >= hc.intervalSeconds) {
+    problem(
+      "loadBalancer.healthCheck.timeoutSeconds",
+      hc.timeoutSeconds,
+      `must be a whole number of seconds from 2 to 120 and below intervalSeconds (${hc.intervalSeconds}): the ALB refuses a timeout that is not shorter than the interval`,
+    );
+  }
+  for (const field of ["healthyThreshold", "unhealthyThreshold"] as const) {
+    if (!wholeBetween(hc[field], 2, 10)) {
+      problem(`loadBalancer.healthCheck.${field}`, hc[field], "must be a whole number from 2 to 10");
+    }
   }
 
   // Instances.
@@ -344,6 +413,35 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
     );
   }
 
+  const periods = {
+    scaleOutPeriodSeconds: sc.scaleOutPeriodSeconds ?? REFERENCE_BEHAVIOUR.scaleOut.periodSeconds,
+    scaleOutEvaluationPeriods: sc.scaleOutEvaluationPeriods ?? REFERENCE_BEHAVIOUR.scaleOut.evaluationPeriods,
+    scaleInPeriodSeconds: sc.scaleInPeriodSeconds ?? REFERENCE_BEHAVIOUR.scaleIn.periodSeconds,
+    scaleInEvaluationPeriods: sc.scaleInEvaluationPeriods ?? REFERENCE_BEHAVIOUR.scaleIn.evaluationPeriods,
+  };
+  for (const field of ["scaleOutPeriodSeconds", "scaleInPeriodSeconds"] as const) {
+    if (!wholeBetween(periods[field], 60, 86400) || periods[field] % 60 !== 0) {
+      problem(
+        `scaling.${field}`,
+        periods[field],
+        "must be a multiple of 60 seconds up to 86400 (EC2's basic CPU metric comes once a minute)",
+      );
+    }
+  }
+  for (const field of ["scaleOutEvaluationPeriods", "scaleInEvaluationPeriods"] as const) {
+    if (!wholeBetween(periods[field], 1, 10)) {
+      problem(`scaling.${field}`, periods[field], "must be a whole number from 1 to 10");
+    }
+  }
+  const maxInstanceLifetimeDays = sc.maxInstanceLifetimeDays ?? REFERENCE_BEHAVIOUR.maxInstanceLifetimeDays;
+  if (maxInstanceLifetimeDays !== 0 && !wholeBetween(maxInstanceLifetimeDays, 1, 365)) {
+    problem(
+      "scaling.maxInstanceLifetimeDays",
+      maxInstanceLifetimeDays,
+      "must be 0 (off) or a whole number of days from 1 to 365 (Auto Scaling's range, 86400 s to 365 days)",
+    );
+  }
+
   // Database.
   const db = settings.database ?? {};
   const instanceClass = db.instanceClass ?? DEFAULT_DB_INSTANCE_CLASS;
@@ -399,6 +497,21 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
       "database.username",
       username,
       `must not be a default or reserved name (${RESERVED_DB_USERNAMES.join(", ")}; RDS.25)`,
+    );
+  }
+  const appUsername = db.appUsername ?? DEFAULT_APP_USERNAME;
+  // The alternate user is `<name>_clone`: 6 more characters within MariaDB's user name limit.
+  if (!DB_USERNAME.test(appUsername) || appUsername.endsWith("_clone")) {
+    problem(
+      "database.appUsername",
+      appUsername,
+      "must be 1 to 16 letters, digits and underscores, starting with a letter, not ending in _clone (the rotation's alternate user)",
+    );
+  } else if (RESERVED_DB_USERNAMES.includes(appUsername.toLowerCase()) || appUsername === username) {
+    problem(
+      "database.appUsername",
+      appUsername,
+      `must differ from the master user (${username}) and from reserved names (${RESERVED_DB_USERNAMES.join(", ")})`,
     );
   }
   const port = db.port ?? DEFAULT_DATABASE.port;
@@ -462,24 +575,93 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
     );
   }
 
+  // Image.
+  const image = settings.image ?? {};
+  if (image.prebuiltAmiId !== undefined && !AMI_ID.test(image.prebuiltAmiId)) {
+    problem(
+      "image.prebuiltAmiId",
+      image.prebuiltAmiId,
+      "must be an AMI id: ami- followed by 8 or 17 hexadecimal digits",
+    );
+  }
+  const buildInstanceType = image.buildInstanceType ?? DEFAULT_IMAGE.buildInstanceType;
+  if (!(ALLOWED_INSTANCE_TYPES as readonly string[]).includes(buildInstanceType)) {
+    problem(
+      "image.buildInstanceType",
+      buildInstanceType,
+      `must be one of ${ALLOWED_INSTANCE_TYPES.join(", ")} (an x86_64 type, like the Marketplace image)`,
+    );
+  }
+
+  // Alarms.
+  const al = { ...DEFAULT_ALARMS, ...settings.alarms };
+  if (!wholeBetween(al.http5xxPerFiveMinutes, 1, 100000)) {
+    problem(
+      "alarms.http5xxPerFiveMinutes",
+      al.http5xxPerFiveMinutes,
+      "must be a whole number from 1 to 100000",
+    );
+  }
+  if (!wholeBetween(al.dbCpuPercent, 1, 99)) {
+    problem("alarms.dbCpuPercent", al.dbCpuPercent, "must be a whole percentage from 1 to 99");
+  }
+  if (!wholeBetween(al.dbFreeStorageGiB, 1, allocated)) {
+    problem(
+      "alarms.dbFreeStorageGiB",
+      al.dbFreeStorageGiB,
+      `must be a whole number of GiB from 1 to database.allocatedStorageGiB (${allocated})`,
+    );
+  }
+
   // Dashboard service.
   const service = settings.dashboardService ?? {};
-  const envFiles = service.envFiles ?? [...DEFAULT_DASHBOARD_SERVICE.envFiles];
+  const dashboardEnvFile = service.dashboardEnvFile ?? DEFAULT_DASHBOARD_SERVICE.dashboardEnvFile;
+  const schedulerEnvFile = service.schedulerEnvFile ?? DEFAULT_DASHBOARD_SERVICE.schedulerEnvFile;
   const serviceUnits = service.serviceUnits ?? [...DEFAULT_DASHBOARD_SERVICE.serviceUnits];
-  for (const [i, file] of envFiles.entries()) {
+  const dbTlsEnv = service.dbTlsEnv ?? {};
+  for (const [field, file] of [
+    ["dashboardEnvFile", dashboardEnvFile],
+    ["schedulerEnvFile", schedulerEnvFile],
+  ] as const) {
     if (!UNIX_PATH.test(file) || file.split("/").includes("..")) {
-      problem(`dashboardService.envFiles[${i}]`, file, "must be an absolute path without spaces or ..");
+      problem(`dashboardService.${field}`, file, "must be an absolute path without spaces or ..");
     }
   }
-  if (envFiles.length === 0) {
-    problem("dashboardService.envFiles", envFiles, "must list at least one env file");
+  if (dashboardEnvFile === schedulerEnvFile) {
+    problem(
+      "dashboardService.schedulerEnvFile",
+      schedulerEnvFile,
+      "must differ from dashboardEnvFile: the scheduler's file has no licence",
+    );
+  }
+  if (serviceUnits.length === 0) {
+    problem(
+      "dashboardService.serviceUnits",
+      serviceUnits,
+      "must list the unit that runs the dashboard (panintelligence.service)",
+    );
   }
   for (const [i, unit] of serviceUnits.entries()) {
     if (!UNIT_NAME.test(unit)) {
       problem(
         `dashboardService.serviceUnits[${i}]`,
         unit,
-        "must be a systemd service unit name such as docker.service",
+        "must be a systemd service unit name such as panintelligence.service",
+      );
+    }
+  }
+  for (const [key, value] of Object.entries(dbTlsEnv)) {
+    if (!ENV_NAME.test(key) || (WRITTEN_SETTINGS as readonly string[]).includes(key)) {
+      problem(
+        `dashboardService.dbTlsEnv.${key}`,
+        key,
+        "must be an upper-case variable name (A-Z, 0-9, _), not one the bootstrap writes from the secrets",
+      );
+    } else if (!ENV_VALUE.test(value)) {
+      problem(
+        `dashboardService.dbTlsEnv.${key}`,
+        value,
+        "must be up to 256 letters, digits and : / . _ @ + = , - (no quotes, spaces or shell characters)",
       );
     }
   }
@@ -500,6 +682,8 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
       stickiness: { enabled: lb.stickiness?.enabled ?? true, durationSeconds: stickinessSeconds },
       deletionProtection: lb.deletionProtection ?? true,
       idleTimeoutSeconds,
+      targetProtocol: targetProtocol as "HTTPS" | "HTTP",
+      healthCheck: hc,
     },
     instances: {
       amiId: instances.amiId,
@@ -516,6 +700,8 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
       scaleInCpuPercent: scaleIn,
       cooldownSeconds,
       healthCheckGracePeriodSeconds: grace,
+      ...periods,
+      maxInstanceLifetimeDays,
     },
     database: {
       instanceClass,
@@ -526,13 +712,17 @@ export function checkBiDashboardSettings(settings: BiDashboardSettings): {
       backupRetentionDays,
       multiAz: db.multiAz ?? DEFAULT_DATABASE.multiAz,
       username,
+      appUsername,
+      appPrivileges: APP_USER_PRIVILEGES,
       port,
       rotationDays,
       deletionProtection: db.deletionProtection ?? true,
     },
     efs: { ownerUid, ownerGid, permissions, backups: efs.backups ?? DEFAULT_EFS.backups },
     sync: { reservedConcurrency, memorySizeMb, timeoutSeconds },
-    dashboardService: { envFiles, serviceUnits },
+    image: { prebuiltAmiId: image.prebuiltAmiId, buildInstanceType },
+    alarms: al,
+    dashboardService: { dashboardEnvFile, schedulerEnvFile, serviceUnits, dbTlsEnv },
   };
   return { resolved, problems };
 }

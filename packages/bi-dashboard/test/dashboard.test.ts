@@ -5,7 +5,7 @@ import { Naming } from "@tdp/core";
 import { offline } from "@tdp/offline";
 
 import type { BiDashboardArgs } from "../src";
-import { BiDashboard, SYNC_FOLDER_MAP } from "../src";
+import { BiDashboard, SYNC_FOLDER_MAP, applicationSecret } from "../src";
 import { goodArgs } from "./fixtures";
 
 type Recording = Awaited<ReturnType<typeof offline.record>>;
@@ -79,7 +79,11 @@ describe("BiDashboard component", function () {
     it("Launch configuration, not launch template", () => {
       assert.equal(rec.ofType("aws:ec2/launchConfiguration:LaunchConfiguration").length, 0);
       const lt = one(rec, "aws:ec2/launchTemplate:LaunchTemplate");
-      assert.equal(lt.inputs["imageId"], "ami-0123456789abcdef0");
+      // The instances launch from the image pipeline's output, built on the Marketplace image.
+      const image = one(rec, "aws:imagebuilder/image:Image");
+      assert.match(String(lt.inputs["imageId"]), /^ami-[0-9a-f]{17}$/);
+      assert.notEqual(lt.inputs["imageId"], "ami-0123456789abcdef0");
+      assert.ok(lt.dependencies.includes(image.urn), "the template waits for the image build");
       assert.equal(lt.inputs["instanceType"], "t3.medium");
       const asg = one(rec, "aws:autoscaling/group:Group");
       const ltRef = asg.inputs["launchTemplate"] as Record<string, unknown>;
@@ -210,6 +214,7 @@ describe("BiDashboard component", function () {
         sql_mode: "NO_AUTO_VALUE_ON_ZERO",
         lower_case_table_names: "1",
         log_bin_trust_function_creators: "1",
+        require_secure_transport: "1",
       });
       assert.equal(one(rec, "aws:rds/optionGroup:OptionGroup").inputs["majorEngineVersion"], "11.4");
     });
@@ -487,10 +492,16 @@ describe("BiDashboard component", function () {
     it("target group on 8224 with the reference's health check and stickiness", () => {
       const tg = one(rec, "aws:lb/targetGroup:TargetGroup");
       assert.equal(tg.inputs["port"], 8224);
-      assert.equal(tg.inputs["protocol"], "HTTP");
+      // TLS to the target: the image's dashboard container serves HTTPS on 8224.
+      assert.equal(tg.inputs["protocol"], "HTTPS");
       const hc = tg.inputs["healthCheck"] as Record<string, unknown>;
       assert.equal(hc["path"], "/");
       assert.equal(hc["matcher"], "200,302");
+      assert.equal(hc["protocol"], "HTTPS");
+      assert.deepEqual(
+        [hc["interval"], hc["timeout"], hc["healthyThreshold"], hc["unhealthyThreshold"]],
+        [65, 60, 4, 4],
+      );
       assert.deepEqual(tg.inputs["stickiness"], { type: "lb_cookie", enabled: true, cookieDuration: 86400 });
     });
 
@@ -624,7 +635,11 @@ describe("BiDashboard component", function () {
         );
       }
       const groups = rec.ofType("aws:cloudwatch/logGroup:LogGroup");
-      assert.equal(groups.length, 6);
+      assert.equal(groups.length, 7);
+      assert.ok(
+        groups.some((g) => g.inputs["name"] === "/tdp/acme-tdp-production/bi/instances"),
+        "instance logs",
+      );
       for (const group of groups) {
         assert.equal(group.inputs["retentionInDays"], 90);
         assert.ok(group.inputs["kmsKeyId"], group.name);
@@ -665,7 +680,7 @@ describe("BiDashboard component", function () {
 
     it("every role goes through ServiceRole", () => {
       const roles = rec.ofType("aws:iam/role:Role");
-      assert.equal(roles.length, 6);
+      assert.equal(roles.length, 7);
       for (const role of roles) {
         const parent = rec.resources.find((r) => r.urn === role.parent);
         assert.equal(parent?.type, "tdp:core:ServiceRole");
@@ -677,6 +692,162 @@ describe("BiDashboard component", function () {
       for (const r of rec.resources.filter((x) => x.parent === component.urn)) {
         assert.ok(r.name.startsWith("bi-"), r.name);
       }
+    });
+  });
+
+  describe("boot path, database users, logs and alarms", () => {
+    it("builds the dashboard image with EC2 Image Builder: the Marketplace image plus efs-utils, jq, the AWS CLI and the CloudWatch agent", () => {
+      const recipe = one(rec, "aws:imagebuilder/imageRecipe:ImageRecipe");
+      assert.equal(recipe.inputs["parentImage"], "ami-0123456789abcdef0");
+      const components = asList(recipe.inputs["components"]).map((c) =>
+        String((c as Record<string, unknown>)["componentArn"]),
+      );
+      assert.deepEqual(components.slice(0, 2), [
+        "arn:aws:imagebuilder:us-east-1:aws:component/aws-cli-version-2-linux/x.x.x",
+        "arn:aws:imagebuilder:us-east-1:aws:component/amazon-cloudwatch-agent-linux/x.x.x",
+      ]);
+      const component = one(rec, "aws:imagebuilder/component:Component");
+      assert.match(components[2]!, /:component\/acme-tdp-production-bi-boot-tools/);
+      assert.equal(component.inputs["name"], "acme-tdp-production-bi-boot-tools");
+      const data = String(component.inputs["data"]);
+      assert.match(data, /git clone --depth 1 --branch v2\.4\.2 https:\/\/github\.com\/aws\/efs-utils/);
+      assert.match(data, /sha256sum -c -/, "the Go toolchain is checked");
+      assert.match(data, /- name: test[\s\S]*command -v mount\.efs/);
+      const [root] = recipe.inputs["blockDeviceMappings"] as Record<string, Record<string, unknown>>[];
+      assert.equal(root!["ebs"]!["encrypted"], "true");
+      const infra = one(rec, "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration");
+      assert.equal(infra.inputs["subnetId"], SUBNETS[0]);
+      assert.equal(infra.inputs["terminateInstanceOnFailure"], true);
+      assert.equal(
+        (infra.inputs["instanceMetadataOptions"] as Record<string, unknown>)["httpTokens"],
+        "required",
+      );
+      const image = one(rec, "aws:imagebuilder/image:Image");
+      assert.equal(
+        (image.inputs["imageTestsConfiguration"] as Record<string, unknown>)["imageTestsEnabled"],
+        true,
+      );
+      const egress = rec
+        .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+        .filter((r) => r.name.startsWith("bi-image-builder-egress-"));
+      assert.deepEqual(egress.map((r) => r.inputs["fromPort"]).sort(), [443, 80]);
+      assert.equal(
+        rec
+          .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+          .filter((r) => r.name.startsWith("bi-image-builder")).length,
+        0,
+      );
+    });
+
+    it("launches from a prebuilt image without a pipeline when image.prebuiltAmiId is given", async () => {
+      const { rec: r, dashboard: d } = await record({ image: { prebuiltAmiId: "ami-0fedcba9876543210" } });
+      assert.equal(r.resources.filter((x) => x.type.startsWith("aws:imagebuilder")).length, 0);
+      assert.equal(
+        one(r, "aws:ec2/launchTemplate:LaunchTemplate").inputs["imageId"],
+        "ami-0fedcba9876543210",
+      );
+      assert.equal(await offline.outputValue(d.imageId), "ami-0fedcba9876543210");
+    });
+
+    it("the master user's password is in RDS's own secret (deployment key); the dashboard's secret names the application user", () => {
+      const db = one(rec, "aws:rds/instance:Instance");
+      assert.equal(db.inputs["manageMasterUserPassword"], true);
+      assert.ok(db.inputs["masterUserSecretKmsKeyId"]);
+      assert.equal(db.inputs["password"], undefined);
+      assert.equal(db.inputs["username"], "pi_admin");
+      const rotation = one(rec, "aws:secretsmanager/secretRotation:SecretRotation");
+      assert.equal(rotation.inputs["rotateImmediately"], true);
+      assert.deepEqual(rotation.inputs["rotationRules"], { automaticallyAfterDays: 30 });
+      // The rotation function reads the master secret; the instances never do.
+      const isMaster = (r: unknown) => /:secret:rds!db-/.test(String(r));
+      const rotationRead = roleStatements(rec, "rotation-role").filter((s) =>
+        asList(s["Action"]).includes("secretsmanager:GetSecretValue"),
+      );
+      assert.ok(
+        rotationRead.some((s) => asList(s["Resource"]).some(isMaster)),
+        "the rotation reads the master secret",
+      );
+      const instanceRead = roleStatements(rec, "instance-role").flatMap((s) => asList(s["Resource"]));
+      assert.ok(!instanceRead.some(isMaster), "the instances never read the master secret");
+    });
+
+    it("the application secret's first value: the application user, its schema and the master's secret", () => {
+      assert.deepEqual(applicationSecret("db.example", 3306, "pi_app", "pw", "arn:master"), {
+        engine: "mariadb",
+        host: "db.example",
+        port: 3306,
+        username: "pi_app",
+        password: "pw",
+        dbname: "dashboard",
+        masterarn: "arn:master",
+      });
+    });
+
+    it("ships the instances' logs: the CloudWatch agent may write to the instance log group only", () => {
+      const statements = roleStatements(rec, "instance-role");
+      const ship = statements.find((s) => asList(s["Action"]).includes("logs:PutLogEvents"))!;
+      assert.deepEqual(asList(ship["Resource"]).map(String), [
+        "arn:aws:logs:us-east-1:111111111111:log-group:/tdp/acme-tdp-production/bi/instances:*",
+      ]);
+      const userData = Buffer.from(
+        String(one(rec, "aws:ec2/launchTemplate:LaunchTemplate").inputs["userData"]),
+        "base64",
+      ).toString();
+      assert.match(userData, /"log_group_name": "\/tdp\/acme-tdp-production\/bi\/instances"/);
+    });
+
+    it("alarms on ALB and target 5xx, unhealthy hosts, DB CPU and DB storage, to the alert topic", () => {
+      // The alert topic, as the dead-letter queue's alarm uses it.
+      const topicArns = asList(named(rec, "bi-sync-dlq-alarm").inputs["alarmActions"]);
+      const expected: Record<string, [string, string]> = {
+        "bi-alb-5xx-alarm": ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count"],
+        "bi-target-5xx-alarm": ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"],
+        "bi-unhealthy-hosts-alarm": ["AWS/ApplicationELB", "UnHealthyHostCount"],
+        "bi-db-cpu-alarm": ["AWS/RDS", "CPUUtilization"],
+        "bi-db-storage-alarm": ["AWS/RDS", "FreeStorageSpace"],
+      };
+      for (const [alarmName, [namespace, metric]] of Object.entries(expected)) {
+        const alarm = named(rec, alarmName);
+        assert.equal(alarm.inputs["namespace"], namespace, alarmName);
+        assert.equal(alarm.inputs["metricName"], metric, alarmName);
+        assert.deepEqual(asList(alarm.inputs["alarmActions"]), topicArns, alarmName);
+        assert.deepEqual(asList(alarm.inputs["okActions"]), topicArns, alarmName);
+      }
+      assert.equal(named(rec, "bi-db-storage-alarm").inputs["threshold"], 2 * 1024 ** 3);
+      assert.equal(named(rec, "bi-db-cpu-alarm").inputs["threshold"], 80);
+      const unhealthy = named(rec, "bi-unhealthy-hosts-alarm").inputs["dimensions"] as Record<
+        string,
+        unknown
+      >;
+      assert.ok(unhealthy["TargetGroup"] && unhealthy["LoadBalancer"]);
+    });
+
+    it("restores the reference's behaviour: 2000 s idle timeout, 1 × 60 s out and 2 × 60 s in, 30-day lifetime", () => {
+      assert.equal(one(rec, "aws:lb/loadBalancer:LoadBalancer").inputs["idleTimeout"], 2000);
+      const high = named(rec, "bi-cpu-high");
+      const low = named(rec, "bi-cpu-low");
+      assert.deepEqual([high.inputs["period"], high.inputs["evaluationPeriods"]], [60, 1]);
+      assert.deepEqual([low.inputs["period"], low.inputs["evaluationPeriods"]], [60, 2]);
+      assert.equal(one(rec, "aws:autoscaling/group:Group").inputs["maxInstanceLifetime"], 2592000);
+    });
+
+    it("keeps other behaviour when configured: HTTP to the target, no lifetime, slower alarms", async () => {
+      const { rec: r } = await record({
+        loadBalancer: {
+          certificateArn:
+            "arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012",
+          targetProtocol: "HTTP",
+          idleTimeoutSeconds: 120,
+        },
+        scaling: { maxInstanceLifetimeDays: 0, scaleOutPeriodSeconds: 300, scaleOutEvaluationPeriods: 2 },
+      });
+      const tg = one(r, "aws:lb/targetGroup:TargetGroup");
+      assert.equal(tg.inputs["protocol"], "HTTP");
+      assert.equal((tg.inputs["healthCheck"] as Record<string, unknown>)["protocol"], "HTTP");
+      assert.equal(one(r, "aws:lb/loadBalancer:LoadBalancer").inputs["idleTimeout"], 120);
+      assert.equal(one(r, "aws:autoscaling/group:Group").inputs["maxInstanceLifetime"], 0);
+      const high = named(r, "bi-cpu-high");
+      assert.deepEqual([high.inputs["period"], high.inputs["evaluationPeriods"]], [300, 2]);
     });
   });
 

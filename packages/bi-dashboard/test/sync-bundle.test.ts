@@ -46,7 +46,19 @@ describe("S3 → EFS sync function: the bundle Lambda runs", () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const bundle = require(path.join(dir, "index.js")) as { handler: (event: S3Event) => Promise<void> };
       await putObject(s3, "excel-data/q4 report.xlsx", "numbers");
-      await bundle.handler(s3Event("ObjectCreated:Put", "excel-data/q4 report.xlsx"));
+      // The handler logs one JSON line per object; tests never write to stdout, so it is kept here.
+      const lines: string[] = [];
+      const log = console.log;
+      console.log = (line: unknown) => void lines.push(String(line));
+      try {
+        await bundle.handler(s3Event("ObjectCreated:Put", "excel-data/q4 report.xlsx"));
+      } finally {
+        console.log = log;
+      }
+      assert.deepEqual(
+        lines.map((line) => (JSON.parse(line) as { message: string }).message),
+        ["written"],
+      );
       assert.deepEqual(await listFiles(mount), ["excel/q4 report.xlsx"]);
       assert.equal(await fs.readFile(path.join(mount, "excel", "q4 report.xlsx"), "utf8"), "numbers");
     } finally {

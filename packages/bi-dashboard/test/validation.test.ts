@@ -1,19 +1,14 @@
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 
 import type { BiDashboardSettings } from "../src";
 import {
   DEFAULT_INSTANCE_TYPE,
   checkBiDashboardSettings,
   formatSettingProblem,
-  renderUserData,
   rotationEventPattern,
   validateBiDashboardArgs,
 } from "../src";
-import { goodArgs, goodSettings } from "./fixtures";
+import { CERTIFICATE_ARN, goodArgs, goodSettings } from "./fixtures";
 
 function problemsOf(overrides: Partial<BiDashboardSettings>): string[] {
   return checkBiDashboardSettings({ ...goodSettings(), ...overrides }).problems.map(formatSettingProblem);
@@ -39,6 +34,38 @@ describe("BiDashboard settings validation", () => {
     assert.equal(resolved.loadBalancer.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
     assert.equal(resolved.efs.permissions, "0750");
     assert.equal(resolved.createVpcEndpoints, true);
+  });
+
+  it("restores the reference's behaviour by default (idle timeout, health check, alarm periods, lifetime) and the image's layout", () => {
+    const { resolved } = checkBiDashboardSettings(goodSettings());
+    assert.equal(resolved.loadBalancer.idleTimeoutSeconds, 2000);
+    assert.deepEqual(resolved.loadBalancer.healthCheck, {
+      intervalSeconds: 65,
+      timeoutSeconds: 60,
+      healthyThreshold: 4,
+      unhealthyThreshold: 4,
+    });
+    assert.equal(resolved.loadBalancer.targetProtocol, "HTTPS");
+    assert.deepEqual(
+      [
+        resolved.scaling.scaleOutPeriodSeconds,
+        resolved.scaling.scaleOutEvaluationPeriods,
+        resolved.scaling.scaleInPeriodSeconds,
+        resolved.scaling.scaleInEvaluationPeriods,
+      ],
+      [60, 1, 60, 2],
+    );
+    assert.equal(resolved.scaling.maxInstanceLifetimeDays, 30);
+    assert.deepEqual(resolved.dashboardService, {
+      dashboardEnvFile: "/var/panintelligence/dashboard.env",
+      schedulerEnvFile: "/var/panintelligence/scheduler.env",
+      serviceUnits: ["panintelligence.service"],
+      dbTlsEnv: {},
+    });
+    assert.equal(resolved.database.appUsername, "pi_app");
+    assert.ok(
+      !resolved.database.appPrivileges.some((p) => /ALL|SUPER|FILE|GRANT|PROCESS|CREATE USER/.test(p)),
+    );
   });
 
   it("defaults the storage-autoscaling ceiling to 10% above a large allocated storage (RDS refuses a closer one)", () => {
@@ -212,8 +239,108 @@ describe("BiDashboard settings validation", () => {
     ],
     [
       "env file path with ..",
-      { dashboardService: { envFiles: ["/opt/../etc/passwd"] } },
-      'dashboardService.envFiles[0]: "/opt/../etc/passwd" — must be an absolute path without spaces or ..',
+      { dashboardService: { dashboardEnvFile: "/opt/../etc/passwd" } },
+      'dashboardService.dashboardEnvFile: "/opt/../etc/passwd" — must be an absolute path without spaces or ..',
+    ],
+    [
+      "one env file for dashboard and scheduler",
+      { dashboardService: { schedulerEnvFile: "/var/panintelligence/dashboard.env" } },
+      'dashboardService.schedulerEnvFile: "/var/panintelligence/dashboard.env" — must differ from dashboardEnvFile',
+    ],
+    [
+      "no service unit",
+      { dashboardService: { serviceUnits: [] } },
+      "dashboardService.serviceUnits: [] — must list the unit that runs the dashboard",
+    ],
+    [
+      "a DB TLS setting that overrides a written one",
+      { dashboardService: { dbTlsEnv: { PI_DB_PASSWORD: "x" } } },
+      'dashboardService.dbTlsEnv.PI_DB_PASSWORD: "PI_DB_PASSWORD" — must be an upper-case variable name',
+    ],
+    [
+      "a DB TLS setting with shell characters",
+      { dashboardService: { dbTlsEnv: { PI_DB_SSL: "$(reboot)" } } },
+      'dashboardService.dbTlsEnv.PI_DB_SSL: "$(reboot)" — must be up to 256 letters',
+    ],
+    [
+      "a plain-text target protocol other than HTTP/HTTPS",
+      { loadBalancer: { certificateArn: CERTIFICATE_ARN, targetProtocol: "TCP" as "HTTP" } },
+      'loadBalancer.targetProtocol: "TCP" — must be HTTPS or HTTP',
+    ],
+    [
+      "a health check timeout not below its interval",
+      {
+        loadBalancer: {
+          certificateArn: CERTIFICATE_ARN,
+          healthCheck: { intervalSeconds: 30, timeoutSeconds: 30 },
+        },
+      },
+      "loadBalancer.healthCheck.timeoutSeconds: 30 — must be a whole number of seconds from 2 to 120 and below intervalSeconds (30)",
+    ],
+    [
+      "a health check every 2 seconds",
+      {
+        loadBalancer: {
+          certificateArn: CERTIFICATE_ARN,
+          healthCheck: { intervalSeconds: 2, timeoutSeconds: 1 },
+        },
+      },
+      "loadBalancer.healthCheck.intervalSeconds: 2 — must be a whole number of seconds from 5 to 300",
+    ],
+    [
+      "a health check threshold of 1",
+      { loadBalancer: { certificateArn: CERTIFICATE_ARN, healthCheck: { unhealthyThreshold: 1 } } },
+      "loadBalancer.healthCheck.unhealthyThreshold: 1 — must be a whole number from 2 to 10",
+    ],
+    [
+      "a scaling period that is not whole minutes",
+      { scaling: { scaleOutPeriodSeconds: 90 } },
+      "scaling.scaleOutPeriodSeconds: 90 — must be a multiple of 60 seconds",
+    ],
+    [
+      "no evaluation period",
+      { scaling: { scaleInEvaluationPeriods: 0 } },
+      "scaling.scaleInEvaluationPeriods: 0 — must be a whole number from 1 to 10",
+    ],
+    [
+      "a maximum instance lifetime below a day",
+      { scaling: { maxInstanceLifetimeDays: 0.5 } },
+      "scaling.maxInstanceLifetimeDays: 0.5 — must be 0 (off) or a whole number of days from 1 to 365",
+    ],
+    [
+      "an application user named like the master user",
+      { database: { username: "pi_admin", appUsername: "pi_admin" } },
+      'database.appUsername: "pi_admin" — must differ from the master user (pi_admin)',
+    ],
+    [
+      "an application user ending in _clone",
+      { database: { appUsername: "pi_app_clone" } },
+      'database.appUsername: "pi_app_clone" — must be 1 to 16 letters',
+    ],
+    [
+      "a prebuilt image that is not an AMI id",
+      { image: { prebuiltAmiId: "ubuntu-20.04" } },
+      'image.prebuiltAmiId: "ubuntu-20.04" — must be an AMI id',
+    ],
+    [
+      "an ARM build instance",
+      { image: { buildInstanceType: "t4g.large" } },
+      'image.buildInstanceType: "t4g.large" — must be one of',
+    ],
+    [
+      "a 5xx alarm threshold of 0",
+      { alarms: { http5xxPerFiveMinutes: 0 } },
+      "alarms.http5xxPerFiveMinutes: 0 — must be a whole number from 1 to 100000",
+    ],
+    [
+      "a DB CPU alarm at 100 %",
+      { alarms: { dbCpuPercent: 100 } },
+      "alarms.dbCpuPercent: 100 — must be a whole percentage from 1 to 99",
+    ],
+    [
+      "a free-storage alarm above the allocated storage",
+      { alarms: { dbFreeStorageGiB: 50 } },
+      "alarms.dbFreeStorageGiB: 50 — must be a whole number of GiB from 1 to database.allocatedStorageGiB (20)",
     ],
   ];
   for (const [title, overrides, expected] of bad) {
@@ -252,163 +379,6 @@ describe("BiDashboard settings validation", () => {
           }),
         ),
       /loadBalancer\.publicSubnetIds: 0 — an internet-facing load balancer needs at least 2 public subnets/,
-    );
-  });
-});
-
-describe("instance user data", () => {
-  const script = renderUserData({
-    region: "us-east-1",
-    dbSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf",
-    licenceSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:licence-AbCdEf",
-    fileSystemId: "fs-0123456789abcdef0",
-    accessPointId: "fsap-0123456789abcdef0",
-    envFiles: ["/opt/pi/dashboard.env", "/opt/pi/scheduler.env"],
-    serviceUnits: ["docker.service"],
-  });
-
-  it("`bash -x` user data prints the DB password and licence key: ours never traces or prints them", () => {
-    assert.doesNotMatch(script, /set -x|set -o xtrace|bash -x|#!\/bin\/bash -x/);
-    assert.match(script, /^set -euo pipefail$/m);
-    assert.match(script, /^umask 077$/m);
-    // No secret value is ever echoed: the only echo lines write fstab or a read failure.
-    for (const line of script.split("\n").filter((l) => /\becho\b|printf/.test(l))) {
-      assert.doesNotMatch(line, /PASSWORD|LICENCE|DB_JSON\b(?!")/, line);
-    }
-    assert.match(script, /chmod 0600 "\$tmp"/);
-    assert.match(script, /chmod 0700 \/usr\/local\/sbin\/tdp-pi-settings/);
-  });
-
-  it("mounts EFS over TLS through the access point with IAM authorization", () => {
-    assert.match(script, /efs _netdev,noresvport,tls,iam,accesspoint=\$ACCESS_POINT_ID 0 0/);
-    assert.match(script, /ACCESS_POINT_ID='fsap-0123456789abcdef0'/);
-    assert.match(script, /amazon-efs-utils/);
-    // A pinned release, never whatever the default branch holds at boot.
-    assert.match(
-      script,
-      /git clone --depth 1 --branch 'v\d+\.\d+\.\d+' https:\/\/github\.com\/aws\/efs-utils /,
-    );
-  });
-
-  it("links every dashboard folder, including excel and svg, to EFS", () => {
-    assert.match(script, /for folder in images themes excel keys logs svg; do/);
-    assert.match(script, /ln -sfn "\$target" "\$link"/);
-    assert.match(script, /link="\/var\/panintelligence\/\$folder"/);
-  });
-
-  it("reads every PI_ setting from Secrets Manager before each start of the dashboard", () => {
-    for (const variable of [
-      "PI_DB_HOST",
-      "PI_DB_USERNAME",
-      "PI_DB_PASSWORD",
-      "PI_DB_PORT",
-      "PI_DB_SCHEMA_NAME",
-      "PI_EXTERNAL_DB",
-      "PI_LICENCE",
-    ]) {
-      assert.match(script, new RegExp(`"${variable}=`), variable);
-    }
-    assert.match(script, /ExecStartPre=\/usr\/local\/sbin\/tdp-pi-settings/);
-    assert.match(script, /\/etc\/systemd\/system\/docker\.service\.d\/tdp-pi-settings\.conf/);
-    assert.match(script, /aws secretsmanager get-secret-value --region "\$REGION" --secret-id "\$1"/);
-  });
-
-  /**
-   * Runs the bootstrap's settings reader for real with a stand-in `aws` CLI answering `dbJson`
-   * (and `LIC-123` for the licence when `licence`), writing one env file; returns its path, the
-   * reader's output and the folder to remove.
-   */
-  function runSettingsReader(
-    dbJson: string,
-    licence: boolean,
-  ): { envFile: string; output: string; dir: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-reader-"));
-    const bin = path.join(dir, "bin");
-    fs.mkdirSync(bin);
-    fs.writeFileSync(
-      path.join(bin, "aws"),
-      [
-        "#!/bin/bash",
-        'case "$*" in',
-        "  *licence*) printf 'LIC-123' ;;",
-        `  *) printf '%s' '${dbJson}' ;;`,
-        "esac",
-      ].join("\n"),
-      { mode: 0o755 },
-    );
-    const envFile = path.join(dir, "opt", "dashboard.env");
-    const reader = /<<'READER'\n([\s\S]*?)\nREADER\n/.exec(
-      renderUserData({
-        region: "us-east-1",
-        dbSecretArn: "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf",
-        licenceSecretArn: licence
-          ? "arn:aws:secretsmanager:us-east-1:111111111111:secret:licence-AbCdEf"
-          : "",
-        fileSystemId: "fs-1",
-        accessPointId: "fsap-1",
-        envFiles: [envFile],
-        serviceUnits: ["docker.service"],
-      }),
-    )?.[1];
-    assert.ok(reader);
-    const output = execFileSync("bash", ["-c", reader], {
-      env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}` },
-      encoding: "utf8",
-    });
-    return { envFile, output, dir };
-  }
-
-  it("the settings reader writes 0600 env files from the secrets (run for real with a stand-in aws CLI)", () => {
-    const { envFile, output, dir } = runSettingsReader(
-      '{"engine":"mariadb","host":"db.example","port":3306,"username":"pi_admin","password":"p@ss w0rd!","dbname":"dashboard"}',
-      true,
-    );
-    assert.equal(output, "", "the reader prints nothing");
-    assert.equal(fs.statSync(envFile).mode & 0o777, 0o600);
-    assert.equal(
-      fs.readFileSync(envFile, "utf8"),
-      [
-        "PI_DB_HOST=db.example",
-        "PI_DB_USERNAME=pi_admin",
-        "PI_DB_PASSWORD=p@ss w0rd!",
-        "PI_DB_PORT=3306",
-        "PI_DB_SCHEMA_NAME=dashboard",
-        "PI_EXTERNAL_DB=true",
-        "PI_LICENCE=LIC-123",
-        "",
-      ].join("\n"),
-    );
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("writes env files that a shell reads back unchanged, for a password of the generated alphabet", () => {
-    // Every character a generated password may hold (letters, digits, - _ .).
-    const password = "aZ09-_.qQ8-x_y.Z";
-    const { envFile, dir } = runSettingsReader(
-      `{"engine":"mariadb","host":"db.example","port":3306,"username":"pi_admin","password":"${password}","dbname":"dashboard"}`,
-      false,
-    );
-    // A start script that sources the file (the strictest reader: it expands and splits).
-    const sourced = execFileSync("bash", ["-c", `set -a; . '${envFile}'; printf '%s' "$PI_DB_PASSWORD"`], {
-      encoding: "utf8",
-    });
-    assert.equal(sourced, password);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("refuses a value that could inject shell code", () => {
-    assert.throws(
-      () =>
-        renderUserData({
-          region: "us-east-1",
-          dbSecretArn: "x'; rm -rf /; '",
-          licenceSecretArn: "",
-          fileSystemId: "fs-1",
-          accessPointId: "fsap-1",
-          envFiles: ["/opt/pi/dashboard.env"],
-          serviceUnits: ["docker.service"],
-        }),
-      /user data value dbSecretArn "x'; rm -rf \/; '" holds characters that are not allowed/,
     );
   });
 });

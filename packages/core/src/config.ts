@@ -102,9 +102,98 @@ export interface ConfigProblem {
   rule: string;
 }
 
+/** Longest value shown whole in a problem line; a larger one is summarised. */
+const SHOWN_VALUE_LIMIT = 80;
+
+/**
+ * A value as a problem line shows it: JSON, or for a long object or list (a whole misspelt
+ * section, say) a summary naming its settings, so the rule and the suggestion stay readable.
+ */
+export function shownValue(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  const json = JSON.stringify(value);
+  if (json.length <= SHOWN_VALUE_LIMIT) return json;
+  if (Array.isArray(value)) return `[${value.length} items]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value);
+    const listed = keys.slice(0, 6).join(", ");
+    return `{ ${keys.length} settings: ${listed}${keys.length > 6 ? ", …" : ""} }`;
+  }
+  // A single value (an ARN, say) is shown whole: the problem is in its characters.
+  return json;
+}
+
 export function formatProblem(problem: ConfigProblem): string {
-  const shown = problem.value === undefined ? "(missing)" : JSON.stringify(problem.value);
-  return `${problem.key}: ${shown} — ${problem.rule}`;
+  return `${problem.key}: ${shownValue(problem.value)} — ${problem.rule}`;
+}
+
+/** Edit distance counting a swap of two neighbours as one edit (`tpd` is one from `tdp`). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      }
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The candidate closest to `word` (case-insensitive), if it is a likely typo of it. */
+export function nearestName(word: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= limit && (best === undefined || distance < best.distance)) {
+      best = { candidate, distance };
+    }
+  }
+  return best?.candidate;
+}
+
+interface SchemaDef {
+  type?: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  in?: unknown;
+  element?: unknown;
+  valueType?: unknown;
+  options?: unknown[];
+}
+
+/** The setting names an object schema takes at `path` (through optional, default, pipes, arrays, unions). */
+function settingsAt(schema: unknown, path: readonly PropertyKey[]): string[] {
+  const def = (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
+  if (def === undefined) return [];
+  switch (def.type) {
+    case "object":
+      if (path.length === 0) return Object.keys(def.shape ?? {});
+      return settingsAt(def.shape?.[String(path[0])], path.slice(1));
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "readonly":
+    case "catch":
+    case "nonoptional":
+      return settingsAt(def.innerType, path);
+    case "pipe":
+      return settingsAt(def.in, path);
+    case "array":
+      return path.length === 0 ? [] : settingsAt(def.element, path.slice(1));
+    case "record":
+      return path.length === 0 ? [] : settingsAt(def.valueType, path.slice(1));
+    case "union":
+      return [...new Set((def.options ?? []).flatMap((option) => settingsAt(option, path)))];
+    default:
+      return [];
+  }
 }
 
 /** Thrown before any resource is registered when the stack config is invalid; one line per problem. */
@@ -155,11 +244,16 @@ export function parseConfigSection<S extends z.ZodType>(
   const problems: ConfigProblem[] = [];
   for (const issue of result.error.issues) {
     if (issue.code === "unrecognized_keys") {
+      const known = settingsAt(schema, issue.path);
       for (const unknownKey of issue.keys) {
+        const near = nearestName(unknownKey, known);
         problems.push({
           key: joinPath(key, [...issue.path, unknownKey]),
           value: valueAt(value, [...issue.path, unknownKey]),
-          rule: "unknown setting (misspelt?); see docs/parameters.md for the settings this section takes",
+          rule:
+            "unknown setting (misspelt?)" +
+            (near ? ` (did you mean ${joinPath(key, [...issue.path, near])}?)` : "") +
+            "; see docs/parameters.md for the settings this section takes",
         });
       }
       continue;

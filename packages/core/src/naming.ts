@@ -36,6 +36,12 @@ export type NameKind = keyof typeof NAME_RULES;
 
 const HASH_LENGTH = 6;
 
+/**
+ * What the AWS provider appends to a name prefix (`namePrefix`, `nodeGroupNamePrefix`): a
+ * timestamp and a counter, 26 characters.
+ */
+export const GENERATED_SUFFIX_LENGTH = 26;
+
 /** A short, stable hex digest of `text`, used to keep shortened names unique. */
 export function shortHash(text: string, length: number = HASH_LENGTH): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
@@ -133,6 +139,26 @@ export class Naming {
       throw new Error(`name "${result}" for ${kind} breaks its character rule ${rule.pattern}`);
     }
     return result;
+  }
+
+  /**
+   * A name prefix (`<base>-<purpose>-`) for a resource the provider names with a unique suffix, so
+   * that a replacement never collides with the name of the resource it replaces. Shortened so the
+   * prefix and the provider's {@link GENERATED_SUFFIX_LENGTH}-character suffix fit the kind's limit.
+   */
+  namePrefix(kind: NameKind, purpose: string): string {
+    const rule = NAME_RULES[kind];
+    let full = `${this.base}-${purpose}`;
+    if (rule.lowercase) {
+      full = full.toLowerCase();
+    }
+    const room = rule.maxLength - GENERATED_SUFFIX_LENGTH - 1;
+    if (room < HASH_LENGTH + 2) {
+      throw new Error(
+        `${kind} names allow no prefix of ${full}: their limit of ${rule.maxLength} leaves ${room} characters before the provider's ${GENERATED_SUFFIX_LENGTH}-character suffix`,
+      );
+    }
+    return `${shorten(full, room)}-`;
   }
 
   /** An IAM role name: `IAMRolePrefix` + `<base>-<purpose>`, shortened to IAM's 64 characters. */

@@ -11,6 +11,7 @@ import {
   formatProblem,
   logRetentionDays,
   parseConfigSection,
+  shownValue,
 } from "../src/config";
 
 describe("config building blocks", () => {
@@ -76,6 +77,41 @@ describe("config building blocks", () => {
     assert.equal(
       error.message,
       "invalid stack config (2 problems):\n  tdp:a.b: 1 — must be 2\n  tdp:c: (missing) — required",
+    );
+  });
+});
+
+describe("config problem lines", () => {
+  it("suggest the setting a misspelt key was probably meant to be, at any depth", () => {
+    const schema = z
+      .object({
+        scaling: z.object({ minSize: z.number(), maxSize: z.number().optional() }).strict().optional(),
+        name: z.string().default("x"),
+      })
+      .strict();
+    const result = parseConfigSection("tdp:test", schema, { nmae: "a", scaling: { minSize: 1, maxsize: 2 } });
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.ok ? [] : result.problems.map(formatProblem), [
+      "tdp:test.scaling.maxsize: 2 — unknown setting (misspelt?) (did you mean tdp:test.scaling.maxSize?); see docs/parameters.md for the settings this section takes",
+      'tdp:test.nmae: "a" — unknown setting (misspelt?) (did you mean tdp:test.name?); see docs/parameters.md for the settings this section takes',
+    ]);
+    const far = parseConfigSection("tdp:test", schema, { colour: "blue" });
+    assert.deepEqual(far.ok ? [] : far.problems.map(formatProblem), [
+      'tdp:test.colour: "blue" — unknown setting (misspelt?); see docs/parameters.md for the settings this section takes',
+    ]);
+  });
+
+  it("show a long value as a summary", () => {
+    assert.equal(shownValue(undefined), "(missing)");
+    assert.equal(shownValue({ a: 1 }), '{"a":1}');
+    assert.equal(shownValue(Array.from({ length: 40 }, (_, i) => `item-${i}`)), "[40 items]");
+    assert.equal(shownValue("x".repeat(200)), `"${"x".repeat(200)}"`);
+    const section = Object.fromEntries(
+      Array.from({ length: 9 }, (_, i) => [`setting${i}`, "a long value here"]),
+    );
+    assert.equal(
+      shownValue(section),
+      "{ 9 settings: setting0, setting1, setting2, setting3, setting4, setting5, … }",
     );
   });
 });

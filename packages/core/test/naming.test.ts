@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 
-import { NAME_RULES, Naming, shorten } from "../src/naming";
+import { GENERATED_SUFFIX_LENGTH, NAME_RULES, Naming, shorten } from "../src/naming";
 
 describe("Naming", () => {
   const naming = new Naming({ infrastructureName: "acme-tdp", environment: "production" });
@@ -17,6 +17,24 @@ describe("Naming", () => {
       assert.ok(first.length <= NAME_RULES[kind].maxLength, `${kind}: ${first} is ${first.length} long`);
       assert.equal(long.name(kind, "service-with-a-rather-long-purpose-name-that-goes-on"), first);
     }
+  });
+
+  it("makes name prefixes that leave room for the provider's unique suffix", () => {
+    const naming = new Naming({
+      infrastructureName: "a-very-long-infra-name-x",
+      environment: "productionenvir",
+    });
+    const prefix = naming.namePrefix("eksNodeGroup", "eks-general-purpose-nodes");
+    assert.ok(prefix.endsWith("-"));
+    assert.equal(prefix.length + GENERATED_SUFFIX_LENGTH <= NAME_RULES.eksNodeGroup.maxLength, true);
+    assert.equal(
+      new Naming({ infrastructureName: "acme-tdp" }).namePrefix("securityGroup", "bi-db"),
+      "acme-tdp-production-bi-db-",
+    );
+    assert.throws(
+      () => naming.namePrefix("targetGroup", "tg"),
+      /targetGroup names allow no prefix of .*: their limit of 32 leaves 5 characters before the provider's 26-character suffix/,
+    );
   });
 
   it("gives different long names different short names", () => {

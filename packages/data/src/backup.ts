@@ -231,7 +231,9 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         iamRoleArn: role.arn,
         resources: args.resourceArns,
       },
-      parent,
+      // Every property of a selection forces its replacement, and Backup has no name prefix: the
+      // old selection is deleted before the new one of the same name is created.
+      { ...parent, deleteBeforeReplace: true },
     );
 
     if (args.alarmTarget !== undefined) {

@@ -12,8 +12,11 @@ import { validateBucketName, validateIntBetween, validateKmsKeyArn } from "./val
 export const BUCKET_PURPOSES = ["datalake", "stream", "backup", "artifacts", "athena-results"] as const;
 export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
 
-/** Buckets a DR recovery may adopt instead of creating (seed STBucket, DLBucket). */
-export const RECOVERABLE_BUCKETS = ["stream", "datalake"] as const;
+/**
+ * Buckets a DR recovery may adopt instead of creating (seed STBucket, DLBucket; and the backup
+ * bucket, whose replica holds the OpenSearch snapshots a recovered domain restores from).
+ */
+export const RECOVERABLE_BUCKETS = ["stream", "datalake", "backup"] as const;
 
 /** Lifecycle defaults per bucket: what each holds decides how long old versions are worth keeping. */
 export const DEFAULT_BUCKET_LIFECYCLE: Record<BucketPurpose, BucketLifecycleArgs> = {
@@ -45,6 +48,13 @@ export interface BucketRecoveryArgs {
   datalakeBucketName: string;
   /** The key the adopted buckets' default encryption uses. @default the datalake key */
   kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * The DR backup bucket (the replica of the backup bucket): adopted too, so the search snapshot
+   * repository is the replicated one and a recovered domain restores from it. @default created
+   */
+  backupBucketName?: string;
+  /** Per adopted bucket, its key when they differ (the DR stack keeps one per bucket). @default kmsKeyArn */
+  kmsKeyArns?: Partial<Record<(typeof RECOVERABLE_BUCKETS)[number], pulumi.Input<string>>>;
 }
 
 export interface DataBucketsArgs {
@@ -78,6 +88,39 @@ export interface DataBucketsArgs {
   loadBalancerLogPrefixes?: string[];
   /** The region (chooses the ELB log-delivery principal). Required with loadBalancerLogPrefixes. */
   region?: string;
+  /**
+   * More statements per created bucket's policy (S3 allows one policy per bucket, so statements
+   * of other components, such as the organizations' prefix rules, are composed into it here).
+   * Ignored for adopted buckets, whose policy this stack does not own. @default {}
+   */
+  policyStatements?: Partial<Record<BucketPurpose, (bucketArn: pulumi.Output<string>) => PolicyStatement[]>>;
+  /**
+   * KMS keys uploads to a created bucket may name besides its default key (the organizations'
+   * keys in the shared buckets). @default {}
+   */
+  additionalKmsKeyArns?: Partial<Record<BucketPurpose, pulumi.Input<string>[]>>;
+}
+
+/**
+ * The physical names of the data buckets, as {@link DataBuckets} names them: the given name, the
+ * adopted one in a DR recovery, else `<infrastructureName>-<environment>-<purpose>`. Known before
+ * any bucket exists, so components whose policies name the buckets can be made first.
+ */
+export function dataBucketNames(
+  args: Pick<DataBucketsArgs, "naming" | "bucketNames" | "recovery">,
+): Record<BucketPurpose | "access-logs", string> {
+  const adopted: Partial<Record<BucketPurpose, string>> =
+    args.recovery === undefined
+      ? {}
+      : { stream: args.recovery.streamBucketName, datalake: args.recovery.datalakeBucketName };
+  return Object.fromEntries(
+    [...BUCKET_PURPOSES, "access-logs" as const].map((purpose) => [
+      purpose,
+      (purpose === "access-logs" ? undefined : adopted[purpose]) ??
+        args.bucketNames?.[purpose] ??
+        args.naming.name("s3Bucket", purpose),
+    ]),
+  ) as Record<BucketPurpose | "access-logs", string>;
 }
 
 export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
@@ -92,6 +135,18 @@ export function validateDataBucketsArgs(args: Omit<DataBucketsArgs, "naming" | "
     }
     if (name !== undefined) {
       validateBucketName(`bucketNames.${purpose}`, name);
+    }
+  }
+  for (const field of ["policyStatements", "additionalKmsKeyArns"] as const) {
+    for (const purpose of Object.keys(args[field] ?? {})) {
+      if (!(BUCKET_PURPOSES as readonly string[]).includes(purpose)) {
+        throw new Error(`${field}.${purpose}: unknown bucket; the buckets are ${BUCKET_PURPOSES.join(", ")}`);
+      }
+      if (purpose === "backup") {
+        throw new Error(
+          `${field}.backup: the backup bucket holds OpenSearch snapshots under the backup key; it takes no other keys or prefix rules`,
+        );
+      }
     }
   }
   for (const [purpose, lifecycle] of Object.entries(args.lifecycle ?? {})) {
@@ -181,6 +236,24 @@ export function validateBucketRecovery(
   if (typeof recovery.kmsKeyArn === "string") {
     validateKmsKeyArn(fields.kmsKeyArn, recovery.kmsKeyArn);
   }
+  if (recovery.backupBucketName !== undefined) {
+    validateBucketName("recovery.backupBucketName", recovery.backupBucketName);
+    if ([stream, datalake].includes(recovery.backupBucketName)) {
+      throw new Error(
+        `recovery.backupBucketName "${recovery.backupBucketName}" is also the stream or data lake bucket; the backup bucket is a third bucket`,
+      );
+    }
+  }
+  for (const [purpose, key] of Object.entries(recovery.kmsKeyArns ?? {})) {
+    if (!(RECOVERABLE_BUCKETS as readonly string[]).includes(purpose)) {
+      throw new Error(
+        `recovery.kmsKeyArns.${purpose}: not an adoptable bucket; they are ${RECOVERABLE_BUCKETS.join(", ")}`,
+      );
+    }
+    if (typeof key === "string") {
+      validateKmsKeyArn(`recovery.kmsKeyArns.${purpose}`, key);
+    }
+  }
 }
 
 /** A bucket as the rest of the platform sees it, created or adopted. */
@@ -224,6 +297,9 @@ export class DataBuckets extends pulumi.ComponentResource {
         : [
             ["stream", args.recovery.streamBucketName],
             ["datalake", args.recovery.datalakeBucketName],
+            ...(args.recovery.backupBucketName === undefined
+              ? []
+              : [["backup", args.recovery.backupBucketName] as [BucketPurpose, string]]),
           ],
     );
     const createdPurposes = BUCKET_PURPOSES.filter((p) => !adopted.has(p));
@@ -284,7 +360,11 @@ export class DataBuckets extends pulumi.ComponentResource {
         buckets[purpose] = {
           bucketName: found.bucket,
           arn: found.arn,
-          kmsKeyArn: pulumi.output(args.recovery?.kmsKeyArn ?? args.kmsKeyArns.datalake),
+          kmsKeyArn: pulumi.output(
+            args.recovery?.kmsKeyArns?.[purpose as (typeof RECOVERABLE_BUCKETS)[number]] ??
+              args.recovery?.kmsKeyArn ??
+              args.kmsKeyArns.datalake,
+          ),
           adopted: true,
         };
         continue;
@@ -297,6 +377,8 @@ export class DataBuckets extends pulumi.ComponentResource {
           accessLogs: { bucketName: this.accessLogs.bucketName, prefix: `${physical(purpose)}/` },
           lifecycle: { ...DEFAULT_BUCKET_LIFECYCLE[purpose], ...(args.lifecycle?.[purpose] ?? {}) },
           replication: args.replication?.[purpose],
+          policyStatements: args.policyStatements?.[purpose],
+          additionalKmsKeyArns: args.additionalKmsKeyArns?.[purpose],
         },
         { parent: this, dependsOn: [this.accessLogs.policy] },
       );

@@ -93,7 +93,17 @@ export interface KeyReplicationSettings {
    * backup copy) allowed to use the key for encryption and decryption. @default []
    */
   additionalPrincipalArns?: pulumi.Input<string>[];
+  /**
+   * Other accounts (the DR account) that copy what the key encrypts, such as the database's
+   * shared snapshots or AWS Backup's cross-account copies: their principals may decrypt and
+   * describe the key and create grants for the AWS resources they copy into. Nothing else.
+   * @default []
+   */
+  copyAccountIds?: pulumi.Input<string>[];
 }
+
+/** What another account needs of a key to copy a snapshot or recovery point it encrypts. */
+export const KEY_COPY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"];
 
 export interface DataKeyArgs extends KeyReplicationSettings {
   /** Physical names of the deployment. */
@@ -175,7 +185,12 @@ export function validateDataKeyArgs(args: DataKeyArgs): void {
 export function dataKeyPolicy(
   args: Pick<
     DataKeyArgs,
-    "region" | "viaServices" | "servicePrincipals" | "serviceLinkedRoleArns" | "additionalPrincipalArns"
+    | "region"
+    | "viaServices"
+    | "servicePrincipals"
+    | "serviceLinkedRoleArns"
+    | "additionalPrincipalArns"
+    | "copyAccountIds"
   >,
   accountId: pulumi.Input<string>,
   partition: pulumi.Input<string>,
@@ -243,6 +258,28 @@ export function dataKeyPolicy(
       Action: KEY_USE_ACTIONS,
       Resource: "*",
     });
+  }
+  const copiers = (args.copyAccountIds ?? []).map(
+    (id) => pulumi.interpolate`arn:${partition}:iam::${id}:root`,
+  );
+  if (copiers.length > 0) {
+    statements.push(
+      {
+        Sid: "CopyAccountsDecrypt",
+        Effect: "Allow",
+        Principal: { AWS: copiers },
+        Action: KEY_COPY_ACTIONS,
+        Resource: "*",
+      },
+      {
+        Sid: "CopyAccountsGrantToTheirCopies",
+        Effect: "Allow",
+        Principal: { AWS: copiers },
+        Action: ["kms:CreateGrant"],
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+      },
+    );
   }
   return policyJson(policyDocument(...statements));
 }

@@ -1,5 +1,3 @@
-import * as path from "node:path";
-
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming, PolicyStatement } from "@tdp/core";
@@ -7,8 +5,7 @@ import {
   LAMBDA_VPC_NETWORK_INTERFACES,
   ServiceRole,
   allow,
-  bundleLambdaHandler,
-  findPackageRoot,
+  lambdaArchive,
   policyDocument,
   policyJson,
   statefulResourceOptions,
@@ -252,12 +249,12 @@ export function validateSearchDomainArgs(args: SearchDomainArgs): void {
   }
 }
 
-/** The snapshot function's deployment package: `index.js` bundled from src/snapshot/handler.ts. */
-export function snapshotFunctionCode(): pulumi.asset.AssetArchive {
-  const entry = path.join(findPackageRoot("@tdp/data", __dirname), "src", "snapshot", "handler.ts");
-  return new pulumi.asset.AssetArchive({
-    "index.js": new pulumi.asset.StringAsset(bundleLambdaHandler(entry)),
-  });
+/**
+ * The snapshot function's deployment package: the folder holding `index.js`, bundled from
+ * src/snapshot/handler.ts (prebuilt in dist/bundles/snapshot when the package is installed).
+ */
+export function snapshotFunctionCode(): pulumi.asset.FileArchive {
+  return lambdaArchive("@tdp/data", __dirname, "snapshot");
 }
 
 /**

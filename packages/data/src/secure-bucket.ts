@@ -38,6 +38,18 @@ export interface BucketReplicationArgs {
   replicationTimeControl?: boolean;
 }
 
+/**
+ * S3 Object Lock: every new object version is kept, unchangeable, for `days` (WORM), so even an
+ * administrator of the bucket's account cannot destroy it early. Set at creation only: S3 turns it
+ * on for a new bucket, and the bucket is protected, so it is never replaced to add it later.
+ */
+export interface BucketObjectLockArgs {
+  /** COMPLIANCE: nobody can shorten or remove the retention; GOVERNANCE: principals with s3:BypassGovernanceRetention can. */
+  mode: "COMPLIANCE" | "GOVERNANCE";
+  /** Default retention of every new object version, 1 to 36500 days. */
+  days: number;
+}
+
 export interface SecureBucketArgs {
   /** The bucket's physical name (globally unique; S3's naming rules are checked). */
   bucketName: string;
@@ -65,8 +77,29 @@ export interface SecureBucketArgs {
   lifecycle?: BucketLifecycleArgs;
   /** More bucket-policy statements (CloudTrail delivery, replication destination). @default none */
   policyStatements?: (bucketArn: pulumi.Output<string>) => PolicyStatement[];
+  /**
+   * Other KMS keys an upload may name besides `kmsKeyArn` (the per-organization keys of a shared
+   * bucket; which prefix takes which key is for `policyStatements` to say). @default []
+   */
+  additionalKmsKeyArns?: pulumi.Input<string>[];
   /** Replicate to a bucket in another region or account (DR). @default none */
   replication?: BucketReplicationArgs;
+  /** S3 Object Lock with a default retention (DR replica buckets). @default none */
+  objectLock?: BucketObjectLockArgs;
+}
+
+/** Checks Object Lock settings; throws naming the field, the value and the rule. */
+export function validateObjectLock(lock: BucketObjectLockArgs, field = "objectLock"): void {
+  if (lock.mode !== "COMPLIANCE" && lock.mode !== "GOVERNANCE") {
+    throw new Error(`${field}.mode "${String(lock.mode)}" must be COMPLIANCE or GOVERNANCE`);
+  }
+  validateIntBetween(
+    `${field}.days`,
+    lock.days,
+    1,
+    36500,
+    "days each object version is locked (S3 accepts 1 to 36500)",
+  );
 }
 
 /** Checks a lifecycle; throws naming the field, the value and the rule. `field` prefixes names. */
@@ -122,7 +155,15 @@ export function validateSecureBucketArgs(args: SecureBucketArgs): void {
   ) {
     throw new Error(`${where}: accessLogs.prefix "${args.accessLogs.prefix}" must be a plain key prefix`);
   }
+  if ((args.additionalKmsKeyArns ?? []).length > 0 && args.kmsKeyArn === undefined) {
+    throw new Error(
+      `${where}: additionalKmsKeyArns needs kmsKeyArn; an SSE-S3 bucket takes no KMS keys in uploads`,
+    );
+  }
   validateBucketLifecycle(args.lifecycle ?? {});
+  if (args.objectLock !== undefined) {
+    validateObjectLock(args.objectLock);
+  }
   if (args.replication?.storageClass !== undefined) {
     const classes = [
       "STANDARD",
@@ -150,8 +191,10 @@ export function validateSecureBucketArgs(args: SecureBucketArgs): void {
 export function denyWrongEncryption(
   bucketArn: pulumi.Input<string>,
   kmsKeyArn: pulumi.Input<string>,
+  additionalKmsKeyArns: pulumi.Input<string>[] = [],
 ): PolicyStatement[] {
   const objects = pulumi.interpolate`${bucketArn}/*`;
+  const allowedKeys = additionalKmsKeyArns.length === 0 ? kmsKeyArn : [kmsKeyArn, ...additionalKmsKeyArns];
   return [
     {
       Sid: "DenyUploadsWithAnotherKmsKey",
@@ -160,7 +203,7 @@ export function denyWrongEncryption(
       Action: "s3:PutObject",
       Resource: objects,
       Condition: {
-        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": kmsKeyArn },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": allowedKeys },
         Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
       },
     },
@@ -212,7 +255,11 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     this.bucket = new aws.s3.Bucket(
       `${name}-bucket`,
-      { bucket: args.bucketName, forceDestroy: false },
+      {
+        bucket: args.bucketName,
+        forceDestroy: false,
+        ...(args.objectLock === undefined ? {} : { objectLockEnabled: true }),
+      },
       statefulResourceOptions({ parent: this }),
     );
     const bucketId = this.bucket.id;
@@ -259,6 +306,18 @@ export class SecureBucket extends pulumi.ComponentResource {
       { bucket: bucketId, versioningConfiguration: { status: "Enabled" } },
       parent,
     );
+
+    if (args.objectLock !== undefined) {
+      new aws.s3.BucketObjectLockConfiguration(
+        `${name}-object-lock`,
+        {
+          bucket: bucketId,
+          objectLockEnabled: "Enabled",
+          rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.days } },
+        },
+        { parent: this, dependsOn: [this.versioning] },
+      );
+    }
 
     const lifecycle = args.lifecycle ?? {};
     new aws.s3.BucketLifecycleConfiguration(
@@ -313,7 +372,7 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     const statements: PolicyStatement[] = [denyInsecureTransport(this.arn)];
     if (args.kmsKeyArn !== undefined) {
-      statements.push(...denyWrongEncryption(this.arn, args.kmsKeyArn));
+      statements.push(...denyWrongEncryption(this.arn, args.kmsKeyArn, args.additionalKmsKeyArns));
     }
     if (args.accessLogTarget !== undefined) {
       statements.push({

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import * as aws from "@pulumi/aws";
 import { offline } from "@tdp/offline";
 
-import { BUCKET_PURPOSES, DataBuckets, SecureBucket } from "../src";
+import { BUCKET_PURPOSES, DataBuckets, SecureBucket, dataBucketNames, validateDataBucketsArgs } from "../src";
 import type { DataBucketsArgs } from "../src";
 import { ACCOUNT, BACKUP_KEY_ARN, KEY_ARN, byName, naming, ofType, policyOf, statement } from "./helpers";
 
@@ -400,5 +400,86 @@ describe("DataBuckets in recovery mode (seed STBucket, DLBucket)", () => {
     const delivery = statement(byName(rec, "data-buckets-access-logs-policy"), "S3ServerAccessLogDelivery");
     const sources = delivery.Condition?.["ArnLike"]?.["aws:SourceArn"] as string[];
     assert.equal(sources.length, 3);
+  });
+});
+
+describe("DataBuckets: statements and keys of other components (the organizations)", () => {
+  const ORG_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-00000000000a";
+  let rec: Awaited<ReturnType<typeof offline.record>>;
+  before(async () => {
+    rec = await offline.record(() => {
+      new DataBuckets("data", {
+        naming,
+        accountId: ACCOUNT,
+        kmsKeyArns: { datalake: KEY_ARN, backup: BACKUP_KEY_ARN },
+        policyStatements: {
+          datalake: (arn) => [
+            { Sid: "ExtraForTheLake", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: arn },
+          ],
+        },
+        additionalKmsKeyArns: { datalake: [ORG_KEY] },
+      });
+    });
+  });
+
+  it("adds the statements to that bucket's one policy, and to no other bucket's", () => {
+    const policies = ofType(rec, "aws:s3/bucketPolicy:BucketPolicy");
+    assert.equal(policies.filter((p) => p.name === "data-datalake-policy").length, 1);
+    assert.equal(statement(byName(rec, "data-datalake-policy"), "ExtraForTheLake").Effect, "Deny");
+    assert.ok(
+      !policyOf(byName(rec, "data-stream-policy")).Statement.some((s) => s.Sid === "ExtraForTheLake"),
+    );
+  });
+
+  it("lets uploads name the extra keys as well as the bucket's key, in that bucket only", () => {
+    const lake = statement(byName(rec, "data-datalake-policy"), "DenyUploadsWithAnotherKmsKey");
+    assert.deepEqual(
+      lake.Condition?.["StringNotEquals"]?.["s3:x-amz-server-side-encryption-aws-kms-key-id"],
+      [KEY_ARN, ORG_KEY],
+    );
+    const stream = statement(byName(rec, "data-stream-policy"), "DenyUploadsWithAnotherKmsKey");
+    assert.equal(
+      stream.Condition?.["StringNotEquals"]?.["s3:x-amz-server-side-encryption-aws-kms-key-id"],
+      KEY_ARN,
+    );
+  });
+
+  it("names the buckets as the component does, before any exists", () => {
+    const names = dataBucketNames({ naming });
+    for (const purpose of [...BUCKET_PURPOSES, "access-logs" as const]) {
+      assert.equal(byName(rec, `data-${purpose}-bucket`).inputs["bucket"], names[purpose]);
+    }
+    const recovered = dataBucketNames({
+      naming,
+      bucketNames: { datalake: "custom-lake" },
+      recovery: { streamBucketName: "old-stream", datalakeBucketName: "old-lake" },
+    });
+    assert.equal(recovered.datalake, "old-lake");
+    assert.equal(recovered.stream, "old-stream");
+    assert.equal(recovered["athena-results"], "acme-tdp-production-athena-results");
+  });
+
+  it("refuses extra statements or keys for an unknown bucket or the backup bucket", () => {
+    assert.throws(
+      () => validateDataBucketsArgs({ additionalKmsKeyArns: { backup: [ORG_KEY] } }),
+      /additionalKmsKeyArns\.backup: the backup bucket/,
+    );
+    assert.throws(
+      () => validateDataBucketsArgs({ policyStatements: { nope: () => [] } as never }),
+      /policyStatements\.nope: unknown bucket/,
+    );
+  });
+
+  it("refuses extra keys on an SSE-S3 bucket", () => {
+    assert.throws(
+      () =>
+        new SecureBucket("logs", {
+          bucketName: "acme-logs",
+          sseS3Reason: "S3 server access log delivery supports only SSE-S3",
+          accessLogTarget: { sourceBucketArns: [], accountId: ACCOUNT },
+          additionalKmsKeyArns: [ORG_KEY],
+        }),
+      /additionalKmsKeyArns needs kmsKeyArn/,
+    );
   });
 });

@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "@tdp/core";
@@ -620,10 +622,10 @@ describe("SearchDomain variants", () => {
 
   it("bundles the real handler as the default code", async () => {
     const archive = snapshotFunctionCode();
-    assert.ok(archive instanceof pulumi.asset.AssetArchive);
-    const assets = (await archive.assets) as Record<string, pulumi.asset.StringAsset>;
-    assert.deepEqual(Object.keys(assets), ["index.js"]);
-    const code = await assets["index.js"]!.text!;
+    assert.ok(archive instanceof pulumi.asset.FileArchive);
+    const dir = await archive.path;
+    assert.deepEqual(readdirSync(dir), ["index.js"]);
+    const code = readFileSync(path.join(dir, "index.js"), "utf8");
     assert.match(code, /__export\(handler_exports, \{[^}]*handler: \(\) => handler/);
     assert.match(code, /AWS4-HMAC-SHA256/, "the signer is inside");
     assert.match(code, /repository-registered/);

@@ -319,7 +319,11 @@ describe("PlatformServices", () => {
     assert.equal(tg["targetType"], "ip");
     assert.equal(tg["port"], 3000);
     assert.equal((tg["healthCheck"] as Record<string, unknown>)["path"], "/api/health");
-    assert.ok((tg["name"] as string).length <= 32);
+    // A prefix of at most 6 characters (the provider's suffix makes 32): a changed port replaces
+    // the group without colliding with the old one's name; the Name tag is the readable name.
+    assert.equal(tg["name"], undefined);
+    assert.equal(tg["namePrefix"], "ecs-");
+    assert.equal((tg["tags"] as Record<string, string>)["Name"], "acme-tdp-production-ts-service-api");
     assert.equal(
       rec.named("ecs-ts-service-link-file-tg"),
       undefined,

@@ -1,10 +1,16 @@
 import * as assert from "node:assert/strict";
+import type * as pulumi from "@pulumi/pulumi";
 
 import { Naming, allow, policyDocument } from "@tdp/core";
 import { offline } from "@tdp/offline";
 
 import type { PlatformClusterArgs } from "../src/eks";
-import { CLUSTER_LOG_TYPES, DEFAULT_KUBERNETES_VERSION, PlatformCluster } from "../src/eks";
+import {
+  CLUSTER_LOG_TYPES,
+  DEFAULT_KUBERNETES_VERSION,
+  PlatformCluster,
+  withoutClusterCreatorAdmin,
+} from "../src/eks";
 import type { Recording } from "./helpers";
 import { named, inputs, statements } from "./helpers";
 
@@ -52,6 +58,31 @@ describe("PlatformCluster (defaults)", () => {
         assert.ok(r.name.startsWith("eks"), `${r.name} is named after the component`);
       }
     }
+  });
+
+  it("runs CoreDNS as a managed add-on after the node groups, at EKS's default version, taking over the self-managed one", async () => {
+    const addon = named(rec, "eks-coredns");
+    assert.equal(addon.type, "aws:eks/addon:Addon");
+    const i = inputs(addon);
+    assert.equal(i["addonName"], "coredns");
+    assert.equal(i["clusterName"], "acme-tdp-production-eks");
+    assert.equal(i["addonVersion"], `v0.0.0-offline-coredns-for-${DEFAULT_KUBERNETES_VERSION}`);
+    assert.equal(i["resolveConflictsOnCreate"], "OVERWRITE");
+    assert.equal(i["resolveConflictsOnUpdate"], "PRESERVE");
+    assert.ok(addon.dependencies.includes(named(rec, "eks-general").urn), "waits for the node group");
+    // pulumi-eks is told not to make its own (it would not, without a default node group).
+    assert.equal(
+      (inputs(rec.one("eks:index:Cluster"))["corednsAddonOptions"] as Record<string, unknown>)["enabled"],
+      false,
+    );
+    assert.equal(
+      await offline.outputValue(component.coreDnsVersion),
+      `v0.0.0-offline-coredns-for-${DEFAULT_KUBERNETES_VERSION}`,
+    );
+  });
+
+  it("declares the transform that drops pulumi-eks's cluster-creator admin entry", () => {
+    assert.equal(rec.one("eks:index:Cluster").options?.transforms, 1);
   });
 
   it("creates one @pulumi/eks cluster in the private subnets on the default Kubernetes version", () => {
@@ -212,9 +243,12 @@ describe("PlatformCluster (defaults)", () => {
     const template = group["launchTemplate"] as Record<string, unknown>;
     assert.match(String(template["id"]), /^lt-[0-9a-f]{17}$/);
     assert.equal(template["version"], "1");
-    assert.deepEqual(
+    // A name prefix: a replacement (new instance types) never collides with the old group's name.
+    assert.equal(group["nodeGroupName"], undefined);
+    assert.equal(group["nodeGroupNamePrefix"], "acme-tdp-production-eks-general-");
+    assert.match(
       await offline.outputValue(component.nodeGroupNames[0]!),
-      "acme-tdp-production-eks-general",
+      /^acme-tdp-production-eks-general-[0-9a-f]{26}$/,
     );
   });
 
@@ -318,6 +352,11 @@ describe("PlatformCluster (options)", () => {
         args({
           kubernetesVersion: "1.34",
           supportType: "EXTENDED",
+          coreDns: {
+            version: "v1.11.4-eksbuild.14",
+            resolveConflictsOnCreate: "NONE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+          },
           endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"] },
           secretsKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/secrets",
           logsKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/logs",
@@ -362,6 +401,13 @@ describe("PlatformCluster (options)", () => {
         policy: policyDocument(allow("s3:GetObject", `${DATALAKE}/reports/*`)),
       });
     });
+  });
+
+  it("pins the CoreDNS add-on's version and conflict settings when asked", () => {
+    const i = inputs(named(rec, "opt-coredns"));
+    assert.equal(i["addonVersion"], "v1.11.4-eksbuild.14");
+    assert.equal(i["resolveConflictsOnCreate"], "NONE");
+    assert.equal(i["resolveConflictsOnUpdate"], "OVERWRITE");
   });
 
   it("opens a public endpoint only for the listed networks, keeping the private one", () => {
@@ -480,9 +526,11 @@ describe("PlatformCluster (longest allowed names)", () => {
     const rec = await offline.record(() => {
       new PlatformCluster("long", args({ naming: longNaming, nodeGroups: [{ name: group }] }));
     });
-    const name = String(inputs(named(rec, `long-${group}`))["nodeGroupName"]);
+    const prefix = String(inputs(named(rec, `long-${group}`))["nodeGroupNamePrefix"]);
+    // The provider appends 26 characters to the prefix.
+    const name = `${prefix}${"0".repeat(26)}`;
     assert.ok(name.length <= 63, `${name} is ${name.length} characters`);
-    assert.match(name, /^abcdefghijklmnopqrstuvwx-preproductionabc-eks-/);
+    assert.match(prefix, /^abcdefghijklmnopqrstuvwx-prep-[0-9a-f]{6}-$/);
     assert.match(name, /^[A-Za-z0-9][A-Za-z0-9_-]*$/);
   });
 });
@@ -582,5 +630,38 @@ describe("PlatformCluster argument checks", () => {
         /workloadRole name "Bad_Name" must be 2 to 32 lowercase letters/,
       );
     });
+  });
+});
+
+describe("withoutClusterCreatorAdmin", () => {
+  const opts = { parent: undefined } as pulumi.ResourceOptions;
+  it("turns off bootstrapClusterCreatorAdminPermissions on the aws:eks Cluster and keeps the rest", () => {
+    const result = withoutClusterCreatorAdmin({
+      type: "aws:eks/cluster:Cluster",
+      name: "eks-cluster-eksCluster",
+      custom: true,
+      props: {
+        name: "acme-tdp-production-eks",
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      },
+      opts,
+    });
+    assert.ok(result && !(result instanceof Promise));
+    assert.deepEqual(result.props, {
+      name: "acme-tdp-production-eks",
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+    });
+    assert.equal(result.opts, opts);
+  });
+
+  it("leaves every other resource alone", () => {
+    const result = withoutClusterCreatorAdmin({
+      type: "aws:eks/accessEntry:AccessEntry",
+      name: "entry",
+      custom: true,
+      props: {},
+      opts,
+    });
+    assert.equal(result, undefined);
   });
 });

@@ -17,6 +17,10 @@ import { synthesize } from "./synth";
 /** The repository root: stack files, `stacks/` and `plans/` live there. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const PROJECT = "tdp";
+/** The organization of every stack on DIY backends (local, S3), and of the offline engine's. */
+export const ORGANIZATION = "organization";
+/** The config key that turns default providers off, per package (`["aws"]`, or `["*"]` for all). */
+export const DISABLE_DEFAULT_PROVIDERS_KEY = "pulumi:disable-default-providers";
 const DEFAULT_ACCOUNT = "111111111111";
 const DEFAULT_REGION = "us-east-1";
 
@@ -51,6 +55,7 @@ export interface RegisterRequest {
   getAliasesList(): WireAlias[];
   getDeletedwith(): string;
   getImportid(): string;
+  getTransformsList(): unknown[];
 }
 
 export interface WireAlias {
@@ -103,11 +108,22 @@ export interface RunStackOptions {
 export const DEFAULT_PLANS_DIR = path.join(REPO_ROOT, "plans");
 
 /**
- * Pulumi stack references (`acme/tdp/dr` or `dr`) resolve to the outputs of the offline plan of
- * that stack, so prod's program sees what the dr program really exports.
+ * Pulumi stack references resolve to the outputs of the offline plan of that stack, so prod's
+ * program sees what the dr program really exports. A reference names `<org>/<project>/<stack>`
+ * (the program qualifies a bare name with its organization and project) or a bare stack; only this
+ * project's stacks have plans.
  */
 export function planOutputs(stackName: string, plansDir: string): Record<string, unknown> {
-  const stack = stackName.split("/").pop() ?? stackName;
+  const parts = stackName.split("/");
+  const stack = parts[parts.length - 1] ?? stackName;
+  if (parts.length === 3 && parts[1] !== PROJECT) {
+    throw new Error(
+      `the stack reference to "${stackName}" names the project ${parts[1]}; the offline engine has plans of the project ${PROJECT} only`,
+    );
+  }
+  if (parts.length !== 1 && parts.length !== 3) {
+    throw new Error(`the stack reference "${stackName}" is neither a stack name nor <org>/<project>/<stack>`);
+  }
   const file = path.join(plansDir, `${stack}.json`);
   if (!existsSync(file)) {
     throw new Error(
@@ -136,6 +152,28 @@ export function identityFromConfig(config: Record<string, string>): { accountId:
     region: config["aws:region"] ?? DEFAULT_REGION,
     accountId: accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT,
   };
+}
+
+/**
+ * The packages whose default provider the config disables (`pulumi:disable-default-providers`,
+ * a list as JSON text); `*` disables them all.
+ */
+export function disabledDefaultProviders(config: Record<string, string>): string[] {
+  const text = config[DISABLE_DEFAULT_PROVIDERS_KEY];
+  if (text === undefined) {
+    return [];
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((item): item is string => typeof item === "string")) {
+    throw new Error(`${DISABLE_DEFAULT_PROVIDERS_KEY} must be a list of package names, got ${text}`);
+  }
+  return list;
 }
 
 /** A provider reference is `<urn>::<id>`; plans keep the URN (ids are made up offline). */
@@ -216,6 +254,9 @@ function optionsOf(req: RegisterRequest): RecordedOptions | undefined {
   if (req.getReplaceonchangesList().length > 0) {
     options.replaceOnChanges = sorted(req.getReplaceonchangesList());
   }
+  if (req.getTransformsList().length > 0) {
+    options.transforms = req.getTransformsList().length;
+  }
   return Object.keys(options).length > 0 ? options : undefined;
 }
 
@@ -259,6 +300,7 @@ export class OfflineEngine {
   private installed = false;
   private plansDir = DEFAULT_PLANS_DIR;
   private identity: { accountId?: string; region?: string } = {};
+  private disabledProviders: string[] = [];
 
   constructor() {
     this.ctx = {
@@ -279,6 +321,7 @@ export class OfflineEngine {
     void pulumi.runtime.setMocks(
       {
         newResource: (args) => {
+          this.requireExplicitProvider(args.type, args.custom === true, args.provider, "resource");
           if (args.type === "pulumi:pulumi:StackReference") {
             const name = String(args.inputs["name"] ?? args.name);
             return {
@@ -302,6 +345,7 @@ export class OfflineEngine {
         },
         call: (args) => {
           try {
+            this.requireExplicitProvider(args.token, true, args.provider, "invoke");
             return answerInvoke(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, this.ctx);
           } catch (error) {
             // The SDK rejects a failed invoke with `new Error(err.details)`, the gRPC status text;
@@ -315,8 +359,30 @@ export class OfflineEngine {
       PROJECT,
       this.ctx.stack,
       false,
+      ORGANIZATION,
     );
     this.wrapMonitor();
+  }
+
+  /**
+   * As the engine does with `pulumi:disable-default-providers`: a custom resource or an invoke of
+   * a package whose default provider is disabled must name an explicit provider.
+   */
+  private requireExplicitProvider(
+    token: string,
+    custom: boolean,
+    provider: string | undefined,
+    kind: string,
+  ): void {
+    const pkg = token.split(":")[0] ?? "";
+    if (!custom || provider || pkg === "pulumi" || token.startsWith("pulumi:providers:")) {
+      return;
+    }
+    if (this.disabledProviders.includes(pkg) || this.disabledProviders.includes("*")) {
+      throw new Error(
+        `Default provider for '${pkg}' disabled. '${token}' must use an explicit provider (${kind}; ${DISABLE_DEFAULT_PROVIDERS_KEY})`,
+      );
+    }
   }
 
   private wrapMonitor(): void {
@@ -444,6 +510,7 @@ export class OfflineEngine {
     for (const [key, value] of Object.entries(config)) {
       asText[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
+    this.disabledProviders = disabledDefaultProviders(asText);
     pulumi.runtime.setAllConfig(asText, secretKeys);
     const identity = identityFromConfig(asText);
     this.ctx.region = this.identity.region ?? identity.region;

@@ -183,6 +183,20 @@ export const INVOKES: Record<string, InvokeAnswer> = {
       mostRecent: true,
     };
   },
+  // EKS add-on versions are per Kubernetes version and change over time: offline they are a
+  // marked, stable stand-in that no real version looks like.
+  "aws:eks/getAddonVersion:getAddonVersion": (inputs) => {
+    const addonName = String(inputs["addonName"] ?? "");
+    const kubernetesVersion = String(inputs["kubernetesVersion"] ?? "");
+    const version = `v0.0.0-offline-${addonName}-for-${kubernetesVersion}`;
+    return {
+      id: addonName,
+      addonName,
+      kubernetesVersion,
+      mostRecent: inputs["mostRecent"] ?? false,
+      version,
+    };
+  },
   "aws:elb/getServiceAccount:getServiceAccount": (_inputs, ctx) => ({
     id: "127311923021",
     arn: `arn:${ctx.partition}:iam::127311923021:root`,

@@ -1,3 +1,4 @@
+import { criticalPathMarkdown } from "./critical-path";
 import type { RecordedOptions, Recording } from "./recording";
 import type { PlanValue } from "./serialize";
 
@@ -186,7 +187,77 @@ export function planMermaid(plan: PlanFile): string {
   return lines.join("\n");
 }
 
-/** `plans/<stack>.md`: counts by package and type, and the component diagram. */
+/** The per-organization outputs, in the order a reader needs them (absent ones are skipped). */
+const ORGANIZATION_OUTPUTS: [string, string][] = [
+  ["keyArn", "KMS key"],
+  ["athenaPolicyName", "Athena policy"],
+  ["athenaPolicyArn", "Athena policy ARN"],
+  ["workgroup", "Athena workgroup"],
+  ["glueDatabase", "Glue database"],
+  ["dataHubRoleArn", "Data Hub role"],
+  ["roleAlias", "IoT role alias"],
+  ["iotPolicy", "IoT policy"],
+  ["ssmServiceRoleArn", "SSM activation role"],
+  ["connectorSecretsPath", "Connector secrets"],
+  ["athenaUser", "Athena IAM user"],
+];
+
+/**
+ * The stack's `organizations` output (one entry per orgSlug) as a table per organization, so a
+ * reviewer sees each organization's key, roles, role alias, policy, workgroup and database.
+ */
+export function organizationsMarkdown(outputs: Record<string, PlanValue>): string[] {
+  const orgs = outputs["organizations"];
+  if (orgs === null || typeof orgs !== "object" || Array.isArray(orgs) || Object.keys(orgs).length === 0) {
+    return [];
+  }
+  const lines = ["## Organizations", "", "The `organizations` output of the stack, per orgSlug.", ""];
+  for (const [slug, value] of Object.entries(orgs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const fields = (value ?? {}) as Record<string, PlanValue>;
+    lines.push(`### \`${slug}\``, "", "| Output | Value |", "|---|---|");
+    for (const [key, label] of ORGANIZATION_OUTPUTS) {
+      if (fields[key] !== undefined) {
+        lines.push(
+          `| ${label} | \`${typeof fields[key] === "string" ? fields[key] : JSON.stringify(fields[key])}\` |`,
+        );
+      }
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
+/** One row of a stack's `dr.recoveryObjectives` output. */
+interface RecoveryObjectiveRow {
+  store: string;
+  recoveryPoint: string;
+  recoveryTime: string;
+}
+
+/** The plan's DR section: the recovery objectives a primary stack with DR on exports. */
+function drSection(plan: PlanFile): string[] {
+  const dr = plan.outputs["dr"] as
+    { recoveryObjectives?: RecoveryObjectiveRow[]; region?: string } | undefined;
+  const rows = dr?.recoveryObjectives;
+  if (!Array.isArray(rows) || rows.length === 0) {
+    return [];
+  }
+  return [
+    "## Disaster recovery",
+    "",
+    `Recovery point (what can be lost) and recovery time per data store, derived from the configured values; the copies are in ${dr?.region ?? "the DR region"}.`,
+    "",
+    "| Data store | Recovery point | Recovery time |",
+    "|---|---|---|",
+    ...rows.map((r) => `| ${r.store} | ${r.recoveryPoint} | ${r.recoveryTime} |`),
+    "",
+  ];
+}
+
+/**
+ * `plans/<stack>.md`: the component diagram, the critical path of a fresh update, counts by package
+ * and type, the organizations and the DR objectives.
+ */
 export function planMarkdown(plan: PlanFile): string {
   const counts = countByPackageAndType(plan);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -211,11 +282,14 @@ export function planMarkdown(plan: PlanFile): string {
     planMermaid(plan),
     "```",
     "",
+    ...criticalPathMarkdown(plan),
     "## Resources by package and type",
     "",
     "| Package | Type | Count |",
     "|---|---|---|",
     ...rows,
     "",
+    ...organizationsMarkdown(plan.outputs),
+    ...drSection(plan),
   ].join("\n");
 }

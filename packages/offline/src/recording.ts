@@ -15,6 +15,11 @@ export interface RecordedOptions {
   /** The id of an existing resource imported by this registration. */
   import?: string;
   replaceOnChanges?: string[];
+  /**
+   * How many transforms the registration declares: the engine runs them on it and on every
+   * child, a multi-language component's too (they do not run offline).
+   */
+  transforms?: number;
 }
 
 /** One resource registration, as the engine recorded it. */

@@ -1,9 +1,12 @@
 /**
  * Turns the wire form of a registration's inputs (a protobuf Struct as JavaScript) into plain
  * plan values: secrets become "[secret]", unknowns "[unknown]", resource references their URN, and
- * assets and archives a content hash, so a plan never holds a secret or a bundle's text.
+ * assets and archives a content hash (file assets and archives hash their files' content, never
+ * their path), so a plan never holds a secret or a bundle's text and is the same on every checkout.
  */
 import { createHash } from "node:crypto";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -20,6 +23,52 @@ export type PlanValue = null | boolean | number | string | PlanValue[] | { [key:
 
 function digest(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+}
+
+/**
+ * The content of a file or folder as plain data (relative names and SHA-256 of each file), so a
+ * file asset or archive hashes the same from whichever checkout the program runs.
+ */
+function pathContent(target: string): unknown {
+  if (statSync(target).isDirectory()) {
+    const files: Record<string, string> = {};
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : 1,
+      )) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else files[path.relative(target, full).split(path.sep).join("/")] = fileHash(full);
+      }
+    };
+    walk(target);
+    return { files };
+  }
+  return { file: fileHash(target) };
+}
+
+function fileHash(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
+/** An asset or archive record with file paths replaced by their content (nested archives too). */
+function contentOf(record: Record<string, unknown>): unknown {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    const value = record[key];
+    if (key === "path" && typeof value === "string") {
+      out["content"] = pathContent(value);
+    } else if (key === "assets" && typeof value === "object" && value !== null) {
+      out[key] = Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((name) => [name, contentOf((value as Record<string, Record<string, unknown>>)[name] ?? {})]),
+      );
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
 }
 
 export function toPlanValue(value: unknown): PlanValue {
@@ -49,9 +98,9 @@ export function toPlanValue(value: unknown): PlanValue {
             ? toPlanValue(record["value"])
             : UNKNOWN_PLACEHOLDER;
       case ASSET_SIG:
-        return { asset: digest(record) };
+        return { asset: digest(contentOf(record)) };
       case ARCHIVE_SIG:
-        return { archive: digest(record) };
+        return { archive: digest(contentOf(record)) };
       default: {
         const out: Record<string, PlanValue> = {};
         for (const key of Object.keys(record).sort()) {

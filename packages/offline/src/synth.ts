@@ -152,6 +152,17 @@ export const ATTRIBUTES: Record<string, Synth> = {
     const id = `lt-${h.hex(17)}`;
     return { id, state: { arn: h.arn("ec2", `launch-template/${id}`), latestVersion: 1, defaultVersion: 1 } };
   },
+  "aws:imagebuilder/image:Image": (_args, h) => {
+    const arn = h.arn("imagebuilder", `image/${h.physical.toLowerCase()}/1.0.0/1`);
+    const ami = {
+      accountId: h.ctx.accountId,
+      description: "",
+      image: `ami-${h.hex(17)}`,
+      name: h.physical,
+      region: h.ctx.region,
+    };
+    return { id: arn, state: { arn, outputResources: [{ amis: [ami], containers: [] }] } };
+  },
   "aws:rds/instance:Instance": ({ inputs }, h) => {
     const identifier = str(inputs["identifier"]) ?? h.physical.toLowerCase();
     const engine = String(inputs["engine"] ?? "postgres");
@@ -329,7 +340,9 @@ export const ATTRIBUTES: Record<string, Synth> = {
     };
   },
   "aws:eks/nodeGroup:NodeGroup": ({ inputs }, h) => {
-    const name = str(inputs["nodeGroupName"]) ?? h.physical;
+    const prefix = str(inputs["nodeGroupNamePrefix"]);
+    // A prefix gets the provider's 26-character unique suffix.
+    const name = str(inputs["nodeGroupName"]) ?? (prefix ? `${prefix}${h.hex(26)}` : h.physical);
     return {
       id: `${String(inputs["clusterName"] ?? "cluster")}:${name}`,
       state: { nodeGroupName: name, arn: h.arn("eks", `nodegroup/${name}/${uuid(h)}`) },

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -14,6 +14,8 @@ const fixture = (file: string) => path.join(__dirname, "fixtures", file);
 function plan(...args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], {
     cwd: REPO_ROOT,
+    // pnpm sets INIT_CWD to the folder the user ran the command in; paths are shown from there.
+    env: { ...process.env, INIT_CWD: REPO_ROOT },
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -47,9 +49,39 @@ describe("pnpm plan (child process)", function () {
     const result = plan("dr", "--config", path.join(REPO_ROOT, "Pulumi.dr.yaml"));
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^stack dr: \d+ resources \(\d+ protected\)/);
-    assert.match(result.stdout, /planned in [\d.]+ s\n$/);
+    assert.match(
+      result.stdout,
+      /planned in [\d.]+ s; same as the committed plans\/dr\.json; nothing written \(--out <dir> writes the plan and its Markdown with the diagram\)\n$/,
+    );
     assert.doesNotMatch(result.stdout, /wrote/);
     assert.equal(existsSync(committed) ? statSync(committed).mtimeMs : undefined, before);
+  });
+
+  it("--inventory plans against another inventory and, like --config, leaves plans/ alone", () => {
+    const committed = path.join(REPO_ROOT, "plans", "dr.json");
+    const before = statSync(committed).mtimeMs;
+    const inventory = path.join(REPO_ROOT, "packages", "offline", "fixtures", "inventory.yaml");
+    const result = plan("dr", "--inventory", path.relative(REPO_ROOT, inventory));
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /same as the committed plans\/dr\.json; nothing written/);
+    assert.equal(statSync(committed).mtimeMs, before);
+  });
+
+  it("says when the plan differs from the committed one and where the Markdown with the diagram is", () => {
+    const out = mkdtempSync(path.join(tmpdir(), "plan-differs-"));
+    try {
+      const stackFile = path.join(out, "Pulumi.dr.yaml");
+      const text = readFileSync(path.join(REPO_ROOT, "Pulumi.dr.yaml"), "utf8");
+      writeFileSync(stackFile, text.replace("logRetentionDays: 90", "logRetentionDays: 30"));
+      const result = plan("dr", "--config", stackFile, "--out", out);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(
+        result.stdout,
+        /DIFFERS from the committed plans\/dr\.json; wrote .*dr\.json and .*dr\.md \(resource counts and the diagram\)/,
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it("--out writes the plan and its Markdown to another directory", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -47,6 +47,68 @@ describe("offline engine: stack files and config", () => {
     });
     assert.equal(config["tdp:count"], "3");
     assert.deepEqual(secretKeys.sort(), ["tdp:licenceKey", "tdp:sso"]);
+  });
+
+  describe("ESC environments", () => {
+    let dir: string;
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+      return path.join(dir, file);
+    };
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), "offline-esc-"));
+      write(
+        "environments/fixture-secrets.yaml",
+        [
+          "values:",
+          "  pulumiConfig:",
+          "    tdp:sso:",
+          "      clientSecret:",
+          "        fn::secret: placeholder",
+          "      clientId: from-environment",
+          "    tdp:only: {fn::secret: {ciphertext: ZXNj}}",
+        ].join("\n"),
+      );
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("merges <stack>-secrets under the stack file: objects key by key, the stack's values win, fn::secret as secret", () => {
+      const file = write(
+        "Pulumi.fixture.yaml",
+        "config:\n  tdp:sso:\n    clientId: from-stack\n  tdp:plain: x\n",
+      );
+      const { config, secretKeys, environments } = readStackFile(file);
+      assert.deepEqual(environments, [path.join(dir, "environments", "fixture-secrets.yaml")]);
+      assert.deepEqual(JSON.parse(config["tdp:sso"]!), {
+        clientSecret: SECRET_CONFIG_PLACEHOLDER,
+        clientId: "from-stack",
+      });
+      assert.equal(config["tdp:only"], SECRET_CONFIG_PLACEHOLDER);
+      assert.equal(config["tdp:plain"], "x");
+      assert.deepEqual(secretKeys.sort(), ["tdp:only", "tdp:sso"]);
+    });
+
+    it("takes a secure value of the stack file over the environment's, and reads the environments it imports", () => {
+      write("environments/shared.yaml", "values:\n  pulumiConfig:\n    tdp:shared: yes-shared\n");
+      const file = write(
+        "Pulumi.other.yaml",
+        "environment:\n  - tdp/shared\n  - fixture-secrets\nconfig:\n  tdp:only:\n    secure: AAAB\n",
+      );
+      const { config, secretKeys, environments } = readStackFile(file);
+      assert.equal(environments.length, 2);
+      assert.equal(config["tdp:shared"], "yes-shared");
+      assert.equal(config["tdp:only"], SECRET_CONFIG_PLACEHOLDER);
+      assert.ok(secretKeys.includes("tdp:only"));
+    });
+
+    it("fails on an imported environment with no committed definition", () => {
+      const file = write("Pulumi.third.yaml", "environment:\n  - tdp/missing\nconfig: {}\n");
+      assert.throws(
+        () => readStackFile(file),
+        /imports the ESC environment tdp\/missing, but no definition environments\/missing\.yaml/,
+      );
+    });
   });
 
   it("names the file when a stack file cannot be read", () => {
@@ -136,6 +198,16 @@ describe("offline engine: stack references", () => {
     assert.equal(rec.ofType("pulumi:pulumi:StackReference").length, 2);
   });
 
+  it("refuses a reference to another project's stack: only this project has plans", async () => {
+    offline.setPlansDir(plans);
+    await assert.rejects(
+      offline.record(() => {
+        new pulumi.StackReference("elsewhere", { name: "acme/other/dr" }).getOutput("x");
+      }),
+      /names the project other; the offline engine has plans of the project tdp only/,
+    );
+  });
+
   it("fails with what to run when the referenced stack has no plan", async () => {
     offline.setPlansDir(plans);
     await assert.rejects(
@@ -143,6 +215,47 @@ describe("offline engine: stack references", () => {
         new pulumi.StackReference("missing", { name: "acme/tdp/nowhere" }).getOutput("x");
       }),
       /needs the offline plan .*nowhere\.json: run pnpm plan nowhere first/,
+    );
+  });
+});
+
+describe("offline engine: pulumi:disable-default-providers", () => {
+  afterEach(() => offline.reset());
+  const disabled = { "aws:region": "eu-west-1", "pulumi:disable-default-providers": ["aws"] };
+
+  it("refuses a resource of a disabled package on the default provider, as the engine does", async () => {
+    offline.setConfig(disabled);
+    await assert.rejects(
+      offline.record(() => new aws.s3.Bucket("orphan")),
+      /Default provider for 'aws' disabled\. 'aws:s3\/bucket:Bucket' must use an explicit provider/,
+    );
+  });
+
+  it("refuses an invoke of a disabled package without a provider", async () => {
+    offline.setConfig(disabled);
+    await assert.rejects(
+      offline.record(() => aws.getCallerIdentityOutput({}).accountId),
+      /Default provider for 'aws' disabled\. 'aws:index\/getCallerIdentity:getCallerIdentity' must use an explicit provider/,
+    );
+  });
+
+  it("accepts resources and invokes with an explicit or inherited provider", async () => {
+    offline.setConfig(disabled);
+    const rec = await offline.record(() => {
+      const provider = new aws.Provider("explicit", { region: "eu-west-1" });
+      new aws.s3.Bucket("owned", {}, { provider });
+      const parent = new pulumi.ComponentResource("tdp:test:Parent", "parent", {}, { providers: [provider] });
+      new aws.s3.Bucket("inherited", {}, { parent });
+      return { account: aws.getCallerIdentityOutput({}, { parent }).accountId };
+    });
+    assert.equal(rec.ofType("aws:s3/bucket:Bucket").length, 2);
+    assert.equal(rec.outputs["account"], "111111111111");
+  });
+
+  it("rejects a value that is not a list of package names", () => {
+    assert.throws(
+      () => offline.setConfig({ "pulumi:disable-default-providers": [1] }),
+      /pulumi:disable-default-providers must be a list of package names/,
     );
   });
 });

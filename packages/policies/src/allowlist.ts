@@ -24,7 +24,7 @@ const fileSchema = z.strictObject({ exceptions: z.array(entrySchema).default([])
 
 export type AllowlistEntry = z.output<typeof entrySchema>;
 
-/** allowlist.yaml at the package root, from the sources (src/) or the build (dist/src/). */
+/** allowlist.yaml at the package root, from the sources (src/) or the build (dist/). */
 export const DEFAULT_ALLOWLIST =
   [join(__dirname, "..", "allowlist.yaml"), join(__dirname, "..", "..", "allowlist.yaml")].find((f) =>
     existsSync(f),

@@ -65,6 +65,8 @@ export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
     allowedAccountIds: { type: "array", items: { type: "string" } },
     allowIamUsers: { type: "boolean" },
     requireVaultLock: { type: "boolean" },
+    drReplicatedBuckets: { type: "array", items: { type: "string" } },
+    drReplicaBuckets: { type: "array", items: { type: "string" } },
   },
 };
 

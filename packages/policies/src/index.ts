@@ -1,5 +1,5 @@
-// The policies as a library: evaluate them over a plan file, or build a pack (index.ts at the
-// package root is the only place a PolicyPack is constructed).
+// The policies as a library (`@tdp/policies/policies`): evaluate them over a plan file, or build
+// a pack (src/main.ts, the package's main, is the only place a PolicyPack is constructed).
 export * from "./allowlist";
 export * from "./define";
 export * from "./evaluate";

@@ -19,6 +19,8 @@ import { acmPolicies } from "./services/acm";
 import { cloudtrailPolicies } from "./services/cloudtrail";
 import { athenaPolicies } from "./services/athena";
 import { gluePolicies } from "./services/glue";
+import { organizationsPolicies } from "./services/organizations";
+import { drPolicies } from "./services/dr";
 
 /** Every policy of the pack, by service module. */
 export const allPolicies: TdpPolicy[] = [
@@ -31,6 +33,7 @@ export const allPolicies: TdpPolicy[] = [
   ...rdsPolicies,
   ...opensearchPolicies,
   ...backupPolicies,
+  ...drPolicies,
   ...secretsPolicies,
   ...lambdaPolicies,
   ...logsPolicies,
@@ -42,4 +45,5 @@ export const allPolicies: TdpPolicy[] = [
   ...cloudtrailPolicies,
   ...athenaPolicies,
   ...gluePolicies,
+  ...organizationsPolicies,
 ];

@@ -42,6 +42,27 @@ export const PROJECT_RULES: Record<string, ProjectRule> = {
     rule: "Backup vaults are locked (Vault Lock) where the stack asks for it.",
     source: "security baseline (Backup: vault lock where asked); tdp:data.database.vaultLock",
   },
+  "TDP.ORG.1": {
+    rule: "No identity policy of an organization reaches another organization's prefix in the shared buckets.",
+    source:
+      'seed 003 "Data Isolation": one bucket set, the top-level orgSlug prefix isolates each organization',
+  },
+  "TDP.ORG.2": {
+    rule: "Every organization has its own KMS key, rotating yearly and protected.",
+    source: 'seed 003 "Encryption": a separate key per organization that rotates yearly',
+  },
+  "TDP.ORG.3": {
+    rule: "IoT role aliases issue credentials valid for at most one hour.",
+    source: 'seed 003 "AWS IoT": temporary credentials valid for 1 hour, requested every 30 minutes',
+  },
+  "TDP.DR.1": {
+    rule: "With DR on, every replicated bucket replicates, KMS-encrypted objects and delete markers included, to a KMS-encrypted replica.",
+    source: "seed 001 EnableDR (replicate data and backups to another account and region)",
+  },
+  "TDP.DR.2": {
+    rule: "The DR replicas and the DR backup vault are protected, and the replicas versioned and KMS-encrypted.",
+    source: "seed 001 dr.yml; security baseline (stateful resources protected)",
+  },
   "TDP.ACM.1": {
     rule: "Certificates validate through DNS, so they renew without a manual step.",
     source: "seed post-deployment steps (certificate approval by e-mail) replaced by code",

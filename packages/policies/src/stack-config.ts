@@ -28,7 +28,8 @@ function text(value: unknown): string | undefined {
 
 /**
  * The policy settings of a stack, read from its stack file (`tdp:platform`): the role prefix and
- * boundary the stack applies, and the accounts grants may name (its own and its DR stack's). The
+ * boundary the stack applies, and the accounts grants may name (its own and its DR stack's; in a
+ * dr stack with `tdp:dr` on, its own and its primary's). The
  * same values feed `pulumi preview --policy-pack-config` (`pnpm policy --print-config <stack>`).
  */
 export function policyConfigFromStack(projectDir: string, stack: string): TdpPolicyConfig | undefined {
@@ -45,16 +46,38 @@ export function policyConfigFromStack(projectDir: string, stack: string): TdpPol
     );
     if (drAccount) accounts.add(drAccount);
   }
+  // A dr stack with DR on grants to its primary account (tdp:dr.primary.accountId): the pair.
+  const dr = sectionOf(config["tdp:dr"]);
+  const primaryAccount = text(sectionOf(dr["primary"])["accountId"]);
+  if (platform["role"] === "dr" && dr["enabled"] === true && primaryAccount) accounts.add(primaryAccount);
+  // DR on: the buckets the primary replicates, or the replicas the dr stack holds.
+  const infrastructureName = text(platform["infrastructureName"]);
+  const environment = text(platform["environment"]) ?? "production";
+  const drBuckets: Record<string, string[]> = {};
+  if (dr["enabled"] === true && infrastructureName) {
+    const names = sectionOf(sectionOf(config["tdp:data"])["buckets"])["names"];
+    const recovery = sectionOf(config["tdp:data"])["recovery"] !== undefined;
+    const purposes = ["datalake", "stream", "backup", "artifacts"].filter(
+      (p) => platform["role"] === "dr" || !(recovery && (p === "stream" || p === "datalake")),
+    );
+    const bucket = (p: string) => text(sectionOf(names)[p]) ?? `${infrastructureName}-${environment}-${p}`;
+    drBuckets[platform["role"] === "dr" ? "drReplicaBuckets" : "drReplicatedBuckets"] = purposes.map(bucket);
+  }
   const prefix = text(platform["iamRolePrefix"]);
   const boundary = text(platform["iamBoundaryPolicyArn"]);
   // tdp:data.database.vaultLock asks for AWS Backup Vault Lock on the database's vault.
   const vaultLock = sectionOf(sectionOf(config["tdp:data"])["database"])["vaultLock"] !== undefined;
+  // Seed AthenaCreateIamUser (tdp:organizations[].athenaCreateIamUser) is the setting that asks for users.
+  const organizations = config["tdp:organizations"];
+  const athenaUsers =
+    Array.isArray(organizations) && organizations.some((o) => sectionOf(o)["athenaCreateIamUser"] === true);
   return {
     ...(prefix ? { iamRolePrefix: prefix } : {}),
     ...(boundary ? { permissionsBoundaryArn: boundary } : {}),
     ...(accounts.size > 0 ? { allowedAccountIds: [...accounts] } : {}),
-    allowIamUsers: false,
+    allowIamUsers: athenaUsers,
     requireVaultLock: vaultLock,
+    ...drBuckets,
   };
 }
 

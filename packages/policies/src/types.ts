@@ -37,6 +37,8 @@ export type PolicyModule =
   | "cloudtrail"
   | "athena"
   | "glue"
+  | "organizations"
+  | "dr"
   | "stack-wide";
 
 /** What every policy of ours carries besides the @pulumi/policy fields. */
@@ -70,6 +72,10 @@ export interface TdpPolicyConfig {
    * vault then needs a VaultLockConfiguration. Unchecked when absent or false.
    */
   requireVaultLock?: boolean;
+  /** DR on in a primary stack: the buckets that must replicate to the DR account. @default none */
+  drReplicatedBuckets?: string[];
+  /** A dr stack with DR on: the replica buckets it must hold, protected. @default none */
+  drReplicaBuckets?: string[];
 }
 
 export type { PolicyResource, ReportViolation };

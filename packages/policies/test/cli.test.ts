@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 import { runPolicyCli } from "../src/cli";
+import { policyConfigFromStack } from "../src/stack-config";
 import { secureBucket } from "./fixtures";
 import { res } from "./harness";
 
@@ -157,5 +158,20 @@ describe("pnpm policy", () => {
     const { code, out } = await run(plans.map((f) => join(ROOT, "plans", f)));
     assert.equal(code, 0, out);
     assert.doesNotMatch(out, /^mandatory /m);
+  });
+});
+
+describe("policy settings from a stack file: IAM users", () => {
+  it("allows IAM users only when an organization asks for its Athena user (seed AthenaCreateIamUser)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tdp-policy-users-"));
+    const write = (athenaCreateIamUser: boolean) =>
+      writeFileSync(
+        join(dir, "Pulumi.s.yaml"),
+        `config:\n  tdp:platform:\n    infrastructureName: acme\n  tdp:organizations:\n    - orgSlug: a\n    - orgSlug: b\n      athenaCreateIamUser: ${athenaCreateIamUser}\n`,
+      );
+    write(false);
+    assert.equal(policyConfigFromStack(dir, "s")?.allowIamUsers, false);
+    write(true);
+    assert.equal(policyConfigFromStack(dir, "s")?.allowIamUsers, true);
   });
 });

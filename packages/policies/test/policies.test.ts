@@ -11,6 +11,7 @@ import { kmsCases } from "./cases/kms";
 import { rdsCases } from "./cases/rds";
 import { opensearchCases } from "./cases/opensearch";
 import { backupCases } from "./cases/backup";
+import { drCases } from "./cases/dr";
 import { secretsCases } from "./cases/secrets";
 import { lambdaCases } from "./cases/lambda";
 import { logsCases } from "./cases/logs";
@@ -22,6 +23,7 @@ import { acmCases } from "./cases/acm";
 import { cloudtrailCases } from "./cases/cloudtrail";
 import { athenaCases } from "./cases/athena";
 import { glueCases } from "./cases/glue";
+import { organizationsCases } from "./cases/organizations";
 import { PROJECT_RULES } from "../src/project-rules";
 
 /** Every module's cases; a module's file in cases/ adds its list here. */
@@ -35,6 +37,7 @@ const CASES: PolicyCase[] = [
   ...rdsCases,
   ...opensearchCases,
   ...backupCases,
+  ...drCases,
   ...secretsCases,
   ...lambdaCases,
   ...logsCases,
@@ -46,6 +49,7 @@ const CASES: PolicyCase[] = [
   ...cloudtrailCases,
   ...athenaCases,
   ...glueCases,
+  ...organizationsCases,
 ];
 
 describe("policies: passing and failing fixtures", () => {

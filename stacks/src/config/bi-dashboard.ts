@@ -37,7 +37,19 @@ export const biDashboardSchema = z
           .strictObject({ enabled: z.boolean().optional(), durationSeconds: z.number().optional() })
           .optional(),
         deletionProtection: z.boolean().optional(),
+        /** The reference's 2000 s by default (long report requests). */
         idleTimeoutSeconds: z.number().optional(),
+        /** HTTPS (the image serves TLS on 8224) or HTTP to the instances. */
+        targetProtocol: z.enum(["HTTPS", "HTTP"]).optional(),
+        /** The reference's 65 s / 60 s / 4 / 4 by default. */
+        healthCheck: z
+          .strictObject({
+            intervalSeconds: z.number().optional(),
+            timeoutSeconds: z.number().optional(),
+            healthyThreshold: z.number().optional(),
+            unhealthyThreshold: z.number().optional(),
+          })
+          .optional(),
       })
       .default({}),
     instances: z
@@ -59,6 +71,13 @@ export const biDashboardSchema = z
         scaleInCpuPercent: z.number().optional(),
         cooldownSeconds: z.number().optional(),
         healthCheckGracePeriodSeconds: z.number().optional(),
+        /** The reference's 1 × 60 s out and 2 × 60 s in by default. */
+        scaleOutPeriodSeconds: z.number().optional(),
+        scaleOutEvaluationPeriods: z.number().optional(),
+        scaleInPeriodSeconds: z.number().optional(),
+        scaleInEvaluationPeriods: z.number().optional(),
+        /** The reference's 30 days by default; 0 turns it off. */
+        maxInstanceLifetimeDays: z.number().optional(),
       })
       .default({}),
     database: z
@@ -70,6 +89,8 @@ export const biDashboardSchema = z
         backupRetentionDays: z.number().optional(),
         multiAz: z.boolean().optional(),
         username: z.string().optional(),
+        /** The application user (alternating with `<name>_clone` at each rotation). */
+        appUsername: z.string().optional(),
         port: z.number().optional(),
         rotationDays: z.number().optional(),
         deletionProtection: z.boolean().optional(),
@@ -90,10 +111,28 @@ export const biDashboardSchema = z
         timeoutSeconds: z.number().optional(),
       })
       .default({}),
+    /** The dashboard image: built by the image pipeline from instances.amiId, or a prebuilt one. */
+    image: z
+      .strictObject({
+        prebuiltAmiId: z.string().optional(),
+        buildInstanceType: z.string().optional(),
+      })
+      .default({}),
+    /** Alarm thresholds (ALB and target 5xx, DB CPU, DB free storage). */
+    alarms: z
+      .strictObject({
+        http5xxPerFiveMinutes: z.number().optional(),
+        dbCpuPercent: z.number().optional(),
+        dbFreeStorageGiB: z.number().optional(),
+      })
+      .default({}),
+    /** Where the image's dashboard reads its settings (the Docker-era image's layout by default). */
     dashboardService: z
       .strictObject({
-        envFiles: z.array(z.string()).optional(),
+        dashboardEnvFile: z.string().optional(),
+        schedulerEnvFile: z.string().optional(),
         serviceUnits: z.array(z.string()).optional(),
+        dbTlsEnv: z.record(z.string(), z.string()).optional(),
       })
       .default({}),
   })

@@ -87,6 +87,16 @@ export const dataSchema = z
         datalakeBucket: z.string().optional(),
         /** The key the adopted buckets are encrypted with; default the datalake key. */
         kmsKeyArn: arn("kms").optional(),
+        /** The DR backup bucket: adopted too, so search restores from the replicated snapshots. */
+        backupBucket: z.string().optional(),
+        /** Per adopted bucket (stream, datalake, backup), its key when they differ. */
+        kmsKeyArns: z
+          .strictObject({
+            stream: arn("kms").optional(),
+            datalake: arn("kms").optional(),
+            backup: arn("kms").optional(),
+          })
+          .optional(),
       })
       .optional(),
     /** RDS PostgreSQL and its AWS Backup plan (seed InstanceTypeRDS, RDSBackup*, RDSSnapShot). */
@@ -171,6 +181,16 @@ export const dataSchema = z
         check(ctx, ["recovery", "datalakeBucket"], () =>
           validateBucketName("recovery.datalakeBucket", r.datalakeBucket!),
         );
+      }
+      if (r.backupBucket !== undefined) {
+        check(ctx, ["recovery", "backupBucket"], () => {
+          validateBucketName("recovery.backupBucket", r.backupBucket!);
+          if (r.backupBucket === r.streamBucket || r.backupBucket === r.datalakeBucket) {
+            throw new Error(
+              `recovery.backupBucket "${r.backupBucket}" is also the stream or data lake bucket; the backup bucket is a third bucket`,
+            );
+          }
+        });
       }
       if (
         r.streamBucket === undefined ||

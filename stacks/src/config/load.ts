@@ -1,7 +1,9 @@
 import type { ConfigProblem } from "@tdp/core";
-import { ConfigError, awsRegion, parseConfigSection } from "@tdp/core";
+import { ConfigError, awsRegion, nearestName, parseConfigSection } from "@tdp/core";
 
+import { drProblems } from "./dr-rules";
 import { networkPlatformProblems } from "./network";
+import { organizationsProblems } from "./organizations";
 import type { SectionName, StackConfig } from "./sections";
 import { SECTIONS } from "./sections";
 
@@ -70,36 +72,6 @@ function decode(text: string): unknown {
   }
 }
 
-/** Edit distance counting a swap of two neighbours as one edit (`tpd` is one from `tdp`). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-      }
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The candidate closest to `word` (case-insensitive), if it is a likely typo of it. */
-function nearest(word: string, candidates: readonly string[]): string | undefined {
-  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= limit && (best === undefined || distance < best.distance)) {
-      best = { candidate, distance };
-    }
-  }
-  return best?.candidate;
-}
-
 const didYouMean = (key: string | undefined) => (key ? ` (did you mean ${key}?)` : "");
 
 /**
@@ -116,18 +88,18 @@ function keyProblems(raw: Record<string, string>): ConfigProblem[] {
     const value = decode(raw[key] ?? "");
     if (namespace === "tdp") {
       if (!sections.includes(name)) {
-        const near = nearest(name, sections);
+        const near = nearestName(name, sections);
         problems.push({
           key,
           value,
           rule:
-            `unknown config key (misspelt?); the tdp: keys are ${sections.map((k) => `tdp:${k}`).join(", ")}` +
-            didYouMean(near && `tdp:${near}`),
+            `unknown config key${near ? didYouMean(`tdp:${near}`) : " (misspelt?)"}; ` +
+            `the tdp: keys are ${sections.map((k) => `tdp:${k}`).join(", ")}`,
         });
       }
     } else if (namespace === "aws") {
       if (!(AWS_PROVIDER_KEYS as readonly string[]).includes(name)) {
-        const near = nearest(name, AWS_PROVIDER_KEYS);
+        const near = nearestName(name, AWS_PROVIDER_KEYS);
         problems.push({
           key,
           value,
@@ -135,7 +107,7 @@ function keyProblems(raw: Record<string, string>): ConfigProblem[] {
         });
       }
     } else if (namespace !== "pulumi") {
-      const near = colon < 0 ? undefined : nearest(namespace, NAMESPACES);
+      const near = colon < 0 ? undefined : nearestName(namespace, NAMESPACES);
       problems.push({
         key,
         value,
@@ -193,6 +165,19 @@ export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
   const typed = sections as Partial<StackConfig>;
   if (typed.platform !== undefined && typed.network !== undefined) {
     problems.push(...networkPlatformProblems(typed.network, typed.platform.exposedOnInternet));
+  }
+  if (typed.platform !== undefined && typed.organizations !== undefined && region !== undefined) {
+    problems.push(
+      ...organizationsProblems(typed.organizations, {
+        region,
+        environment: typed.platform.environment,
+        role: typed.platform.role,
+        datalakeAdopted: typed.data?.recovery !== undefined,
+      }),
+    );
+  }
+  if (typed.platform !== undefined && typed.dr !== undefined) {
+    problems.push(...drProblems(typed.dr, typed.platform, region, typed.data?.database));
   }
 
   if (problems.length > 0) {

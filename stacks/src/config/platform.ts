@@ -8,6 +8,18 @@ import {
 } from "@tdp/core";
 import { z } from "zod";
 
+/** A bare stack name, or `<org>/<project>/<stack>`: the stack-name characters Pulumi accepts. */
+export const STACK_REFERENCE = /^(?:[\w.-]+\/[\w.-]+\/)?[\w.-]+$/;
+
+/**
+ * The name a StackReference needs on every backend: a bare stack name gets the running stack's
+ * organization and project (DIY backends name every stack `organization/<project>/<stack>`;
+ * Pulumi Cloud uses the real organization), a qualified `<org>/<project>/<stack>` is kept.
+ */
+export function qualifiedStackName(name: string, organization: string, project: string): string {
+  return name.includes("/") ? name : `${organization}/${project}/${name}`;
+}
+
 /**
  * `tdp:platform`: the settings every package shares (seed 001 Data Layer: InfrastructureName,
  * Environment, IAMRolePrefix, IAMBoundaryPolicy, LogRetentionDays; Service Layer: ExposedOnInternet).
@@ -33,12 +45,16 @@ export const platformSchema = z.strictObject({
   logRetentionDays: logRetentionDays.default(90),
   /** Seed ExposedOnInternet: whether the platform is reachable from the internet. */
   exposedOnInternet: z.boolean().default(false),
-  /** The DR stack (`<org>/tdp/<stack>`) whose outputs the primary stack reads. */
+  /**
+   * The DR stack whose outputs the primary stack reads (customer-specific): a bare stack name
+   * (`dr`), qualified at run time with the running stack's organization and project (see
+   * {@link qualifiedStackName}), or a fully qualified `<org>/<project>/<stack>`.
+   */
   drStack: z
     .string()
     .regex(
-      /^([\w.-]+\/){0,2}[\w.-]+$/,
-      "must be a stack name, optionally qualified as <org>/<project>/<stack>",
+      STACK_REFERENCE,
+      "must be a bare stack name (dr), qualified at run time with this stack's organization and project, or a fully qualified <org>/<project>/<stack>; a two-part <project>/<stack> is ambiguous across backends",
     )
     .optional(),
   /** Extra tags on every taggable resource, on top of Project, InfrastructureName, Environment. */

@@ -2,7 +2,9 @@ import type { z } from "zod";
 
 import { biDashboardSchema } from "./bi-dashboard";
 import { dataSchema } from "./data";
+import { drSchema } from "./dr";
 import { networkSchema } from "./network";
+import { organizationsSchema } from "./organizations";
 import { platformSchema } from "./platform";
 import { servicesSchema } from "./services";
 
@@ -16,6 +18,8 @@ export const SECTIONS = {
   biDashboard: { schema: biDashboardSchema, required: false },
   data: { schema: dataSchema, required: false },
   services: { schema: servicesSchema, required: false },
+  organizations: { schema: organizationsSchema, required: false },
+  dr: { schema: drSchema, required: false },
 } as const satisfies Record<string, { schema: z.ZodType; required: boolean }>;
 
 export type SectionName = keyof typeof SECTIONS;

@@ -11,6 +11,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
+import type { SslOptions } from "mysql2";
 import { createConnection } from "mysql2/promise";
 
 import type { Connect, RotationEvent, SecretsApi } from "./rotator";
@@ -32,22 +33,27 @@ export function sdkSecretsApi(client: SecretsManagerClient): SecretsApi {
   };
 }
 
-/** MariaDB over TLS, verified against the RDS certificate authorities (mysql2's RDS profile). */
-export const connectMariaDb: Connect = async (secret) => {
-  const connection = await createConnection({
-    host: secret.host,
-    port: secret.port,
-    user: secret.username,
-    password: secret.password,
-    database: secret.dbname || undefined,
-    ssl: "Amazon RDS",
-    connectTimeout: 5000,
-  });
-  return {
-    query: async (sql, values) => (await connection.query(sql, values))[0],
-    end: () => connection.end(),
+/** MariaDB over TLS with the given trust (a mysql2 TLS profile name or options); never without TLS. */
+export function mariaDbConnector(ssl: string | SslOptions): Connect {
+  return async (secret) => {
+    const connection = await createConnection({
+      host: secret.host,
+      port: secret.port,
+      user: secret.username,
+      password: secret.password,
+      database: secret.dbname || undefined,
+      ssl,
+      connectTimeout: 5000,
+    });
+    return {
+      query: async (sql, values) => (await connection.query(sql, values))[0],
+      end: () => connection.end(),
+    };
   };
-};
+}
+
+/** MariaDB over TLS, verified against the RDS certificate authorities (mysql2's RDS profile). */
+export const connectMariaDb: Connect = mariaDbConnector("Amazon RDS");
 
 let rotator: Rotator | undefined;
 

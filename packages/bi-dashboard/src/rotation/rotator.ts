@@ -1,6 +1,11 @@
 /**
- * Single-user rotation of the dashboard's MariaDB password, the four steps Secrets Manager calls
- * (createSecret, setSecret, testSecret, finishSecret), after AWS's MariaDB single-user template.
+ * Rotation of the dashboard's MariaDB credentials, the four steps Secrets Manager calls
+ * (createSecret, setSecret, testSecret, finishSecret), after AWS's MariaDB templates. A secret
+ * with `masterarn` rotates with alternating users: each rotation switches the secret between
+ * `<user>` and `<user>_clone`, creates or updates that user as the master user (from the master
+ * secret RDS manages) with the application's privileges only, so connections opened with the
+ * previous user keep working until they close. A secret without it rotates its own password
+ * (single user).
  * The Secrets Manager and database clients are injected, so the steps run in tests against an
  * in-memory Secrets Manager and database that keep the same staging-label rules.
  */
@@ -8,6 +13,8 @@
 /** The secret's JSON (the shape the dashboard and its instances read). */
 export interface DbSecret {
   engine: string;
+  /** The master user's secret (alternating-users rotation). */
+  masterarn?: string;
   host: string;
   port: number;
   username: string;
@@ -68,7 +75,49 @@ export interface RotatorOptions {
   passwordLength?: number;
   /** One JSON line per event; never receives a password. */
   log?: (entry: Record<string, unknown>) => void;
+  /** Privileges the application user gets on its schema (alternating users). @default APP_USER_PRIVILEGES */
+  appPrivileges?: readonly string[];
+  /** The application user must connect over TLS (REQUIRE SSL). @default true */
+  requireTls?: boolean;
 }
+
+/**
+ * The privileges of the application user, on the dashboard's schema only: the dashboard creates and
+ * upgrades its own tables, views, routines and triggers and reads and writes its data. No global
+ * privilege (no FILE, PROCESS, SUPER, CREATE USER, GRANT OPTION), nothing on another schema.
+ */
+export const APP_USER_PRIVILEGES = [
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "CREATE",
+  "DROP",
+  "ALTER",
+  "INDEX",
+  "REFERENCES",
+  "CREATE TEMPORARY TABLES",
+  "LOCK TABLES",
+  "EXECUTE",
+  "CREATE VIEW",
+  "SHOW VIEW",
+  "CREATE ROUTINE",
+  "ALTER ROUTINE",
+  "TRIGGER",
+] as const;
+
+/** The suffix of the alternate user. */
+export const CLONE_SUFFIX = "_clone";
+
+/** `pi_app` ↔ `pi_app_clone`. */
+export function alternateUser(username: string): string {
+  return username.endsWith(CLONE_SUFFIX)
+    ? username.slice(0, -CLONE_SUFFIX.length)
+    : `${username}${CLONE_SUFFIX}`;
+}
+
+const SQL_NAME = /^[A-Za-z0-9_]{1,64}$/;
+const PRIVILEGE = /^[A-Z][A-Z ]+$/;
 
 /** The only punctuation a generated password holds: no reader of the env files treats it specially. */
 export const PASSWORD_PUNCTUATION = "-_.";
@@ -102,6 +151,20 @@ function parseSecret(text: string | undefined, label: string): DbSecret {
     throw new Error(`the ${label} secret is for engine "${String(secret.engine)}", not mariadb`);
   }
   return { ...secret, port: Number(secret.port ?? 3306), dbname: secret.dbname ?? "" } as DbSecret;
+}
+
+/** The master secret RDS manages holds the user name and password only. */
+function parseMasterSecret(text: string | undefined, app: DbSecret): DbSecret {
+  let value: { username?: unknown; password?: unknown };
+  try {
+    value = JSON.parse(text ?? "") as { username?: unknown; password?: unknown };
+  } catch {
+    throw new Error("the master secret value is not JSON");
+  }
+  if (typeof value.username !== "string" || typeof value.password !== "string") {
+    throw new Error("the master secret value has no username or password");
+  }
+  return { ...app, username: value.username, password: value.password, dbname: "", masterarn: undefined };
 }
 
 function isNotFound(error: unknown): boolean {
@@ -178,10 +241,12 @@ export class Rotator {
       PasswordLength: this.options.passwordLength ?? 32,
       ExcludeCharacters: this.options.excludeCharacters,
     });
+    // Alternating users: the pending version names the other user.
+    const username = current.masterarn ? alternateUser(current.username) : current.username;
     await this.secrets.putSecretValue({
       SecretId: secretId,
       ClientRequestToken: token,
-      SecretString: JSON.stringify({ ...current, password }),
+      SecretString: JSON.stringify({ ...current, username, password }),
       VersionStages: ["AWSPENDING"],
     });
     this.log({ level: "info", message: "createSecret: pending version stored", secretId, token });
@@ -197,6 +262,9 @@ export class Rotator {
       return;
     }
     const current = await this.get(secretId, "AWSCURRENT");
+    if (current.masterarn) {
+      return this.setAlternateUser(secretId, token, current, pending);
+    }
     if (current.host !== pending.host || current.username !== pending.username) {
       throw new Error(
         `setSecret: the pending version changes host or username (${current.username}@${current.host} → ` +
@@ -223,6 +291,71 @@ export class Rotator {
       await session.end();
     }
     this.log({ level: "info", message: "setSecret: password changed in the database", secretId, token });
+  }
+
+  /**
+   * Alternating users: as the master user, creates the pending user when it does not exist, sets
+   * its password, requires TLS, and leaves it exactly the application's privileges on its schema.
+   */
+  private async setAlternateUser(
+    secretId: string,
+    token: string,
+    current: DbSecret,
+    pending: DbSecret,
+  ): Promise<void> {
+    if (pending.host !== current.host || pending.masterarn !== current.masterarn) {
+      throw new Error(
+        `setSecret: the pending version changes the host or the master secret (${current.host} → ${pending.host}); ` +
+          "alternating-users rotation changes only the user and its password",
+      );
+    }
+    if (![current.username, alternateUser(current.username)].includes(pending.username)) {
+      throw new Error(
+        `setSecret: the pending user ${pending.username} is neither ${current.username} nor its alternate ${alternateUser(current.username)}`,
+      );
+    }
+    for (const [what, value] of [
+      ["user", pending.username],
+      ["schema", pending.dbname],
+    ] as const) {
+      if (!SQL_NAME.test(value)) {
+        throw new Error(
+          `setSecret: the ${what} name "${value}" must be 1 to 64 letters, digits and underscores`,
+        );
+      }
+    }
+    const privileges = this.options.appPrivileges ?? APP_USER_PRIVILEGES;
+    if (privileges.length === 0 || !privileges.every((p) => PRIVILEGE.test(p))) {
+      throw new Error(`setSecret: invalid privileges ${JSON.stringify(privileges)}`);
+    }
+    const masterValue = await this.secrets.getSecretValue({
+      SecretId: current.masterarn!,
+      VersionStage: "AWSCURRENT",
+    });
+    const master = parseMasterSecret(masterValue.SecretString, current);
+    const session = await this.tryConnect(master);
+    if (!session) {
+      throw new Error(`setSecret: cannot log in to ${current.host} as the master user ${master.username}`);
+    }
+    const user = pending.username;
+    try {
+      await session.query("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [user, pending.password]);
+      await session.query(
+        `ALTER USER ?@'%' IDENTIFIED BY ? REQUIRE ${this.options.requireTls === false ? "NONE" : "SSL"}`,
+        [user, pending.password],
+      );
+      await session.query("REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@'%'", [user]);
+      await session.query(`GRANT ${privileges.join(", ")} ON ??.* TO ?@'%'`, [pending.dbname, user]);
+    } finally {
+      await session.end();
+    }
+    this.log({
+      level: "info",
+      message: "setSecret: alternate user set in the database",
+      secretId,
+      token,
+      user,
+    });
   }
 
   /** Logs in with the pending password and runs a query. */

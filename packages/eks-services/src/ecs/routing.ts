@@ -32,7 +32,11 @@ export function createServiceRouting(
   const targetGroup = new aws.lb.TargetGroup(
     `${prefix}-tg`,
     {
-      name: naming.name("targetGroup", svc),
+      // A prefix (at most 6 characters for target groups), not a name: a changed port or VPC
+      // replaces the group, and the new one is created before the old is deleted. The Name tag
+      // carries the readable name.
+      namePrefix: "ecs-",
+      tags: { Name: naming.name("generic", svc) },
       port: spec.port!,
       protocol: "HTTP",
       targetType: "ip",

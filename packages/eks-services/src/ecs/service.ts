@@ -83,6 +83,10 @@ export function createPlatformService(
       ...child,
       // Autoscaling owns the running count after creation.
       ignoreChanges: ["desiredCount"],
+      // ECS has no name prefix and refuses a second service of the same name in the cluster (also
+      // while the old one drains), and the cluster, launch settings, service registries and
+      // deployment controller force a replacement: the old service is deleted first.
+      deleteBeforeReplace: true,
       dependsOn: [ctx.capacityProviders, ...(rule ? [rule] : [])],
     },
   );

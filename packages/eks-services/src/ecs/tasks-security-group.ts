@@ -19,7 +19,9 @@ export function createTasksSecurityGroup(
   const tasksSg = new aws.ec2.SecurityGroup(
     `${name}-tasks-sg`,
     {
-      name: naming.name("securityGroup", "ecs-tasks"),
+      // A prefix, not a name: a replacement (another VPC or description) is created before the
+      // old group is deleted, which a fixed name would make collide.
+      namePrefix: naming.namePrefix("securityGroup", "ecs-tasks"),
       description: "ECS platform tasks: service ports from the load balancer and each other only",
       vpcId: args.vpcId,
       tags: { Name: naming.name("securityGroup", "ecs-tasks") },

@@ -30,6 +30,7 @@ import type { PlatformWorkloads } from "./workloads";
 import { clusterAutoscalerRoleArgs, dataProcessingRoleArgs } from "./workloads";
 
 export { accessEntryKeys } from "./access-entries";
+export { withoutClusterCreatorAdmin } from "./control-plane";
 export { nodeadmUserData } from "./user-data";
 export type { DataProcessingWorkload, PlatformWorkloads } from "./workloads";
 
@@ -76,6 +77,33 @@ export interface PlatformClusterArgs {
   ebsKmsKeyArn?: pulumi.Input<string>;
   /** IRSA roles for the platform's workloads. @default { clusterAutoscaler: true } */
   workloads?: PlatformWorkloads;
+  /**
+   * CoreDNS as a managed EKS add-on, created once the node groups can run it (the cluster has no
+   * default node group, so `@pulumi/eks` leaves CoreDNS self-managed and never upgraded).
+   * @default the add-on, at EKS's default version for kubernetesVersion, taking over the self-managed one
+   */
+  coreDns?: CoreDnsAddonArgs;
+}
+
+/** The CoreDNS add-on. */
+export interface CoreDnsAddonArgs {
+  /**
+   * An add-on version (`aws eks describe-addon-versions --addon-name coredns`).
+   * @default EKS's default version for the cluster's Kubernetes version (aws.eks.getAddonVersion)
+   */
+  version?: pulumi.Input<string>;
+  /**
+   * On create: OVERWRITE takes over the self-managed CoreDNS EKS installed, replacing the fields
+   * that differ from the add-on's defaults (NONE fails on the first conflict).
+   * @default "OVERWRITE"
+   */
+  resolveConflictsOnCreate?: "NONE" | "OVERWRITE";
+  /**
+   * On update (a new version): PRESERVE keeps what an administrator changed in the add-on's
+   * Kubernetes objects, OVERWRITE resets it to the add-on's values.
+   * @default "PRESERVE"
+   */
+  resolveConflictsOnUpdate?: "NONE" | "OVERWRITE" | "PRESERVE";
 }
 
 /** Every rule of the args; runs before any child is created. */
@@ -139,6 +167,8 @@ export class PlatformCluster extends pulumi.ComponentResource {
   readonly secretsKmsKeyArn: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
   readonly nodeGroupNames: pulumi.Output<string>[];
+  /** The CoreDNS add-on's version. */
+  readonly coreDnsVersion: pulumi.Output<string>;
   /** IRSA role ARNs by workload (clusterAutoscaler, dataProcessing, and those made with workloadRole). */
   readonly workloadRoleArns: Record<string, pulumi.Output<string>>;
   /** Kubeconfig (exec plugin `aws eks get-token`), as a secret. */
@@ -244,6 +274,30 @@ export class PlatformCluster extends pulumi.ComponentResource {
     this.nodeSecurityGroupId = nodes.nodeSecurityGroupId;
     this.nodeGroupNames = nodes.nodeGroupNames;
 
+    // CoreDNS as a managed add-on, after the node groups: its pods need nodes to become active.
+    const coreDns = args.coreDns ?? {};
+    const coreDnsVersion =
+      coreDns.version !== undefined
+        ? pulumi.output(coreDns.version)
+        : aws.eks
+            .getAddonVersionOutput(
+              { addonName: "coredns", kubernetesVersion: version, mostRecent: false },
+              { parent: this },
+            )
+            .apply((found) => found.version);
+    const coreDnsAddon = new aws.eks.Addon(
+      `${name}-coredns`,
+      {
+        clusterName: this.clusterName,
+        addonName: "coredns",
+        addonVersion: coreDnsVersion,
+        resolveConflictsOnCreate: coreDns.resolveConflictsOnCreate ?? "OVERWRITE",
+        resolveConflictsOnUpdate: coreDns.resolveConflictsOnUpdate ?? "PRESERVE",
+      },
+      { parent: this, dependsOn: nodes.nodeGroups },
+    );
+    this.coreDnsVersion = coreDnsAddon.addonVersion;
+
     this.clusterRoleArn = clusterRole.arn;
     this.nodeRoleArn = nodeRole.arn;
     this.secretsKmsKeyArn = secretsKeyArn;
@@ -276,6 +330,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
       secretsKmsKeyArn: this.secretsKmsKeyArn,
       logGroupName: this.logGroupName,
       nodeGroupNames: this.nodeGroupNames,
+      coreDnsVersion: this.coreDnsVersion,
       kubeconfigJson: this.kubeconfigJson,
     });
   }

@@ -26,6 +26,31 @@ export interface ControlPlaneSettings {
   clusterRole: aws.iam.Role;
 }
 
+/**
+ * pulumi-eks creates its `aws:eks/cluster:Cluster` with
+ * `accessConfig.bootstrapClusterCreatorAdminPermissions: true` (it has no argument for it), which
+ * gives whoever runs the first `pulumi up` a cluster-admin access entry outside the configured
+ * adminRoleArns. This transform, on the eks Cluster, turns that off in the child: the engine runs
+ * a component's transforms on every child, a multi-language component's too. With
+ * authenticationMode API and no storage classes, aws-auth or privileged VPC CNI patch asked for,
+ * pulumi-eks deploys nothing into the cluster itself, so it does not need that entry. pulumi-eks
+ * ignores later changes of the field, so a cluster created before keeps its entry
+ * (docs/operations.md says how to remove it).
+ */
+export const withoutClusterCreatorAdmin: pulumi.ResourceTransform = (args) => {
+  if (args.type !== "aws:eks/cluster:Cluster") {
+    return undefined;
+  }
+  const accessConfig = (args.props["accessConfig"] ?? {}) as Record<string, unknown>;
+  return {
+    props: {
+      ...args.props,
+      accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false },
+    },
+    opts: args.opts,
+  };
+};
+
 /** The control-plane log group and the cluster it belongs to. */
 export interface ControlPlane {
   logGroup: aws.cloudwatch.LogGroup;
@@ -75,6 +100,9 @@ export function createControlPlane(
       // Nodes come from the managed node groups (node-groups.ts), on our launch templates.
       skipDefaultNodeGroup: true,
       createInstanceRole: false,
+      // Without a default node group pulumi-eks creates no CoreDNS add-on; the cluster component
+      // adds it after its node groups (cluster.ts). Said explicitly so that never changes.
+      corednsAddonOptions: { enabled: false },
       // The EKS-created cluster security group serves control plane and nodes; pulumi-eks's own
       // groups would open 443 and 1025-65535 more widely than needed.
       skipDefaultSecurityGroups: true,
@@ -86,6 +114,7 @@ export function createControlPlane(
     {
       parent,
       dependsOn: [logGroup],
+      transforms: [withoutClusterCreatorAdmin],
       // A multi-language component gets only the providers its own registration names (the SDK
       // does not pass a parent's on: pulumi/pulumi#10640): hand over the stack's tagged AWS
       // provider, or the cluster's resources would use the default provider.

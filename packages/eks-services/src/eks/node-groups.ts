@@ -36,6 +36,8 @@ export interface NodeGroupsSettings {
 export interface NodeGroups {
   nodeSecurityGroupId: pulumi.Output<string>;
   nodeGroupNames: pulumi.Output<string>[];
+  /** The node groups, for what must wait until nodes can run (the CoreDNS add-on). */
+  nodeGroups: aws.eks.NodeGroup[];
 }
 
 /**
@@ -64,7 +66,7 @@ export function createNodeGroups(
   const certificateAuthority = cluster.kubeconfig.apply(
     (k: Kubeconfig) => k.clusters?.[0]?.cluster?.["certificate-authority-data"] ?? "",
   );
-  const nodeGroupNames = settings.nodeGroups.map((group) => {
+  const nodeGroups = settings.nodeGroups.map((group) => {
     const role = `eks-${group.name}`;
     const customAmi = group.amiId !== undefined;
     const template = new aws.ec2.LaunchTemplate(
@@ -123,8 +125,10 @@ export function createNodeGroups(
       `${name}-${group.name}`,
       {
         clusterName: settings.createdClusterName,
-        // EKS refuses a node group name longer than 63 characters.
-        nodeGroupName: naming.name("eksNodeGroup", role),
+        // A prefix, not a name: instance types, capacity type, AMI type, disk, subnets and the
+        // node role force a replacement, which is created before the old group is deleted, and EKS
+        // refuses a second group of the same name. Prefix and suffix fit EKS's 63 characters.
+        nodeGroupNamePrefix: naming.namePrefix("eksNodeGroup", role),
         nodeRoleArn: settings.nodeRoleArn,
         subnetIds: settings.privateSubnetIds,
         instanceTypes,
@@ -144,7 +148,11 @@ export function createNodeGroups(
       // The cluster autoscaler owns the desired size after creation.
       { parent, dependsOn: [cluster], ignoreChanges: ["scalingConfig.desiredSize"] },
     );
-    return nodeGroup.nodeGroupName;
+    return nodeGroup;
   });
-  return { nodeSecurityGroupId: nodeSg.id, nodeGroupNames };
+  return {
+    nodeSecurityGroupId: nodeSg.id,
+    nodeGroupNames: nodeGroups.map((group) => group.nodeGroupName),
+    nodeGroups,
+  };
 }

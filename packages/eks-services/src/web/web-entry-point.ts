@@ -76,7 +76,9 @@ export class WebEntryPoint extends pulumi.ComponentResource {
     const sg = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
-        name: naming.name("securityGroup", "web-alb"),
+        // A prefix, not a name: the description follows internetFacing, and a changed description
+        // replaces the group (created before the old one is deleted).
+        namePrefix: naming.namePrefix("securityGroup", "web-alb"),
         description: internetFacing
           ? "Web load balancer: HTTPS from the internet (ExposedOnInternet)"
           : "Web load balancer: HTTPS from the VPC and the configured client networks",
@@ -198,7 +200,9 @@ export class WebEntryPoint extends pulumi.ComponentResource {
           enabled: true,
         },
       },
-      child,
+      // internetFacing (internal) replaces the load balancer, and its name is fixed (a load
+      // balancer's namePrefix allows 6 characters, too few to find it by): the old one goes first.
+      { ...child, deleteBeforeReplace: true },
     );
     this.loadBalancerArn = lb.arn;
     this.loadBalancerArnSuffix = lb.arnSuffix;

@@ -2,10 +2,14 @@
  * `pnpm plan <stack> | --all [--config <file>] [--out <dir>] [--inventory <file>]`
  *
  * Runs the real program of `stacks/` with a stack file through the offline engine and writes
- * `plans/<stack>.json` and `plans/<stack>.md`. With `--config`, plans another stack file and writes
- * nothing unless `--out` is given. Bad config exits 1 with one line per problem.
+ * `plans/<stack>.json` and `plans/<stack>.md`. With `--config` or `--inventory` (another stack
+ * file, another account's inventory), it plans without writing unless `--out` is given. The
+ * summary says whether the plan differs from the committed one. Bad config exits 1 with one line
+ * per problem. Relative paths are taken from the folder the command was started in (pnpm's
+ * INIT_CWD), so `pnpm plan` works from any package folder.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 
@@ -35,24 +39,54 @@ function configProblems(error: unknown): ConfigProblem[] | undefined {
   return undefined;
 }
 
+/** The folder the user ran the command in: pnpm runs scripts from the package root. */
+const START_DIR = process.env["INIT_CWD"] ?? process.cwd();
+const PLANS_DIR = path.join(REPO_ROOT, "plans");
+
+function shown(file: string): string {
+  return path.relative(START_DIR, file) || ".";
+}
+
+/** plans/<stack>.json as committed (git HEAD), or the file itself outside a git checkout. */
+function committedPlan(stack: string): string | undefined {
+  const relative = `plans/${stack}.json`;
+  const git = spawnSync("git", ["show", `HEAD:${relative}`], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (git.status === 0) return git.stdout;
+  const file = path.join(REPO_ROOT, relative);
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
+
+/** Whether the plan's JSON equals the committed plans/<stack>.json. */
+function committedPlanStatus(stack: string, json: string): string {
+  const committed = shown(path.join(PLANS_DIR, `${stack}.json`));
+  const text = committedPlan(stack);
+  if (text === undefined) return `no committed plan ${committed}`;
+  return text === json ? `same as the committed ${committed}` : `DIFFERS from the committed ${committed}`;
+}
+
 async function planStack(
   stack: string,
   configFile: string | undefined,
   outDir: string | undefined,
+  writesPlans: boolean,
 ): Promise<void> {
   const started = Date.now();
   const recording = await offline.runStack({ stack, configFile });
   const plan = toPlan(PROJECT, stack, recording);
-  const target = outDir ?? (configFile ? undefined : path.join(REPO_ROOT, "plans"));
+  const json = planJson(plan);
+  const status = committedPlanStatus(stack, json);
+  const target = outDir ?? (writesPlans ? PLANS_DIR : undefined);
   if (target) {
     mkdirSync(target, { recursive: true });
-    writeFileSync(path.join(target, `${stack}.json`), planJson(plan));
+    writeFileSync(path.join(target, `${stack}.json`), json);
     writeFileSync(path.join(target, `${stack}.md`), planMarkdown(plan));
   }
   console.log(planSummary(plan));
   console.log(
-    `  planned in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-      (target ? `; wrote ${path.relative(process.cwd(), path.join(target, `${stack}.json`))} and .md` : ""),
+    `  planned in ${((Date.now() - started) / 1000).toFixed(1)} s; ${status}` +
+      (target
+        ? `; wrote ${shown(path.join(target, `${stack}.json`))} and ${shown(path.join(target, `${stack}.md`))} (resource counts and the diagram)`
+        : `; nothing written (--out <dir> writes the plan and its Markdown with the diagram)`),
   );
 }
 
@@ -80,18 +114,20 @@ async function main(): Promise<number> {
   }
   offline.install();
   if (values.inventory) {
-    offline.setInventory(loadInventory(path.resolve(values.inventory)));
+    offline.setInventory(loadInventory(path.resolve(START_DIR, values.inventory)));
   }
   if (values.all && values.out) {
     // dr is planned first: prod's stack reference must read the plan just written, not plans/.
-    offline.setPlansDir(path.resolve(values.out));
+    offline.setPlansDir(path.resolve(START_DIR, values.out));
   }
   for (const stack of stacks) {
     try {
       await planStack(
         stack,
-        values.config ? path.resolve(values.config) : undefined,
-        values.out && path.resolve(values.out),
+        values.config ? path.resolve(START_DIR, values.config) : undefined,
+        values.out && path.resolve(START_DIR, values.out),
+        // Another stack file or inventory is a what-if: plans/ keeps the committed stack's plan.
+        !values.config && !values.inventory,
       );
     } catch (error) {
       const problems = configProblems(error);

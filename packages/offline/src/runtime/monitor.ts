@@ -587,6 +587,7 @@ export class StandInEngine {
       getAliasesList: () => opts.getAliasesList(),
       getDeletedwith: () => opts.getDeletedWith(),
       getImportid: () => opts.getImport(),
+      getTransformsList: () => req.getTransformsList(),
     };
     this.registrations.push({
       ...registrationRecord(view, urn),

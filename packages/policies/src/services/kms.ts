@@ -43,6 +43,8 @@ export const kmsKeyRotation = resourcePolicy({
     "packages/data/src/keys.ts",
     "packages/bi-dashboard/src/encryption.ts",
     "packages/network/src/network.ts",
+    "packages/organizations/src/organization.ts",
+    "packages/organizations/src/catalog.ts",
   ],
   description:
     "Every symmetric encryption key rotates its key material automatically, at least yearly (asymmetric and HMAC keys cannot rotate).",

@@ -1,4 +1,4 @@
-import { ELB_ACCOUNT_BY_REGION } from "@tdp/core/src/elb-accounts";
+import { ELB_ACCOUNT_BY_REGION } from "@tdp/core";
 
 import { ofTypes } from "../companions";
 import { stackPolicy, type StackResource } from "../define";

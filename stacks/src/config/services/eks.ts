@@ -73,6 +73,21 @@ export const eksSchema = z
     keyPairName: z.string().optional(),
     /** IMDSv2 hop limit of the nodes (1: pods cannot reach the node role). */
     metadataHopLimit: z.number().default(DEFAULT_NODE_METADATA_HOP_LIMIT),
+    /**
+     * CoreDNS as a managed EKS add-on. version: left out, EKS's default version for
+     * kubernetesVersion; resolveConflictsOnCreate OVERWRITE takes over the self-managed CoreDNS;
+     * resolveConflictsOnUpdate PRESERVE keeps what an administrator changed.
+     */
+    coreDns: z
+      .strictObject({
+        version: z
+          .string()
+          .regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "must be an EKS add-on version such as v1.12.1-eksbuild.2")
+          .optional(),
+        resolveConflictsOnCreate: z.enum(["NONE", "OVERWRITE"]).default("OVERWRITE"),
+        resolveConflictsOnUpdate: z.enum(["NONE", "OVERWRITE", "PRESERVE"]).default("PRESERVE"),
+      })
+      .prefault({}),
     /** IRSA roles for the platform's workloads. */
     workloads: z
       .strictObject({

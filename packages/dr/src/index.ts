@@ -1,0 +1,4 @@
+export * from "./replication";
+export * from "./snapshot-functions";
+export * from "./targets";
+export * from "./validation";

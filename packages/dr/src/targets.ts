@@ -1,0 +1,336 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Naming, PolicyStatement } from "@tdp/core";
+import {
+  KEY_ADMIN_ACTIONS,
+  cloudWatchLogsKeyStatement,
+  keyUseThroughServicesStatements,
+  policyDocument,
+  policyJson,
+  statefulResourceOptions,
+} from "@tdp/core";
+import type { BucketLifecycleArgs, BucketObjectLockArgs, VaultLockArgs } from "@tdp/data";
+import {
+  DEFAULT_BUCKET_LIFECYCLE,
+  SecureBucket,
+  validateBucketLifecycle,
+  validateObjectLock,
+  validateVaultLock,
+} from "@tdp/data";
+
+import type { DatabaseCopyMode, ReplicaPurpose } from "./validation";
+import {
+  DATABASE_COPY_MODES,
+  DEFAULT_COPY_RETENTION_DAYS,
+  REPLICA_PURPOSES,
+  validateAccountPair,
+  validateCopyRetentionDays,
+  validateRegionPair,
+} from "./validation";
+
+/** The DR keys: one per replicated data class, the database snapshots', the vault's and the DR log groups'. */
+export const DR_KEY_PURPOSES = [...REPLICA_PURPOSES, "database", "backup-vault", "logs"] as const;
+export type DrKeyPurpose = (typeof DR_KEY_PURPOSES)[number];
+
+/** What the primary's replication role may do to a replica bucket (AWS S3 user guide, cross-account replication). */
+export const REPLICA_WRITE_ACTIONS = [
+  "s3:ReplicateObject",
+  "s3:ReplicateDelete",
+  "s3:ReplicateTags",
+  "s3:ObjectOwnerOverrideToBucketOwner",
+];
+
+/** What it may read of the bucket itself: S3 checks the destination's versioning and Object Lock. */
+export const REPLICA_BUCKET_READ_ACTIONS = ["s3:GetBucketVersioning", "s3:GetBucketObjectLockConfiguration"];
+
+/** What the replication role needs of a replica key: encrypt replicas (S3 makes a data key per object). */
+export const REPLICA_KEY_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey"];
+
+export interface DrTargetsArgs {
+  /** Physical names in the DR account (`<infrastructureName>-dr-<purpose>`). */
+  naming: Naming;
+  /** The DR region (where this stack deploys). */
+  region: string;
+  /** The DR account; looked up from the provider's credentials when absent. @default caller identity */
+  accountId?: string;
+  /** Seed ProdAWSAccountId: the account of the primary stack, the only one admitted to write here. */
+  primaryAccountId: string;
+  /** The primary stack's region; must differ from `region`. */
+  primaryRegion: string;
+  /**
+   * The ARN of the primary's S3 replication role. The role need not exist yet (the DR stack is
+   * deployed first): policies name the primary account and pin the role with `aws:PrincipalArn`.
+   */
+  replicationRoleArn: pulumi.Input<string>;
+  /** Days between automatic rotations of every DR key. @default 365 */
+  rotationPeriodInDays?: number;
+  /** Object Lock (WORM) on every replica bucket: the primary account cannot destroy the copies. @default none */
+  objectLock?: BucketObjectLockArgs;
+  /** Lifecycle per replica bucket, over the data layer's defaults for the same bucket. @default {} */
+  lifecycle?: Partial<Record<ReplicaPurpose, BucketLifecycleArgs>>;
+  /** Days the DR access logs are kept. @default 365 */
+  accessLogRetentionDays?: number;
+  /** How the database reaches the DR region (decides who may write to the vault). @default "snapshots" */
+  databaseCopyMode?: DatabaseCopyMode;
+  /** Days database copies are kept in the DR region (seed RetentionDays). @default 7 */
+  copyRetentionDays?: number;
+  /** Vault Lock on the DR vault. @default none */
+  vaultLock?: VaultLockArgs;
+  /** Physical names instead of the derived ones, per replica bucket (and `access-logs`). @default derived */
+  bucketNames?: Partial<Record<ReplicaPurpose | "access-logs", string>>;
+}
+
+/** Checks the arguments before any resource; throws naming the field, the value and the rule. */
+export function validateDrTargetsArgs(args: DrTargetsArgs): void {
+  validateAccountPair(args.primaryAccountId, args.accountId, "primaryAccountId");
+  validateRegionPair(args.primaryRegion, args.region, "primaryRegion");
+  if (args.objectLock !== undefined) {
+    validateObjectLock(args.objectLock);
+  }
+  for (const [purpose, lifecycle] of Object.entries(args.lifecycle ?? {})) {
+    if (!(REPLICA_PURPOSES as readonly string[]).includes(purpose)) {
+      throw new Error(
+        `lifecycle.${purpose}: unknown replica bucket; they are ${REPLICA_PURPOSES.join(", ")}`,
+      );
+    }
+    validateBucketLifecycle(lifecycle ?? {}, `lifecycle.${purpose}`);
+  }
+  const mode = args.databaseCopyMode ?? "snapshots";
+  if (!(DATABASE_COPY_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`databaseCopyMode "${mode}" must be one of ${DATABASE_COPY_MODES.join(", ")}`);
+  }
+  const retention = args.copyRetentionDays ?? DEFAULT_COPY_RETENTION_DAYS;
+  validateCopyRetentionDays("copyRetentionDays", retention);
+  if (args.vaultLock !== undefined) {
+    validateVaultLock(args.vaultLock, retention);
+  }
+}
+
+/** A replica bucket as the primary's replication sees it. */
+export interface ReplicaBucketOutputs {
+  bucketName: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  kmsKeyArn: pulumi.Output<string>;
+}
+
+/**
+ * The DR targets in the DR account and region (seed dr.yml): a customer-managed key per
+ * replicated data class, the database snapshots' key (seed DRRDSKMSKey) and the vault's key; the
+ * replica buckets (seed DRDatalakeBucket, DRStreamBucket, DRBackupBucket, DRLocalArtifactsBucket)
+ * built like the primary's, optionally under Object Lock, that exactly the primary's replication
+ * role may write; and a backup vault that admits copies from the primary account only. Keys,
+ * buckets and vault are protected.
+ */
+export class DrTargets extends pulumi.ComponentResource {
+  readonly keys: Record<DrKeyPurpose, aws.kms.Key>;
+  readonly keyArns: Record<DrKeyPurpose, pulumi.Output<string>>;
+  readonly buckets: Record<ReplicaPurpose, ReplicaBucketOutputs>;
+  readonly accessLogs: SecureBucket;
+  readonly vault: aws.backup.Vault;
+  readonly vaultName: pulumi.Output<string>;
+  readonly vaultArn: pulumi.Output<string>;
+  /** The replication role the policies admit (as given). */
+  readonly replicationRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DrTargetsArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateDrTargetsArgs(args);
+    super("tdp:dr:DrTargets", name, {}, opts);
+    const accountId: pulumi.Input<string> =
+      args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const root = pulumi.interpolate`arn:${partition}:iam::${accountId}:root`;
+    const primaryRoot = pulumi.interpolate`arn:${partition}:iam::${args.primaryAccountId}:root`;
+    const roleArn = pulumi.output(args.replicationRoleArn);
+    this.replicationRoleArn = roleArn;
+    const s3Via = `s3.${args.region}.amazonaws.com`;
+    const mode = args.databaseCopyMode ?? "snapshots";
+
+    // The keys. Account principals use each only through the service that keeps its data; the
+    // bucket keys also admit the primary's replication role, through S3 in this region only.
+    const keyVia: Record<DrKeyPurpose, string[]> = {
+      datalake: ["s3"],
+      stream: ["s3"],
+      backup: ["s3"],
+      artifacts: ["s3"],
+      // The copied snapshots: RDS copies into it and restores from it; AWS Backup restores too.
+      database: ["rds", "backup"],
+      "backup-vault": ["backup"],
+      // The DR functions' log groups: CloudWatch Logs uses it for this account's groups (below).
+      logs: ["logs"],
+    };
+    const keys = {} as Record<DrKeyPurpose, aws.kms.Key>;
+    const keyArns = {} as Record<DrKeyPurpose, pulumi.Output<string>>;
+    for (const purpose of DR_KEY_PURPOSES) {
+      const statements: PolicyStatement[] = [
+        {
+          Sid: "AccountAdministersTheKey",
+          Effect: "Allow",
+          Principal: { AWS: root },
+          Action: KEY_ADMIN_ACTIONS,
+          Resource: "*",
+        },
+        ...keyUseThroughServicesStatements(
+          root,
+          accountId,
+          keyVia[purpose].map((s) => `${s}.${args.region}.amazonaws.com`),
+        ),
+      ];
+      if (purpose === "logs") {
+        statements.push(
+          cloudWatchLogsKeyStatement(
+            "CloudWatchLogsEncryptsTheAccountsGroups",
+            args.region,
+            pulumi.interpolate`arn:${partition}:logs:${args.region}:${accountId}:log-group:*`,
+            "ArnLike",
+          ),
+        );
+      }
+      if ((REPLICA_PURPOSES as readonly string[]).includes(purpose)) {
+        statements.push({
+          Sid: "PrimaryReplicationRoleEncryptsReplicas",
+          Effect: "Allow",
+          Principal: { AWS: primaryRoot },
+          Action: REPLICA_KEY_ACTIONS,
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalArn": roleArn, "kms:ViaService": s3Via } },
+        });
+      }
+      const key = new aws.kms.Key(
+        `${name}-${purpose}-key`,
+        {
+          description: `${args.naming.base}: encrypts the DR copies (${purpose}) of the primary account ${args.primaryAccountId}`,
+          keyUsage: "ENCRYPT_DECRYPT",
+          customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+          enableKeyRotation: true,
+          rotationPeriodInDays: args.rotationPeriodInDays ?? 365,
+          deletionWindowInDays: 30,
+          policy: policyJson(policyDocument(...statements)),
+        },
+        statefulResourceOptions({ parent: this }),
+      );
+      new aws.kms.Alias(
+        `${name}-${purpose}-alias`,
+        { name: `alias/${args.naming.base}-${purpose}`, targetKeyId: key.keyId },
+        { parent: this },
+      );
+      keys[purpose] = key;
+      keyArns[purpose] = key.arn;
+    }
+    this.keys = keys;
+    this.keyArns = keyArns;
+
+    // The access-log bucket (SSE-S3: S3 log delivery cannot write SSE-KMS), then the replicas.
+    const physical = (purpose: ReplicaPurpose | "access-logs") =>
+      args.bucketNames?.[purpose] ?? args.naming.name("s3Bucket", purpose);
+    this.accessLogs = new SecureBucket(
+      `${name}-access-logs`,
+      {
+        bucketName: physical("access-logs"),
+        sseS3Reason:
+          "S3 server access log delivery supports only SSE-S3 default encryption on the target bucket",
+        accessLogTarget: {
+          sourceBucketArns: REPLICA_PURPOSES.map(
+            (p) => pulumi.interpolate`arn:${partition}:s3:::${physical(p)}`,
+          ),
+          accountId,
+        },
+        lifecycle: {
+          abortIncompleteMultipartUploadDays: 7,
+          noncurrentVersionExpirationDays: 30,
+          expirationDays: args.accessLogRetentionDays ?? 365,
+        },
+      },
+      { parent: this },
+    );
+    const buckets = {} as Record<ReplicaPurpose, ReplicaBucketOutputs>;
+    for (const purpose of REPLICA_PURPOSES) {
+      const bucket = new SecureBucket(
+        `${name}-${purpose}`,
+        {
+          bucketName: physical(purpose),
+          kmsKeyArn: keys[purpose].arn,
+          accessLogs: { bucketName: this.accessLogs.bucketName, prefix: `${physical(purpose)}/` },
+          lifecycle: { ...DEFAULT_BUCKET_LIFECYCLE[purpose], ...(args.lifecycle?.[purpose] ?? {}) },
+          objectLock: args.objectLock,
+          policyStatements: (bucketArn) => [
+            {
+              Sid: "PrimaryReplicationRoleWritesReplicas",
+              Effect: "Allow",
+              Principal: { AWS: primaryRoot },
+              Action: REPLICA_WRITE_ACTIONS,
+              Resource: pulumi.interpolate`${bucketArn}/*`,
+              Condition: { StringEquals: { "aws:PrincipalArn": roleArn } },
+            },
+            {
+              Sid: "PrimaryReplicationRoleReadsTheBucketSettings",
+              Effect: "Allow",
+              Principal: { AWS: primaryRoot },
+              Action: REPLICA_BUCKET_READ_ACTIONS,
+              Resource: bucketArn,
+              Condition: { StringEquals: { "aws:PrincipalArn": roleArn } },
+            },
+          ],
+        },
+        { parent: this, dependsOn: [this.accessLogs.policy] },
+      );
+      buckets[purpose] = { bucketName: bucket.bucketName, arn: bucket.arn, kmsKeyArn: keys[purpose].arn };
+    }
+    this.buckets = buckets;
+
+    // The DR vault for the database's recovery points (backup mode copies into it).
+    this.vault = new aws.backup.Vault(
+      `${name}-vault`,
+      {
+        name: args.naming.name("backupVault", "database"),
+        kmsKeyArn: keys["backup-vault"].arn,
+        forceDestroy: false,
+      },
+      statefulResourceOptions({ parent: this }),
+    );
+    this.vaultName = this.vault.name;
+    this.vaultArn = this.vault.arn;
+    const vaultStatements: PolicyStatement[] = [
+      {
+        Sid: "RecoveryPointsAreNotDeletedOrShortened",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+        Resource: "*",
+      },
+    ];
+    if (mode === "backup") {
+      vaultStatements.push({
+        Sid: "PrimaryAccountCopiesIn",
+        Effect: "Allow",
+        Principal: { AWS: primaryRoot },
+        Action: "backup:CopyIntoBackupVault",
+        Resource: "*",
+      });
+    }
+    new aws.backup.VaultPolicy(
+      `${name}-vault-policy`,
+      { backupVaultName: this.vault.name, policy: policyJson(policyDocument(...vaultStatements)) },
+      { parent: this },
+    );
+    if (args.vaultLock !== undefined) {
+      new aws.backup.VaultLockConfiguration(
+        `${name}-vault-lock`,
+        {
+          backupVaultName: this.vault.name,
+          minRetentionDays: args.vaultLock.minRetentionDays,
+          maxRetentionDays: args.vaultLock.maxRetentionDays,
+          changeableForDays: args.vaultLock.changeableForDays,
+        },
+        { parent: this },
+      );
+    }
+
+    this.registerOutputs({
+      keyArns,
+      buckets,
+      vaultName: this.vaultName,
+      vaultArn: this.vaultArn,
+      replicationRoleArn: roleArn,
+    });
+  }
+}

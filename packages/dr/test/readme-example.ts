@@ -1,0 +1,52 @@
+// The README's usage example, kept here so that `tsc -b packages/dr` type-checks it (never run).
+import * as pulumi from "@pulumi/pulumi";
+import { Naming } from "@tdp/core";
+import { DrTargets, REPLICA_PURPOSES, Replication, replicationRoleArn } from "../src";
+
+const primaryNaming = new Naming({ infrastructureName: "acme-tdp", environment: "production" });
+
+// In the DR account and region (deployed first):
+const targets = new DrTargets("dr-targets", {
+  naming: new Naming({ infrastructureName: "acme-tdp", environment: "dr" }),
+  region: "us-west-2",
+  accountId: "222222222222",
+  primaryAccountId: "111111111111",
+  primaryRegion: "us-east-1",
+  replicationRoleArn: replicationRoleArn(primaryNaming, "111111111111"),
+  objectLock: { mode: "GOVERNANCE", days: 7 },
+});
+export const replicas = targets.buckets;
+
+// In the primary account, with the DR stack's outputs (here as literals) and the data layer's buckets:
+const dr = new pulumi.StackReference("organization/tdp/dr");
+const buckets = dr
+  .getOutput("targets")
+  .apply((t) => t as { buckets: Record<string, { name: string; arn: string; kmsKeyArn: string }> });
+new Replication("dr-replication", {
+  naming: primaryNaming,
+  iam: {},
+  region: "us-east-1",
+  accountId: "111111111111",
+  drAccountId: "222222222222",
+  drRegion: "us-west-2",
+  sources: Object.fromEntries(
+    REPLICA_PURPOSES.map((p) => [
+      p,
+      {
+        bucketName: `acme-tdp-production-${p}`,
+        arn: `arn:aws:s3:::acme-tdp-production-${p}`,
+        kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000001",
+      },
+    ]),
+  ),
+  destinations: Object.fromEntries(
+    REPLICA_PURPOSES.map((p) => [
+      p,
+      {
+        bucketName: buckets.apply((b) => b.buckets[p]!.name),
+        arn: buckets.apply((b) => b.buckets[p]!.arn),
+        kmsKeyArn: buckets.apply((b) => b.buckets[p]!.kmsKeyArn),
+      },
+    ]),
+  ),
+});

@@ -1,0 +1,117 @@
+import { strict as assert } from "node:assert";
+
+import * as pulumi from "@pulumi/pulumi";
+import type { Recording } from "@tdp/offline";
+import { offline } from "@tdp/offline";
+
+import type { SnapshotCopyArgs, SnapshotShareArgs } from "../src";
+import { SnapshotCopy, SnapshotShare, validateSnapshotCopyArgs, validateSnapshotShareArgs } from "../src";
+import { DR, PRIMARY, drNaming, primaryNaming, statement } from "./helpers";
+
+const code = new pulumi.asset.AssetArchive({
+  "index.js": new pulumi.asset.StringAsset("exports.handler=()=>{}"),
+});
+const DB_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000001";
+const LOGS_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000003";
+const DR_KEY = "arn:aws:kms:us-west-2:222222222222:key/00000000-0000-0000-0000-000000000002";
+const SHARE: SnapshotShareArgs = {
+  naming: primaryNaming,
+  iam: {},
+  region: "us-east-1",
+  accountId: PRIMARY,
+  drAccountId: DR,
+  instanceIdentifier: "acme-tdp-production-postgres",
+  instanceArn: "arn:aws:rds:us-east-1:111111111111:db:acme-tdp-production-postgres",
+  databaseKmsKeyArn: DB_KEY,
+  logsKmsKeyArn: LOGS_KEY,
+  alarmTarget: { topicArn: "arn:aws:sns:us-east-1:111111111111:alerts", naming: primaryNaming },
+  code,
+};
+const COPY: SnapshotCopyArgs = {
+  naming: drNaming,
+  iam: {},
+  region: "us-west-2",
+  accountId: DR,
+  sourceRegion: "us-east-1",
+  sourceAccountId: PRIMARY,
+  kmsKeyArn: DR_KEY,
+  logsKmsKeyArn: DR_KEY,
+  retentionDays: 7,
+  code,
+};
+
+describe("SnapshotShare and SnapshotCopy", () => {
+  let rec: Recording;
+  before(async () => {
+    rec = await offline.record(() => {
+      new SnapshotShare("share", SHARE);
+      new SnapshotCopy("copy", COPY);
+    });
+  });
+
+  it("runs the share function hourly and after each completed RDS backup, with its settings", () => {
+    const fn = rec.one("aws:lambda/function:Function", "share-function");
+    assert.equal(fn.inputs["runtime"], "nodejs22.x");
+    assert.equal(fn.inputs["reservedConcurrentExecutions"], 1);
+    assert.deepEqual((fn.inputs["environment"] as { variables: Record<string, string> }).variables, {
+      DB_INSTANCE_IDENTIFIER: "acme-tdp-production-postgres",
+      DR_ACCOUNT_ID: DR,
+      KMS_KEY_ID: DB_KEY,
+      SNAPSHOT_PREFIX: "ts-platform",
+      RETENTION_DAYS: "2",
+    });
+    assert.equal(
+      rec.one("aws:cloudwatch/eventRule:EventRule", "share-schedule").inputs["scheduleExpression"],
+      "rate(1 hour)",
+    );
+    const event = JSON.parse(
+      String(rec.one("aws:cloudwatch/eventRule:EventRule", "share-event").inputs["eventPattern"]),
+    ) as {
+      detail: Record<string, string[]>;
+    };
+    assert.deepEqual(event.detail, { state: ["COMPLETED"], resourceType: ["RDS"] });
+    assert.equal(rec.one("aws:cloudwatch/logGroup:LogGroup", "share-logs").inputs["kmsKeyId"], LOGS_KEY);
+    rec.one("aws:cloudwatch/metricAlarm:MetricAlarm", "share-alarm-share-snapshots-errors");
+  });
+
+  it("lets the share function modify and delete only its own copies, and use the key only through RDS", () => {
+    const policy = rec.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.startsWith("share-"))!;
+    assert.equal(
+      statement(rec, policy.name, "ShareAndExpireItsCopies").Resource,
+      "arn:aws:rds:us-east-1:111111111111:snapshot:ts-platform-*",
+    );
+    assert.deepEqual(statement(rec, policy.name, "UseTheDatabaseKeyThroughRds").Condition, {
+      StringEquals: { "kms:ViaService": "rds.us-east-1.amazonaws.com" },
+    });
+  });
+
+  it("runs the copy function hourly in the DR region with the seed's settings", () => {
+    const fn = rec.one("aws:lambda/function:Function", "copy-function");
+    assert.equal(fn.inputs["name"], "acme-tdp-dr-copy-snapshots");
+    assert.deepEqual((fn.inputs["environment"] as { variables: Record<string, string> }).variables, {
+      SOURCE_REGION: "us-east-1",
+      SOURCE_ACCOUNT_ID: PRIMARY,
+      KMS_KEY_ID: DR_KEY,
+      SNAPSHOT_PATTERN: "ts-platform.*",
+      RETENTION_DAYS: "7",
+    });
+    assert.equal(rec.named("copy-event"), undefined);
+    const policy = rec.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.startsWith("copy-"))!;
+    assert.deepEqual(statement(rec, policy.name, "CopySharedSnapshots").Resource, [
+      "arn:aws:rds:us-east-1:111111111111:snapshot:*",
+      "arn:aws:rds:us-west-2:222222222222:snapshot:*",
+    ]);
+  });
+
+  it("validates the arguments", () => {
+    assert.throws(() => validateSnapshotShareArgs({ ...SHARE, drAccountId: PRIMARY }), /drAccountId/);
+    assert.throws(() => validateSnapshotShareArgs({ ...SHARE, retentionDays: 0 }), /retentionDays 0/);
+    assert.throws(
+      () => validateSnapshotCopyArgs({ ...COPY, sourceRegion: "us-west-2" }),
+      /sourceRegion "us-west-2"/,
+    );
+    assert.throws(() => validateSnapshotCopyArgs({ ...COPY, sourceAccountId: DR }), /sourceAccountId/);
+    assert.throws(() => validateSnapshotCopyArgs({ ...COPY, snapshotPattern: "(" }), /snapshotPattern "\("/);
+    assert.throws(() => validateSnapshotCopyArgs({ ...COPY, retentionDays: 4000 }), /retentionDays 4000/);
+  });
+});

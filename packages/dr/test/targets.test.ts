@@ -1,0 +1,181 @@
+import { strict as assert } from "node:assert";
+
+import type { Recording } from "@tdp/offline";
+import { offline } from "@tdp/offline";
+
+import type { DrTargetsArgs } from "../src";
+import {
+  DR_KEY_PURPOSES,
+  DrTargets,
+  REPLICA_PURPOSES,
+  REPLICA_WRITE_ACTIONS,
+  validateDrTargetsArgs,
+} from "../src";
+import { DR, PRIMARY, ROLE_ARN, drNaming, sids, statement } from "./helpers";
+
+const ARGS: DrTargetsArgs = {
+  naming: drNaming,
+  region: "us-west-2",
+  accountId: DR,
+  primaryAccountId: PRIMARY,
+  primaryRegion: "us-east-1",
+  replicationRoleArn: ROLE_ARN,
+  objectLock: { mode: "COMPLIANCE", days: 30 },
+  databaseCopyMode: "backup",
+  copyRetentionDays: 14,
+  vaultLock: { minRetentionDays: 7 },
+};
+
+describe("DrTargets", () => {
+  let rec: Recording;
+  before(async () => {
+    rec = await offline.record(() => new DrTargets("dr-targets", ARGS));
+  });
+
+  it("keeps one protected, yearly-rotated key per data class, the snapshots' and the vault's", () => {
+    const keys = rec.ofType("aws:kms/key:Key");
+    assert.deepEqual(
+      keys.map((k) => k.name).sort(),
+      DR_KEY_PURPOSES.map((p) => `dr-targets-${p}-key`).sort(),
+    );
+    for (const key of keys) {
+      assert.equal(key.inputs["enableKeyRotation"], true);
+      assert.equal(key.inputs["rotationPeriodInDays"], 365);
+      assert.equal(key.protect, true);
+      assert.equal(key.retainOnDelete, true);
+    }
+    assert.equal(
+      rec.one("aws:kms/alias:Alias", "dr-targets-database-alias").inputs["name"],
+      "alias/acme-tdp-dr-database",
+    );
+  });
+
+  it("lets exactly the primary's replication role encrypt with a bucket key, through S3 in the DR region", () => {
+    const grant = statement(rec, "dr-targets-datalake-key", "PrimaryReplicationRoleEncryptsReplicas");
+    assert.deepEqual(grant.Principal, { AWS: `arn:aws:iam::${PRIMARY}:root` });
+    assert.deepEqual(grant.Condition, {
+      StringEquals: { "aws:PrincipalArn": ROLE_ARN, "kms:ViaService": "s3.us-west-2.amazonaws.com" },
+    });
+    assert.deepEqual(grant.Action, ["kms:Encrypt", "kms:GenerateDataKey"]);
+    assert.ok(!sids(rec, "dr-targets-database-key").includes("PrimaryReplicationRoleEncryptsReplicas"));
+    assert.ok(!sids(rec, "dr-targets-backup-vault-key").includes("PrimaryReplicationRoleEncryptsReplicas"));
+  });
+
+  it("creates the four replica buckets, versioned, SSE-KMS with their own DR key, logged, under Object Lock", () => {
+    for (const purpose of REPLICA_PURPOSES) {
+      const bucket = rec.one("aws:s3/bucket:Bucket", `dr-targets-${purpose}-bucket`);
+      assert.equal(bucket.inputs["bucket"], `acme-tdp-dr-${purpose}`);
+      assert.equal(bucket.inputs["objectLockEnabled"], true);
+      assert.equal(bucket.protect, true);
+      const lock = rec.one(
+        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+        `dr-targets-${purpose}-object-lock`,
+      );
+      assert.deepEqual(lock.inputs["rule"], { defaultRetention: { mode: "COMPLIANCE", days: 30 } });
+      rec.one("aws:s3/bucketVersioning:BucketVersioning", `dr-targets-${purpose}-versioning`);
+      rec.one("aws:s3/bucketLogging:BucketLogging", `dr-targets-${purpose}-access-logs`);
+      const sse = rec.one(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        `dr-targets-${purpose}-encryption`,
+      );
+      const rule = (
+        sse.inputs["rules"] as { applyServerSideEncryptionByDefault: { kmsMasterKeyId: string } }[]
+      )[0]!;
+      const key = rec.one("aws:kms/key:Key", `dr-targets-${purpose}-key`);
+      assert.match(String(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId), /^arn:aws:kms:.*:key\//);
+      assert.ok(sse.dependencies.includes(key.urn), `${purpose}: encrypted with another key`);
+    }
+  });
+
+  it("admits only the pinned replication role to write replicas, and keeps TLS-only", () => {
+    const write = statement(rec, "dr-targets-stream-policy", "PrimaryReplicationRoleWritesReplicas");
+    assert.deepEqual(write.Principal, { AWS: `arn:aws:iam::${PRIMARY}:root` });
+    assert.deepEqual(write.Action, REPLICA_WRITE_ACTIONS);
+    assert.deepEqual(write.Condition, { StringEquals: { "aws:PrincipalArn": ROLE_ARN } });
+    assert.equal(write.Resource, "arn:aws:s3:::acme-tdp-dr-stream/*");
+    assert.ok(sids(rec, "dr-targets-stream-policy").includes("DenyInsecureTransport"));
+  });
+
+  it("keeps the access logs in an SSE-S3 bucket without Object Lock (S3 cannot log into one)", () => {
+    const logs = rec.one("aws:s3/bucket:Bucket", "dr-targets-access-logs-bucket");
+    assert.equal(logs.inputs["bucket"], "acme-tdp-dr-access-logs");
+    assert.equal(logs.inputs["objectLockEnabled"], undefined);
+  });
+
+  it("creates a protected vault with its own key that admits copies from the primary account in backup mode", () => {
+    const vault = rec.one("aws:backup/vault:Vault");
+    assert.equal(vault.inputs["name"], "acme-tdp-dr-database");
+    assert.equal(vault.protect, true);
+    const copy = statement(rec, "dr-targets-vault-policy", "PrimaryAccountCopiesIn");
+    assert.deepEqual(copy.Principal, { AWS: `arn:aws:iam::${PRIMARY}:root` });
+    assert.equal(copy.Action, "backup:CopyIntoBackupVault");
+    assert.equal(
+      rec.one("aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs["minRetentionDays"],
+      7,
+    );
+  });
+
+  it("admits no copies into the vault unless the mode is backup", async () => {
+    const other = await offline.record(
+      () => new DrTargets("t", { ...ARGS, databaseCopyMode: "snapshots", objectLock: undefined }),
+    );
+    assert.deepEqual(sids(other, "t-vault-policy"), ["RecoveryPointsAreNotDeletedOrShortened"]);
+    assert.equal(
+      other.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").length,
+      0,
+    );
+  });
+});
+
+describe("validateDrTargetsArgs", () => {
+  it("accepts the example", () => validateDrTargetsArgs(ARGS));
+  it("refuses the DR account as the primary", () =>
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, primaryAccountId: DR }),
+      /primaryAccountId "222222222222": the primary and the DR account are the same/,
+    ));
+  it("refuses a primary account id that is not 12 digits", () =>
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, primaryAccountId: "1234" }),
+      /primaryAccountId "1234" is not an AWS account id/,
+    ));
+  it("refuses the DR region as the primary region", () =>
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, primaryRegion: "us-west-2" }),
+      /primaryRegion "us-west-2": the primary and the DR region are the same/,
+    ));
+  it("refuses Object Lock days out of range", () => {
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, objectLock: { mode: "GOVERNANCE", days: 0 } }),
+      /objectLock.days/,
+    );
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, objectLock: { mode: "GOVERNANCE", days: 36501 } }),
+      /objectLock.days/,
+    );
+  });
+  it("refuses an unknown replica bucket's lifecycle", () =>
+    assert.throws(
+      () =>
+        validateDrTargetsArgs({ ...ARGS, lifecycle: { "athena-results": {} } as DrTargetsArgs["lifecycle"] }),
+      /lifecycle.athena-results: unknown replica bucket/,
+    ));
+  it("refuses a bad lifecycle value", () =>
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, lifecycle: { stream: { noncurrentVersionExpirationDays: 0 } } }),
+      /lifecycle.stream.noncurrentVersionExpirationDays/,
+    ));
+  it("refuses an unknown copy mode", () =>
+    assert.throws(
+      () =>
+        validateDrTargetsArgs({ ...ARGS, databaseCopyMode: "rsync" as DrTargetsArgs["databaseCopyMode"] }),
+      /databaseCopyMode "rsync"/,
+    ));
+  it("refuses copies kept 0 days", () =>
+    assert.throws(() => validateDrTargetsArgs({ ...ARGS, copyRetentionDays: 0 }), /copyRetentionDays 0/));
+  it("refuses a vault lock above the copies' retention", () =>
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, vaultLock: { minRetentionDays: 30 } }),
+      /vaultLock.minRetentionDays 30/,
+    ));
+});

@@ -1,0 +1,5 @@
+export * from "./names";
+export * from "./organization";
+export * from "./policies";
+export * from "./quotas";
+export * from "./catalog";

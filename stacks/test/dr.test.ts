@@ -1,0 +1,350 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+
+import type { Recording } from "@tdp/offline";
+import { PROJECT, REPO_ROOT, offline, planMarkdown, readStackFile, toPlan } from "@tdp/offline";
+import { parse, stringify } from "yaml";
+
+import { loadStackConfig } from "../src/config/load";
+import { configProblems, runConfigProblems } from "./fixtures/config-problems";
+
+type Config = Record<string, Record<string, unknown> | string>;
+
+/** Pulumi.<stack>.yaml with some settings changed, written to a temporary stack file. */
+function stackWith(stack: "prod" | "dr", change: (config: Config) => void): string {
+  const document = parse(readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config: Config;
+  };
+  change(document.config);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "tdp-dr-")), `Pulumi.${stack}.yaml`);
+  writeFileSync(file, stringify(document));
+  return file;
+}
+
+/** A plans directory whose dr.json has its outputs changed: what prod's stack reference reads. */
+function drPlanWith(change: (outputs: Record<string, unknown>) => void): string {
+  const plan = JSON.parse(readFileSync(path.join(REPO_ROOT, "plans", "dr.json"), "utf8")) as {
+    outputs: Record<string, unknown>;
+  };
+  change(plan.outputs);
+  const dir = mkdtempSync(path.join(tmpdir(), "tdp-dr-plans-"));
+  writeFileSync(path.join(dir, "dr.json"), JSON.stringify(plan));
+  return dir;
+}
+
+/** The stack file's config as the CLI hands it over, with `tdp:dr` (and more) changed. */
+function configOf(
+  stack: "prod" | "dr",
+  change: (config: Record<string, Record<string, unknown>>) => void,
+): Record<string, string> {
+  const raw = readStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`)).config;
+  const parsed = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [
+      k,
+      k.startsWith("tdp:") ? (JSON.parse(v) as Record<string, unknown>) : v,
+    ]),
+  ) as Record<string, Record<string, unknown>>;
+  change(parsed);
+  return Object.fromEntries(
+    Object.entries(parsed).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+interface Statement {
+  Sid?: string;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+const statements = (policy: unknown) => (JSON.parse(String(policy)) as { Statement: Statement[] }).Statement;
+
+describe("DR: the dr stack", () => {
+  let dr: Recording;
+  before(async () => {
+    dr = await offline.runStack({ stack: "dr" });
+  });
+  after(() => offline.reset());
+
+  it("deploys the DR targets with the stack's tagged provider", () => {
+    const provider = dr.one("pulumi:providers:aws");
+    const targets = dr.one("tdp:dr:DrTargets");
+    assert.equal(targets.providers?.["aws"], provider.urn);
+    assert.equal(dr.one("aws:kms/key:Key", "dr-targets-datalake-key").provider, provider.urn);
+  });
+
+  it("exports the targets the primary wires to, pinning the primary's replication role", () => {
+    const targets = dr.outputs["targets"] as Record<string, unknown>;
+    assert.equal(targets["primaryAccountId"], "111111111111");
+    assert.equal(targets["primaryRegion"], "us-east-1");
+    assert.equal(
+      targets["replicationRoleArn"],
+      "arn:aws:iam::111111111111:role/acme-tdp-production-dr-replication",
+    );
+    const buckets = targets["buckets"] as Record<string, { name: string }>;
+    assert.deepEqual(Object.keys(buckets).sort(), ["artifacts", "backup", "datalake", "stream"]);
+    assert.equal(buckets["datalake"]!.name, "acme-tdp-dr-datalake");
+  });
+
+  it("keeps replica buckets, keys and the vault protected", () => {
+    for (const type of ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:backup/vault:Vault"]) {
+      for (const resource of dr.ofType(type)) {
+        assert.equal(resource.protect, true, resource.name);
+      }
+    }
+  });
+});
+
+describe("DR: the prod stack wired to the dr stack", () => {
+  let prod: Recording;
+  before(async () => {
+    prod = await offline.runStack({ stack: "prod" });
+  });
+  after(() => offline.reset());
+
+  it("creates the replication role the dr stack pins, with the boundary", () => {
+    const role = prod.one("aws:iam/role:Role", "dr-replication-role-role");
+    const drPlan = JSON.parse(readFileSync(path.join(REPO_ROOT, "plans", "dr.json"), "utf8")) as {
+      outputs: { targets: { replicationRoleArn: string } };
+    };
+    assert.equal(
+      `arn:aws:iam::111111111111:role/${String(role.inputs["name"])}`,
+      drPlan.outputs.targets.replicationRoleArn,
+    );
+    assert.equal(role.inputs["permissionsBoundary"], "arn:aws:iam::111111111111:policy/tdp-boundary");
+  });
+
+  it("replicates each data layer bucket to the dr stack's replica and key", () => {
+    const drPlan = JSON.parse(readFileSync(path.join(REPO_ROOT, "plans", "dr.json"), "utf8")) as {
+      outputs: { targets: { buckets: Record<string, { arn: string; kmsKeyArn: string }> } };
+    };
+    for (const purpose of ["datalake", "stream", "backup", "artifacts"]) {
+      const config = prod.one(
+        "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+        `dr-replication-${purpose}`,
+      );
+      assert.equal(config.inputs["bucket"], `acme-tdp-production-${purpose}`);
+      const [rule] = config.inputs["rules"] as { destination: Record<string, unknown> }[];
+      const target = drPlan.outputs.targets.buckets[purpose]!;
+      assert.equal(rule!.destination["bucket"], target.arn);
+      assert.deepEqual(rule!.destination["encryptionConfiguration"], { replicaKmsKeyId: target.kmsKeyArn });
+      assert.equal(rule!.destination["account"], "222222222222");
+    }
+    assert.equal(prod.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig").length, 4);
+  });
+
+  it("sends replication alarms to the alert topic", () => {
+    const alarm = prod.one(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "dr-replication-alarm-replication-backup-failed",
+    );
+    const topic = (prod.outputs["data"] as Record<string, unknown>)["alertTopicArn"];
+    assert.deepEqual(alarm.inputs["alarmActions"], [topic]);
+  });
+
+  it("lets the DR account copy what the database key encrypts, and no other key", () => {
+    const copy = statements(prod.one("aws:kms/key:Key", "data-keys-database-key").inputs["policy"]).find(
+      (s) => s.Sid === "CopyAccountsDecrypt",
+    );
+    assert.deepEqual(copy?.Principal, { AWS: ["arn:aws:iam::222222222222:root"] });
+    const datalake = statements(prod.one("aws:kms/key:Key", "data-keys-datalake-key").inputs["policy"]);
+    assert.ok(!datalake.some((s) => s.Sid === "CopyAccountsDecrypt"));
+  });
+
+  it("adds no AWS Backup copy action in snapshots mode", () => {
+    const [rule] = prod.one("aws:backup/plan:Plan").inputs["rules"] as { copyActions?: unknown[] }[];
+    assert.deepEqual(rule!.copyActions ?? [], []);
+  });
+
+  it("prints the recovery objectives derived from the config in the plan's DR section", () => {
+    const dr = prod.outputs["dr"] as { recoveryObjectives: { store: string; recoveryPoint: string }[] };
+    assert.deepEqual(
+      dr.recoveryObjectives.map((r) => r.recoveryPoint),
+      [
+        "≤ 15 min for 99.99 % of objects (S3 Replication Time Control)",
+        "≤ 24 h between backups + ≤ 1 h to share + ≤ 1 h to copy, plus the copy's transfer",
+        "≤ 6 h between snapshots + the backup bucket's replication",
+      ],
+    );
+    const markdown = planMarkdown(toPlan(PROJECT, "prod", prod));
+    assert.match(markdown, /## Disaster recovery\n/);
+    assert.match(markdown, /\| Database \(snapshots mode\) \| ≤ 24 h between backups/);
+  });
+
+  it("exports the DR wiring", () => {
+    const dr = prod.outputs["dr"] as Record<string, unknown>;
+    assert.equal(dr["region"], "us-west-2");
+    assert.equal(dr["accountId"], "222222222222");
+    assert.equal(dr["databaseCopyMode"], "snapshots");
+    assert.match(String(dr["replicationRoleArn"]), /:role\/acme-tdp-production-dr-replication$/);
+  });
+});
+
+describe("DR: backup mode", () => {
+  after(() => offline.reset());
+
+  it("is refused before anything registers: AWS Backup copies RDS snapshots across accounts or Regions, not both", async () => {
+    offline.setPlansDir(
+      drPlanWith((outputs) => {
+        const targets = outputs["targets"] as { databaseCopy: Record<string, unknown> };
+        targets.databaseCopy["mode"] = "backup";
+      }),
+    );
+    const file = stackWith("prod", (config) => {
+      const copy = (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy;
+      copy["mode"] = "backup";
+      copy["organizationCrossAccountBackup"] = true;
+    });
+    assert.deepEqual(await runConfigProblems(offline.runStack({ stack: "prod", configFile: file })), [
+      'tdp:dr.databaseCopy.mode: "backup" — AWS Backup copies RDS snapshots across accounts or across Regions, not both in one copy, and the DR vault is in another account and Region: use mode "snapshots" (the snapshot tool shares and copies them), or "none"',
+    ]);
+  });
+});
+
+describe("DR: config errors", () => {
+  afterEach(() => offline.reset());
+
+  const drProblems = (change: (dr: Record<string, unknown>) => void) =>
+    configProblems(() => loadStackConfig(configOf("dr", (c) => change(c["tdp:dr"]!))));
+  const prodProblems = (change: (c: Record<string, Record<string, unknown>>) => void) =>
+    configProblems(() => loadStackConfig(configOf("prod", change)));
+
+  it("refuses a DR region equal to the primary region", () => {
+    assert.deepEqual(
+      drProblems((dr) => ((dr["primary"] as Record<string, unknown>)["region"] = "us-west-2")),
+      [
+        'tdp:dr.primary.region: "us-west-2" — is this stack\'s aws:region too; the DR region must differ from the primary region (seed: "should be different than the main region"): deploy the dr stack to another region',
+      ],
+    );
+  });
+
+  it("refuses the DR account as the primary account", () => {
+    assert.match(
+      drProblems((dr) => ((dr["primary"] as Record<string, unknown>)["accountId"] = "222222222222")).join(
+        "\n",
+      ),
+      /^tdp:dr.primary.accountId: "222222222222" — is the DR account itself/,
+    );
+  });
+
+  it("refuses a primary account id that is not 12 digits", () => {
+    assert.match(
+      drProblems((dr) => ((dr["primary"] as Record<string, unknown>)["accountId"] = "1111")).join("\n"),
+      /^tdp:dr.primary.accountId: "1111" — must be a 12-digit AWS account id/,
+    );
+  });
+
+  it("needs the primary in a dr stack with DR on", () => {
+    assert.match(
+      drProblems((dr) => delete dr["primary"]).join("\n"),
+      /^tdp:dr.primary: \(missing\) — required in a dr stack/,
+    );
+  });
+
+  it("refuses Object Lock days out of range", () => {
+    for (const days of [0, 36501]) {
+      assert.match(
+        drProblems((dr) => (dr["objectLock"] = { mode: "GOVERNANCE", days })).join("\n"),
+        new RegExp(`^tdp:dr.objectLock.days: ${days} — objectLock.days ${days}`),
+      );
+    }
+  });
+
+  it("refuses backup mode, and says what its cross-account copy would also need", () => {
+    const problems = drProblems((dr) => ((dr["databaseCopy"] as Record<string, unknown>)["mode"] = "backup"));
+    assert.equal(problems.length, 2, problems.join("\n"));
+    assert.match(
+      problems[0]!,
+      /^tdp:dr.databaseCopy.mode: "backup" — AWS Backup copies RDS snapshots across accounts or across Regions, not both/,
+    );
+    assert.match(
+      problems[1]!,
+      /^tdp:dr.databaseCopy.mode: "backup" — an AWS Backup copy into another account needs both accounts in one AWS Organization/,
+    );
+  });
+
+  it("refuses a recovery backup bucket that is the stream or data lake bucket", () => {
+    assert.match(
+      prodProblems((c) => {
+        c["tdp:data"]!["recovery"] = {
+          streamBucket: "acme-tdp-dr-stream",
+          datalakeBucket: "acme-tdp-dr-datalake",
+          backupBucket: "acme-tdp-dr-stream",
+        };
+      }).join("\n"),
+      /^tdp:data.recovery.backupBucket: "acme-tdp-dr-stream" — recovery.backupBucket "acme-tdp-dr-stream" is also the stream or data lake bucket/,
+    );
+  });
+
+  it("needs tdp:platform.drStack in a primary stack with DR on", () => {
+    assert.deepEqual(
+      prodProblems((c) => delete c["tdp:platform"]!["drStack"]),
+      [
+        "tdp:platform.drStack: (missing) — required with tdp:dr.enabled: the dr stack whose targets this stack replicates into (deploy it first)",
+      ],
+    );
+  });
+
+  it("refuses the dr stack's settings in a primary stack", () => {
+    assert.match(
+      prodProblems((c) => (c["tdp:dr"]!["objectLock"] = { mode: "GOVERNANCE", days: 7 })).join("\n"),
+      /^tdp:dr.objectLock: .* — belongs in the dr stack's file/,
+    );
+  });
+
+  it("refuses copies that expire before the next backup", () => {
+    assert.deepEqual(
+      prodProblems((c) => {
+        (c["tdp:data"]!["database"] as Record<string, unknown>)["backupSchedule"] = "cron(0 1 ? * SUN *)";
+        (c["tdp:dr"]!["databaseCopy"] as Record<string, unknown>)["retentionDays"] = 3;
+      }),
+      [
+        "tdp:dr.databaseCopy.retentionDays: 3 — copies kept 72 hours expire before the next backup (tdp:data.database's schedule leaves up to 168 hours between backups): the DR region would hold no copy; keep them at least 7 days",
+      ],
+    );
+  });
+
+  it("refuses a dr stack that has no targets", async () => {
+    offline.setPlansDir(drPlanWith((outputs) => delete outputs["targets"]));
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod" }));
+    assert.match(
+      problems.join("\n"),
+      /^tdp:platform.drStack: "organization\/tdp\/dr" — this dr stack exports no DR targets/,
+    );
+  });
+
+  it("refuses database copy settings that differ from the dr stack's", async () => {
+    const file = stackWith("prod", (config) => {
+      (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy["retentionDays"] = 14;
+    });
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
+    assert.match(
+      problems.join("\n"),
+      /^tdp:dr.databaseCopy: .* — the dr stack has mode snapshots, retentionDays 7; both stacks need the same/,
+    );
+  });
+
+  it("refuses a primary whose replication role the dr stack does not admit", async () => {
+    const file = stackWith("prod", (config) => {
+      (config["tdp:platform"] as Record<string, unknown>)["environment"] = "staging";
+    });
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
+    assert.match(
+      problems.join("\n"),
+      /^tdp:platform.environment: "staging" — the dr stack admits the replication role/,
+    );
+  });
+
+  it("refuses a primary in a region other than the dr stack expects", async () => {
+    offline.setPlansDir(
+      drPlanWith(
+        (outputs) => ((outputs["targets"] as Record<string, unknown>)["primaryRegion"] = "eu-west-1"),
+      ),
+    );
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod" }));
+    assert.match(
+      problems.join("\n"),
+      /^aws:region: "us-east-1" — the dr stack expects the primary in eu-west-1/,
+    );
+  });
+});
