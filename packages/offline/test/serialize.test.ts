@@ -10,6 +10,8 @@ import { offline } from "../src";
 
 describe("plan values of file assets and archives", () => {
   const roots: string[] = [];
+  // A stack run earlier in the process (prod disables the default aws provider) leaves its config.
+  before(() => offline.reset());
   after(() => roots.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   function bundleFolder(code: string): string {
