@@ -30,17 +30,18 @@ interface RuntimeInternals {
   waitForRPCs(): Promise<void>;
 }
 
-interface WireStruct {
+export interface WireStruct {
   toJavaScript(): Record<string, unknown>;
 }
 
-interface RegisterRequest {
+/** The parts of a RegisterResourceRequest a recording reads. */
+export interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
   getProvider(): string;
   getObject(): WireStruct | undefined;
@@ -57,7 +58,7 @@ interface RegisterRequest {
   getTransformsList(): unknown[];
 }
 
-interface WireAlias {
+export interface WireAlias {
   getUrn(): string;
   getSpec():
     | {
@@ -112,7 +113,7 @@ export const DEFAULT_PLANS_DIR = path.join(REPO_ROOT, "plans");
  * (the program qualifies a bare name with its organization and project) or a bare stack; only this
  * project's stacks have plans.
  */
-function planOutputs(stackName: string, plansDir: string): Record<string, unknown> {
+export function planOutputs(stackName: string, plansDir: string): Record<string, unknown> {
   const parts = stackName.split("/");
   const stack = parts[parts.length - 1] ?? stackName;
   if (parts.length === 3 && parts[1] !== PROJECT) {
@@ -131,6 +132,26 @@ function planOutputs(stackName: string, plansDir: string): Record<string, unknow
   }
   const plan = JSON.parse(readFileSync(file, "utf8")) as { outputs?: Record<string, unknown> };
   return plan.outputs ?? {};
+}
+
+/**
+ * The account and region invokes and ARNs answer with for a config (values as the CLI hands them
+ * over): `aws:region` and `tdp:platform.accountId`, else us-east-1 and 111111111111.
+ */
+export function identityFromConfig(config: Record<string, string>): { accountId: string; region: string } {
+  const platform = config["tdp:platform"];
+  let accountId: string | undefined;
+  try {
+    accountId = platform
+      ? (JSON.parse(platform) as { accountId?: unknown }).accountId?.toString()
+      : undefined;
+  } catch {
+    accountId = undefined;
+  }
+  return {
+    region: config["aws:region"] ?? DEFAULT_REGION,
+    accountId: accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT,
+  };
 }
 
 /**
@@ -237,6 +258,27 @@ function optionsOf(req: RegisterRequest): RecordedOptions | undefined {
     options.transforms = req.getTransformsList().length;
   }
   return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** A registration as the plan records it. */
+export function registrationRecord(req: RegisterRequest, urn: string): RecordedResource {
+  const provider = req.getProvider();
+  const providers = providersOf(req);
+  const options = optionsOf(req);
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent() || null,
+    custom: req.getCustom(),
+    protect: req.getProtect() === true,
+    retainOnDelete: req.getRetainondelete() === true,
+    dependencies: [...new Set(req.getDependenciesList())].sort(),
+    provider: provider ? providerUrn(provider) : null,
+    ...(providers ? { providers } : {}),
+    ...(options ? { options } : {}),
+    inputs: (toPlanValue(req.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
+  };
 }
 
 /** `urn:pulumi:<stack>::<project>::<parent types joined by $>$<type>::<name>`, as the engine makes them. */
@@ -355,7 +397,7 @@ export class OfflineEngine {
       return registerResource(req, (error, response) => {
         try {
           if (!error) {
-            this.recorded.push(this.toRecord(req, response.getUrn()));
+            this.recorded.push(registrationRecord(req, response.getUrn()));
           }
         } finally {
           this.pending--;
@@ -386,26 +428,6 @@ export class OfflineEngine {
         this.stackOutputs = (outputs ?? {}) as Record<string, PlanValue>;
       }
       registerOutputs(req, callback);
-    };
-  }
-
-  private toRecord(req: RegisterRequest, urn: string): RecordedResource {
-    const provider = req.getProvider();
-    const providers = providersOf(req);
-    const options = optionsOf(req);
-    return {
-      urn,
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent() || null,
-      custom: req.getCustom(),
-      protect: req.getProtect() === true,
-      retainOnDelete: req.getRetainondelete() === true,
-      dependencies: [...new Set(req.getDependenciesList())].sort(),
-      provider: provider ? providerUrn(provider) : null,
-      ...(providers ? { providers } : {}),
-      ...(options ? { options } : {}),
-      inputs: (toPlanValue(req.getObject()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
     };
   }
 
@@ -490,18 +512,9 @@ export class OfflineEngine {
     }
     this.disabledProviders = disabledDefaultProviders(asText);
     pulumi.runtime.setAllConfig(asText, secretKeys);
-    this.ctx.region = this.identity.region ?? asText["aws:region"] ?? DEFAULT_REGION;
-    const platform = asText["tdp:platform"];
-    let accountId: string | undefined;
-    try {
-      accountId = platform
-        ? (JSON.parse(platform) as { accountId?: unknown }).accountId?.toString()
-        : undefined;
-    } catch {
-      accountId = undefined;
-    }
-    this.ctx.accountId =
-      this.identity.accountId ?? (accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT);
+    const identity = identityFromConfig(asText);
+    this.ctx.region = this.identity.region ?? identity.region;
+    this.ctx.accountId = this.identity.accountId ?? identity.accountId;
   }
 
   private useStack(stack: string): void {

@@ -8,3 +8,4 @@ export { ATTRIBUTES, synthesize } from "./synth";
 export { INVOKES, REGION_ZONES, answerInvoke, regionZones } from "./invokes";
 export * from "./plan";
 export * from "./stacks";
+export * from "./runtime";

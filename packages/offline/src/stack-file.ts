@@ -41,18 +41,23 @@ function isSecretValue(value: unknown): boolean {
   return keys.length === 1 && (keys[0] === "secure" || keys[0] === "fn::secret");
 }
 
-/** Secret values become the placeholder. */
-function replaceSecrets(value: unknown, found: Found): unknown {
+/** The text a secret value at `path` (config key, then the path inside its value) stands for. */
+export type SecretValueFor = (path: string[]) => string;
+
+/** Secret values become `secretValue(path)`. */
+function replaceSecrets(value: unknown, found: Found, path: string[], secretValue: SecretValueFor): unknown {
   if (Array.isArray(value)) {
-    return value.map((v) => replaceSecrets(v, found));
+    return value.map((v, i) => replaceSecrets(v, found, [...path, String(i)], secretValue));
   }
   if (isSecretValue(value)) {
     found.secret = true;
-    return SECRET_CONFIG_PLACEHOLDER;
+    return secretValue(path);
   }
   if (isRecord(value)) {
     const keys = Object.keys(value);
-    return Object.fromEntries(keys.map((k) => [k, replaceSecrets(value[k], found)]));
+    return Object.fromEntries(
+      keys.map((k) => [k, replaceSecrets(value[k], found, [...path, k], secretValue)]),
+    );
   }
   return value;
 }
@@ -132,9 +137,13 @@ function pulumiConfigOf(file: string): Record<string, unknown> {
 /**
  * Reads a `Pulumi.<stack>.yaml` file into the config map a program receives: the stack file's
  * `config`, merged over the `pulumiConfig` of the ESC environments it is deployed with (stack
- * values win, objects merge key by key, as the CLI does), secrets as secret placeholders.
+ * values win, objects merge key by key, as the CLI does), secrets as secret placeholders: each
+ * becomes `secretValue(path)`, by default {@link SECRET_CONFIG_PLACEHOLDER}.
  */
-export function readStackFile(file: string): StackConfigMap {
+export function readStackFile(
+  file: string,
+  secretValue: SecretValueFor = () => SECRET_CONFIG_PLACEHOLDER,
+): StackConfigMap {
   const document = parseYaml(file, "stack file");
   const record = isRecord(document) ? document : {};
   const config = record["config"] ?? {};
@@ -151,7 +160,7 @@ export function readStackFile(file: string): StackConfigMap {
   const result: StackConfigMap = { config: {}, secretKeys: [], environments };
   for (const [key, raw] of Object.entries(merged)) {
     const found = { secret: false };
-    const value = replaceSecrets(raw, found);
+    const value = replaceSecrets(raw, found, [key], secretValue);
     result.config[key] = typeof value === "string" ? value : JSON.stringify(value);
     if (found.secret) {
       result.secretKeys.push(key);

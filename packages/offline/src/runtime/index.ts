@@ -1,0 +1,4 @@
+export * from "./monitor";
+export * from "./project";
+export * from "./run";
+export * from "./analyzer";
