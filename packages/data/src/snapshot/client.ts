@@ -1,59 +1,12 @@
-import { createHash, createHmac } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
 
 import { SignatureV4 } from "@smithy/signature-v4";
+import type { Credentials } from "@tdp/core/lambda-runtime";
+import { Sha256 } from "@tdp/core/lambda-runtime";
 
-/** SHA-256 (and HMAC-SHA-256 with a secret) for the signer, from node:crypto. */
-export class Sha256 {
-  private hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-  private fresh() {
-    if (this.secret === undefined) {
-      return createHash("sha256");
-    }
-    const key =
-      typeof this.secret === "string"
-        ? this.secret
-        : ArrayBuffer.isView(this.secret)
-          ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
-          : Buffer.from(this.secret);
-    return createHmac("sha256", key);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    if (typeof data === "string") {
-      this.hash.update(data, "utf8");
-    } else if (ArrayBuffer.isView(data)) {
-      this.hash.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    } else {
-      this.hash.update(Buffer.from(data));
-    }
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-/** The function's credentials: Lambda puts its role's session in the environment. */
-export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Credentials {
-  const accessKeyId = env["AWS_ACCESS_KEY_ID"];
-  const secretAccessKey = env["AWS_SECRET_ACCESS_KEY"];
-  if (!accessKeyId || !secretAccessKey) {
-    throw new Error("no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
-  }
-  return { accessKeyId, secretAccessKey, sessionToken: env["AWS_SESSION_TOKEN"] || undefined };
-}
+export type { Credentials } from "@tdp/core/lambda-runtime";
+export { Sha256, credentialsFromEnvironment } from "@tdp/core/lambda-runtime";
 
 export interface DomainResponse {
   status: number;
