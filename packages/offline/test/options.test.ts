@@ -107,7 +107,7 @@ describe("pnpm plan --all --out", function () {
     const out = mkdtempSync(path.join(tmpdir(), "plan-all-"));
     try {
       const cli = path.join(REPO_ROOT, "packages", "offline", "src", "cli", "plan.ts");
-      const result = spawnSync(process.execPath, ["--import", "tsx", cli, "--all", "--out", out], {
+      const result = spawnSync(process.execPath, ["--require", "tsx/cjs", cli, "--all", "--out", out], {
         cwd: REPO_ROOT,
         encoding: "utf8",
         timeout: 90_000,

@@ -12,7 +12,7 @@ const fixture = (file: string) => path.join(__dirname, "fixtures", file);
 
 /** `pnpm plan ...` as a child process, the way a user runs it. */
 function plan(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], {
+  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", CLI, ...args], {
     cwd: REPO_ROOT,
     // pnpm sets INIT_CWD to the folder the user ran the command in; paths are shown from there.
     env: { ...process.env, INIT_CWD: REPO_ROOT },
