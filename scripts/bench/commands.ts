@@ -80,13 +80,6 @@ export const policyProd = commandEntry(
   },
 );
 
-/** The test files that need the real Pulumi runtime, and the consumer-install (packaging) test. */
-export const SLOW_TEST_FILES = [
-  "packages/offline/test/pulumi-runtime.test.ts",
-  "packages/offline/test/runtime-engine.test.ts",
-  "scripts/test/packaging.test.ts",
-];
-
 /** `pnpm test` without the real-runtime and consumer-install tests (`pnpm test:fast`). */
 export const fastTestSuite = commandEntry(
   "pnpm test without the real-runtime and consumer-install tests (pnpm test:fast)",
