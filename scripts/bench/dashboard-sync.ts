@@ -60,6 +60,8 @@ async function runChild(mode: "handler" | "copy"): Promise<ChildResult> {
 export const dashboardSync: BenchEntry = {
   name: "dashboard sync of a 1 GiB object (handler time / plain copy time)",
   target: "≤ 1.2×, peak RSS < 200 MiB",
+  limit: 1.2,
+  runs: 3,
   async setup() {
     directory = mkdtempSync(path.join(tmpdir(), "bench-s3-"));
     server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });

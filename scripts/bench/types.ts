@@ -2,8 +2,14 @@
 export interface BenchEntry {
   /** What is measured, as printed in the table. */
   name: string;
-  /** The target, as printed, e.g. "< 5 s". */
+  /** The target, as printed, e.g. "≤ 3 s". */
   target: string;
+  /** The target's figure, in the entry's unit, when it has one: the ratio column is median / limit. */
+  limit?: number;
+  /** Runs by default (the median is taken); `--runs` overrides it. Default 3. */
+  runs?: number;
+  /** A long run (the test suites): measured only with `--full`. */
+  full?: boolean;
   /** Runs the measured work once and returns its figures (seconds unless `unit` says otherwise). */
   run(): Promise<BenchFigure>;
   /** Prepares what every run needs (once), e.g. a large object on a local server. */
@@ -17,7 +23,7 @@ export interface BenchFigure {
   /** The main figure: wall time in seconds, or a ratio. */
   value: number;
   unit: "s" | "ratio" | "MiB";
-  /** Extra figures printed beside it (peak RSS, sizes). */
+  /** Extra figures printed beside it (CPU time, peak RSS, sizes). */
   details?: Record<string, number | string>;
 }
 

@@ -7,7 +7,7 @@ describe("prod stack: the BI dashboard (tdp:biDashboard)", () => {
   let rec: Recording;
 
   before(async () => {
-    rec = await offline.runStack({ stack: "prod" });
+    rec = await offline.runStackShared("prod");
   });
   after(() => offline.reset());
 

@@ -44,7 +44,7 @@ function prodFileWithDatabase(edit: (db: Record<string, unknown>) => void): stri
 describe("the database in the prod stack", () => {
   let rec: Recording;
   before(async () => {
-    rec = await offline.runStack({ stack: "prod" });
+    rec = await offline.runStackShared("prod");
   });
   after(() => offline.reset());
 
@@ -153,7 +153,7 @@ describe("the database in the dr stack", () => {
   after(() => offline.reset());
 
   it("is not created: the DR stack receives copies, it runs no database of its own", async () => {
-    const dr = await offline.runStack({ stack: "dr" });
+    const dr = await offline.runStackShared("dr");
     assert.equal(dr.ofType("tdp:data:PostgresDatabase").length, 0);
     assert.equal(dr.ofType("aws:rds/instance:Instance").length, 0);
     assert.equal(dr.ofType("tdp:data:DatabaseBackup").length, 0);

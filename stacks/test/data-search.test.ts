@@ -53,7 +53,7 @@ function schemaProblems(block: Record<string, unknown>): string[] {
 describe("the search domain in the prod stack", () => {
   let rec: Recording;
   before(async () => {
-    rec = await offline.runStack({ stack: "prod" });
+    rec = await offline.runStackShared("prod");
   });
   after(() => offline.reset());
 

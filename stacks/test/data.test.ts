@@ -40,7 +40,7 @@ function prodWithData(edit: (data: Record<string, unknown>) => void): string {
 describe("the data layer in the prod stack", () => {
   let rec: Recording;
   before(async () => {
-    rec = await offline.runStack({ stack: "prod" });
+    rec = await offline.runStackShared("prod");
   });
   after(() => offline.reset());
 
@@ -186,7 +186,7 @@ describe("the data layer in the prod stack", () => {
   });
 
   it("has no data layer in the dr stack", async () => {
-    const dr = await offline.runStack({ stack: "dr" });
+    const dr = await offline.runStackShared("dr");
     assert.equal(dr.ofType("tdp:data:DataKeys").length, 0);
   });
 });

@@ -62,7 +62,7 @@ const statements = (policy: unknown) => (JSON.parse(String(policy)) as { Stateme
 describe("DR: the dr stack", () => {
   let dr: Recording;
   before(async () => {
-    dr = await offline.runStack({ stack: "dr" });
+    dr = await offline.runStackShared("dr");
   });
   after(() => offline.reset());
 
@@ -98,7 +98,7 @@ describe("DR: the dr stack", () => {
 describe("DR: the prod stack wired to the dr stack", () => {
   let prod: Recording;
   before(async () => {
-    prod = await offline.runStack({ stack: "prod" });
+    prod = await offline.runStackShared("prod");
   });
   after(() => offline.reset());
 

@@ -9,7 +9,7 @@ describe("the network in the stacks", () => {
   afterEach(() => offline.reset());
 
   it("builds the prod network from Pulumi.prod.yaml: three zones, isolated tier, ACL, endpoints", async () => {
-    const rec = await offline.runStack({ stack: "prod" });
+    const rec = await offline.runStackShared("prod");
     const network = rec.one("tdp:network:Network");
     const vpc = rec.one("awsx:ec2:Vpc");
     assert.equal(vpc.parent, network.urn);
@@ -33,7 +33,7 @@ describe("the network in the stacks", () => {
   });
 
   it("gives the dr stack its own VPC from Pulumi.dr.yaml", async () => {
-    const rec = await offline.runStack({ stack: "dr" });
+    const rec = await offline.runStackShared("dr");
     const network = rec.one("tdp:network:Network");
     assert.equal(network.name, "network");
     const vpc = rec.one("awsx:ec2:Vpc");

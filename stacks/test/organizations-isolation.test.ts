@@ -553,7 +553,7 @@ describe("organization isolation, simulated on the prod stack's policies", () =>
   let buckets: { datalake: PolicyJson; results: PolicyJson };
   let rec: Recording;
   before(async () => {
-    rec = await offline.runStack({ stack: "prod" });
+    rec = await offline.runStackShared("prod");
     orgs = readOrgs(rec);
     buckets = {
       datalake: parse(

@@ -62,7 +62,7 @@ describe("the stack's AWS provider", () => {
   });
 
   it("prod's provider carries the default tags of Pulumi.prod.yaml and its account; every component hands it on", async () => {
-    const rec = await offline.runStack({ stack: "prod" });
+    const rec = await offline.runStackShared("prod");
     const provider = rec.one("pulumi:providers:aws");
     const platform = JSON.parse(
       readStackFile(path.join(REPO_ROOT, "Pulumi.prod.yaml")).config["tdp:platform"]!,
@@ -103,7 +103,7 @@ describe("the stack's AWS provider", () => {
   });
 
   it("the dr stack's provider is restricted to the dr account", async () => {
-    const rec = await offline.runStack({ stack: "dr" });
+    const rec = await offline.runStackShared("dr");
     const provider = rec.one("pulumi:providers:aws");
     assert.deepEqual(JSON.parse(String(provider.inputs["allowedAccountIds"])), ["222222222222"]);
     assert.equal(JSON.parse(String(provider.inputs["defaultTags"])).tags.Stack, "dr");
@@ -114,7 +114,7 @@ describe("IAM roles in the prod plan", () => {
   afterEach(() => offline.reset());
 
   it("every aws:iam/role:Role carries the boundary, and the eks Cluster is given its roles explicitly", async () => {
-    const rec = await offline.runStack({ stack: "prod" });
+    const rec = await offline.runStackShared("prod");
     const boundary = "arn:aws:iam::111111111111:policy/tdp-boundary";
     const roles = rec.ofType("aws:iam/role:Role");
     assert.ok(roles.length > 10);
@@ -216,7 +216,7 @@ describe("prod's reference to the dr stack", () => {
       const dr: PlanFile = toPlan(PROJECT, "dr", await offline.runStack({ stack: "dr" }));
       writeFileSync(path.join(dir, "dr.json"), planJson(dr));
       offline.setPlansDir(dir);
-      const prod = await offline.runStack({ stack: "prod" });
+      const prod = await offline.runStackShared("prod");
       const reference = prod.one("pulumi:pulumi:StackReference");
       // Pulumi.prod.yaml names the bare stack `dr`: the program qualifies it with the running
       // stack's organization ("organization", as on DIY backends) and project.

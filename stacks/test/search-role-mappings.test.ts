@@ -26,7 +26,7 @@ function schemaProblems(block: unknown): string[] {
 describe("search role mappings in the prod stack", () => {
   let rec: Recording;
   before(async () => {
-    rec = await offline.runStack({ stack: "prod" });
+    rec = await offline.runStackShared("prod");
   });
   after(() => offline.reset());
 

@@ -91,7 +91,7 @@ function zoneIdsOf(records: RecordedResource[]): unknown[] {
 describe("the service layer in the prod stack", () => {
   let rec: Recording;
   before(async () => {
-    rec = await offline.runStack({ stack: "prod" });
+    rec = await offline.runStackShared("prod");
   });
   after(() => offline.reset());
 
@@ -440,7 +440,7 @@ describe("the service layer in the prod stack", () => {
   });
 
   it("has no service layer in the dr stack", async () => {
-    const dr = await offline.runStack({ stack: "dr" });
+    const dr = await offline.runStackShared("dr");
     assert.equal(dr.ofType("tdp:eks-services:PlatformCluster").length, 0);
     assert.equal(dr.outputs["services"], undefined);
   });

@@ -74,7 +74,7 @@ describe("single sign-on in the stacks", () => {
   let prod: Recording;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tdp-sso-"));
-    prod = await offline.runStack({ stack: "prod" });
+    prod = await offline.runStackShared("prod");
   });
   after(() => {
     offline.reset();
@@ -175,7 +175,7 @@ describe("single sign-on in the stacks", () => {
       changed.one("aws:ssm/parameter:Parameter", "sso-sso-domain").inputs["insecureValue"] as string,
       "https://acme-tdp-production.auth.us-east-1.amazoncognito.com",
     );
-    const again = await offline.runStack({ stack: "prod" });
+    const again = await offline.runStackShared("prod");
     assert.equal(hashOf(again, "ecs-ts-service-user-org-task"), before, "the same values, the same tasks");
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
@@ -301,6 +301,10 @@ export class OfflineEngine {
   private plansDir = DEFAULT_PLANS_DIR;
   private identity: { accountId?: string; region?: string } = {};
   private disabledProviders: string[] = [];
+  /** Whether inventory, identity, zones or plans directory differ from the defaults (until `reset`). */
+  private customized = false;
+  /** `runStackShared`'s recordings, by stack and what they were planned from. */
+  private shared = new Map<string, Recording>();
 
   constructor() {
     this.ctx = {
@@ -450,6 +454,7 @@ export class OfflineEngine {
 
   /** Where look-ups of existing resources are answered from. */
   setInventory(inventory: Partial<Inventory>): void {
+    this.customized = true;
     this.ctx.inventory = { ...loadInventory(), ...inventory };
   }
 
@@ -458,6 +463,7 @@ export class OfflineEngine {
    * `reset`). By default they follow `aws:region` and `tdp:platform.accountId` of the config.
    */
   setIdentity(identity: { accountId?: string; region?: string }): void {
+    this.customized = true;
     this.identity = { ...identity };
     this.ctx.accountId = identity.accountId ?? this.ctx.accountId;
     this.ctx.region = identity.region ?? this.ctx.region;
@@ -468,6 +474,7 @@ export class OfflineEngine {
    * instead of the engine's table: names in order, zone ids derived (`<prefix>-az1`, …) unless given.
    */
   setAvailabilityZones(byRegion: Record<string, string[] | RegionZones>): void {
+    this.customized = true;
     this.ctx.availabilityZones = Object.fromEntries(
       Object.entries(byRegion).map(([region, zones]) => {
         if (!Array.isArray(zones)) {
@@ -487,6 +494,7 @@ export class OfflineEngine {
 
   /** Where stack references find the plans of other stacks (default: `plans/` at the repo root). */
   setPlansDir(dir: string): void {
+    this.customized = true;
     this.plansDir = dir;
   }
 
@@ -496,6 +504,7 @@ export class OfflineEngine {
     delete this.ctx.availabilityZones;
     this.identity = {};
     this.plansDir = DEFAULT_PLANS_DIR;
+    this.customized = false;
     this.setConfig({});
   }
 
@@ -575,6 +584,35 @@ export class OfflineEngine {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       (require(path.join(REPO_ROOT, "stacks")) as () => Promise<Record<string, unknown>>);
     return this.record(() => program(), options.stack);
+  }
+
+  /**
+   * The recording of a stack's program with its committed stack file, run once per process and
+   * shared: for tests that only read a stack's plan. It runs again when the stack file or a
+   * committed plan (which stack references read) changed, and runs unshared while the inventory,
+   * identity, zones or plans directory are not the defaults. The recording must not be modified.
+   */
+  async runStackShared(stack: string): Promise<Recording> {
+    if (this.customized) return this.runStack({ stack });
+    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    const plans = existsSync(DEFAULT_PLANS_DIR)
+      ? readdirSync(DEFAULT_PLANS_DIR)
+          .filter((name) => name.endsWith(".json"))
+          .sort()
+          .map((name) => `${name}@${statSync(path.join(DEFAULT_PLANS_DIR, name)).mtimeMs}`)
+      : [];
+    const key = JSON.stringify([stack, existsSync(file) ? readFileSync(file, "utf8") : "", plans]);
+    const cached = this.shared.get(key);
+    if (cached) {
+      // The config of this stack, as after a fresh run: what tests read through pulumi.Config.
+      const { config, secretKeys } = readStackFile(file);
+      this.setConfig(config, secretKeys);
+      this.useStack(stack);
+      return cached;
+    }
+    const recording = await this.runStack({ stack });
+    this.shared.set(key, recording);
+    return recording;
   }
 
   /** The value of an output, once it resolves. */

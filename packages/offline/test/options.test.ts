@@ -106,8 +106,8 @@ describe("pnpm plan --all --out", function () {
   it("writes every stack's plan to the directory, prod reading the dr plan written there", () => {
     const out = mkdtempSync(path.join(tmpdir(), "plan-all-"));
     try {
-      const cli = path.join(REPO_ROOT, "packages", "offline", "src", "cli", "plan.ts");
-      const result = spawnSync(process.execPath, ["--import", "tsx", cli, "--all", "--out", out], {
+      const cli = path.join(REPO_ROOT, "packages", "offline", "src", "cli", "plan-bin.ts");
+      const result = spawnSync(process.execPath, ["--require", "tsx/cjs", cli, "--all", "--out", out], {
         cwd: REPO_ROOT,
         encoding: "utf8",
         timeout: 90_000,

@@ -21,10 +21,6 @@ import { loadInventory } from "../inventory";
 import { planJson, planMarkdown, planSummary, toPlan } from "../plan";
 import { allStacks } from "../stacks";
 
-// The Pulumi SDK captures a stack trace for every resource it registers; mapping each through
-// tsx's source maps costs about a second per plan and nothing in a plan uses the positions.
-process.setSourceMapsEnabled(false);
-
 /**
  * The problems of a `ConfigError` from @tdp/core. Matched by name and shape rather than
  * `instanceof`: the program may load its own copy of core.
@@ -39,13 +35,21 @@ function configProblems(error: unknown): ConfigProblem[] | undefined {
   return undefined;
 }
 
-/** The folder the user ran the command in: pnpm runs scripts from the package root. */
-const START_DIR = process.env["INIT_CWD"] ?? process.cwd();
 const PLANS_DIR = path.join(REPO_ROOT, "plans");
 
-function shown(file: string): string {
-  return path.relative(START_DIR, file) || ".";
+/** Where the command writes, and the folder it was started in (relative paths are taken from it). */
+export interface PlanCliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  startDir: string;
 }
+
+/** The io of the command line: pnpm runs scripts from the package root and says in INIT_CWD where the user was. */
+export const processIo: PlanCliIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  startDir: process.env["INIT_CWD"] ?? process.cwd(),
+};
 
 /** plans/<stack>.json as committed (git HEAD), or the file itself outside a git checkout. */
 function committedPlan(stack: string): string | undefined {
@@ -57,7 +61,7 @@ function committedPlan(stack: string): string | undefined {
 }
 
 /** Whether the plan's JSON equals the committed plans/<stack>.json. */
-function committedPlanStatus(stack: string, json: string): string {
+function committedPlanStatus(stack: string, json: string, shown: (file: string) => string): string {
   const committed = shown(path.join(PLANS_DIR, `${stack}.json`));
   const text = committedPlan(stack);
   if (text === undefined) return `no committed plan ${committed}`;
@@ -69,20 +73,22 @@ async function planStack(
   configFile: string | undefined,
   outDir: string | undefined,
   writesPlans: boolean,
+  io: PlanCliIo,
 ): Promise<void> {
+  const shown = (file: string) => path.relative(io.startDir, file) || ".";
   const started = Date.now();
   const recording = await offline.runStack({ stack, configFile });
   const plan = toPlan(PROJECT, stack, recording);
   const json = planJson(plan);
-  const status = committedPlanStatus(stack, json);
+  const status = committedPlanStatus(stack, json, shown);
   const target = outDir ?? (writesPlans ? PLANS_DIR : undefined);
   if (target) {
     mkdirSync(target, { recursive: true });
     writeFileSync(path.join(target, `${stack}.json`), json);
     writeFileSync(path.join(target, `${stack}.md`), planMarkdown(plan));
   }
-  console.log(planSummary(plan));
-  console.log(
+  io.out(planSummary(plan));
+  io.out(
     `  planned in ${((Date.now() - started) / 1000).toFixed(1)} s; ${status}` +
       (target
         ? `; wrote ${shown(path.join(target, `${stack}.json`))} and ${shown(path.join(target, `${stack}.md`))} (resource counts and the diagram)`
@@ -90,9 +96,15 @@ async function planStack(
   );
 }
 
-async function main(): Promise<number> {
+/**
+ * The plan command with its arguments (without `node` and the script), writing through `io`;
+ * resolves to the exit code. It changes the process's offline engine (config, inventory, plans
+ * directory): a caller in a test resets it afterwards.
+ */
+export async function planCli(args: string[], io: PlanCliIo = processIo): Promise<number> {
+  const START_DIR = io.startDir;
   const { values, positionals } = parseArgs({
-    args: process.argv.slice(2),
+    args,
     allowPositionals: true,
     options: {
       all: { type: "boolean", default: false },
@@ -103,13 +115,11 @@ async function main(): Promise<number> {
   });
   const stacks = values.all ? allStacks() : positionals;
   if (stacks.length === 0 || (values.all && positionals.length > 0)) {
-    console.error(
-      "usage: pnpm plan <stack> [--config <file>] [--out <dir>] [--inventory <file>] | pnpm plan --all",
-    );
+    io.err("usage: pnpm plan <stack> [--config <file>] [--out <dir>] [--inventory <file>] | pnpm plan --all");
     return 2;
   }
   if (values.config && stacks.length !== 1) {
-    console.error("--config plans one stack: pnpm plan <stack> --config <file>");
+    io.err("--config plans one stack: pnpm plan <stack> --config <file>");
     return 2;
   }
   offline.install();
@@ -128,44 +138,22 @@ async function main(): Promise<number> {
         values.out && path.resolve(START_DIR, values.out),
         // Another stack file or inventory is a what-if: plans/ keeps the committed stack's plan.
         !values.config && !values.inventory,
+        io,
       );
     } catch (error) {
       const problems = configProblems(error);
       if (problems) {
-        console.error(
+        io.err(
           `stack ${stack}: invalid config (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
         );
         for (const problem of problems) {
-          console.error(formatProblem(problem));
+          io.err(formatProblem(problem));
         }
       } else {
-        console.error(`stack ${stack}: ${error instanceof Error ? error.message : String(error)}`);
+        io.err(`stack ${stack}: ${error instanceof Error ? error.message : String(error)}`);
       }
       return 1;
     }
   }
   return 0;
 }
-
-// With preview=false every output resolves; if one never did (say a method call of a
-// multi-language component), Node would run out of work and exit 0 with nothing written.
-let finished = false;
-process.on("beforeExit", () => {
-  if (!finished) {
-    console.error(
-      "the program stopped with an output that never resolved (a method of an awsx/eks component? an invoke the offline engine ignores?)",
-    );
-    process.exit(1);
-  }
-});
-
-main().then(
-  (code) => {
-    finished = true;
-    process.exit(code);
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  },
-);

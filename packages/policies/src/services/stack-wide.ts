@@ -1,4 +1,5 @@
-import { ELB_ACCOUNT_BY_REGION } from "@tdp/core";
+// The table alone: the package root would load the AWS provider SDK (about 2 s of start-up).
+import { ELB_ACCOUNT_BY_REGION } from "@tdp/core/elb-accounts";
 
 import { ofTypes } from "../companions";
 import { stackPolicy, type StackResource } from "../define";
