@@ -5,6 +5,18 @@ import { denyInsecureTransport, policyDocument, policyJson, statefulResourceOpti
 
 import { validateBucketName, validateIntBetween } from "./validation";
 
+/** Storage classes S3 replication may write replicas in. */
+export const REPLICA_STORAGE_CLASSES = [
+  "STANDARD",
+  "STANDARD_IA",
+  "ONEZONE_IA",
+  "INTELLIGENT_TIERING",
+  "GLACIER_IR",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+] as const;
+export type ReplicaStorageClass = (typeof REPLICA_STORAGE_CLASSES)[number];
+
 /** Lifecycle rules of a bucket (FSBP S3.10/S3.13, CKV_AWS_300). */
 export interface BucketLifecycleArgs {
   /** Days after which an unfinished multipart upload is aborted and its parts deleted. @default 7 */
@@ -165,15 +177,7 @@ export function validateSecureBucketArgs(args: SecureBucketArgs): void {
     validateObjectLock(args.objectLock);
   }
   if (args.replication?.storageClass !== undefined) {
-    const classes = [
-      "STANDARD",
-      "STANDARD_IA",
-      "ONEZONE_IA",
-      "INTELLIGENT_TIERING",
-      "GLACIER_IR",
-      "GLACIER",
-      "DEEP_ARCHIVE",
-    ];
+    const classes: readonly string[] = REPLICA_STORAGE_CLASSES;
     if (!classes.includes(args.replication.storageClass)) {
       throw new Error(
         `${where}: replication.storageClass "${args.replication.storageClass}" must be one of ${classes.join(", ")}`,

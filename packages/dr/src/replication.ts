@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming, PolicyStatement } from "@tdp/core";
 import { ServiceRole, allow, policyDocument } from "@tdp/core";
-import type { AlarmTarget } from "@tdp/data";
-import { createAlarm } from "@tdp/data";
+import type { AlarmTarget, ReplicaStorageClass } from "@tdp/data";
+import { REPLICA_STORAGE_CLASSES, createAlarm } from "@tdp/data";
 
 import type { ReplicaPurpose } from "./validation";
 import {
@@ -13,17 +13,9 @@ import {
   validateRegionPair,
 } from "./validation";
 
-/** Storage classes S3 replication may write replicas in. */
-export const REPLICA_STORAGE_CLASSES = [
-  "STANDARD",
-  "STANDARD_IA",
-  "ONEZONE_IA",
-  "INTELLIGENT_TIERING",
-  "GLACIER_IR",
-  "GLACIER",
-  "DEEP_ARCHIVE",
-] as const;
-export type ReplicaStorageClass = (typeof REPLICA_STORAGE_CLASSES)[number];
+// Storage classes S3 replication may write replicas in: the data layer's list.
+export { REPLICA_STORAGE_CLASSES };
+export type { ReplicaStorageClass };
 
 /** S3 Replication Time Control's objective: 99.99 % of objects within 15 minutes. */
 export const RTC_MINUTES = 15;

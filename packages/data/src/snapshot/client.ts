@@ -1,9 +1,6 @@
-import * as http from "node:http";
-import * as https from "node:https";
-
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { Credentials } from "@tdp/core/lambda-runtime";
-import { Sha256 } from "@tdp/core/lambda-runtime";
+import { Sha256, sendRequest } from "@tdp/core/lambda-runtime";
 
 export type { Credentials } from "@tdp/core/lambda-runtime";
 export { Sha256, credentialsFromEnvironment } from "@tdp/core/lambda-runtime";
@@ -82,47 +79,26 @@ export class DomainClient {
     return response;
   }
 
-  private send(
+  private async send(
     method: string,
     path: string,
     headers: Record<string, string>,
     payload: string | undefined,
   ): Promise<DomainResponse> {
-    const transport = this.endpoint.protocol === "https:" ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = transport.request(
-        {
-          method,
-          hostname: this.endpoint.hostname,
-          port: this.endpoint.port || undefined,
-          path,
-          headers,
-          timeout: this.timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            let json: unknown;
-            try {
-              json = text ? JSON.parse(text) : undefined;
-            } catch {
-              json = undefined;
-            }
-            resolve({ status: res.statusCode ?? 0, body: text, json });
-          });
-          res.on("error", reject);
-        },
-      );
-      req.on("timeout", () =>
-        req.destroy(new Error(`${method} ${path}: no answer within ${this.timeoutMs} ms`)),
-      );
-      req.on("error", reject);
-      if (payload !== undefined) {
-        req.write(payload);
-      }
-      req.end();
+    const { status, text } = await sendRequest(this.endpoint, {
+      method,
+      path,
+      headers,
+      ...(payload === undefined ? {} : { body: payload }),
+      timeoutMs: this.timeoutMs,
+      what: `${method} ${path}`,
     });
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status, body: text, json };
   }
 }

@@ -1,7 +1,5 @@
-import * as http from "node:http";
-import * as https from "node:https";
-
 import { SignatureV4 } from "@smithy/signature-v4";
+import { sendRequest } from "@tdp/core/lambda-runtime";
 
 import type { Credentials } from "./client";
 import { Sha256 } from "./client";
@@ -68,33 +66,18 @@ export class ParameterStoreClient {
     throw new Error(`SSM GetParameter ${name} failed with HTTP ${status}: ${body.slice(0, 1000)}`);
   }
 
-  private send(headers: Record<string, string>, payload: string): Promise<{ status: number; body: string }> {
-    const transport = this.endpoint.protocol === "https:" ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = transport.request(
-        {
-          method: "POST",
-          hostname: this.endpoint.hostname,
-          port: this.endpoint.port || undefined,
-          path: "/",
-          headers,
-          timeout: this.timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-          );
-          res.on("error", reject);
-        },
-      );
-      req.on("timeout", () =>
-        req.destroy(new Error(`SSM GetParameter: no answer within ${this.timeoutMs} ms`)),
-      );
-      req.on("error", reject);
-      req.write(payload);
-      req.end();
+  private async send(
+    headers: Record<string, string>,
+    payload: string,
+  ): Promise<{ status: number; body: string }> {
+    const { status, text } = await sendRequest(this.endpoint, {
+      method: "POST",
+      path: "/",
+      headers,
+      body: payload,
+      timeoutMs: this.timeoutMs,
+      what: "SSM GetParameter",
     });
+    return { status, body: text };
   }
 }

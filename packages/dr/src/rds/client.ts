@@ -1,9 +1,6 @@
-import * as http from "node:http";
-import * as https from "node:https";
-
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { Credentials } from "@tdp/core/lambda-runtime";
-import { Sha256 } from "@tdp/core/lambda-runtime";
+import { Sha256, sendRequest } from "@tdp/core/lambda-runtime";
 
 export type { Credentials } from "@tdp/core/lambda-runtime";
 export { Sha256, credentialsFromEnvironment } from "@tdp/core/lambda-runtime";
@@ -201,30 +198,13 @@ export class RdsClient {
       headers,
       body,
     });
-    const transport = this.endpoint.protocol === "https:" ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = transport.request(
-        {
-          method: "POST",
-          hostname: this.endpoint.hostname,
-          port: this.endpoint.port || undefined,
-          path: this.endpoint.pathname,
-          headers: signed.headers as Record<string, string>,
-          timeout: this.timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
-          );
-          res.on("error", reject);
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error(`RDS: no answer within ${this.timeoutMs} ms`)));
-      req.on("error", reject);
-      req.write(body);
-      req.end();
+    return sendRequest(this.endpoint, {
+      method: "POST",
+      path: this.endpoint.pathname,
+      headers: signed.headers as Record<string, string>,
+      body,
+      timeoutMs: this.timeoutMs,
+      what: "RDS",
     });
   }
 }
