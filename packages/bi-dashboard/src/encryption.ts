@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  KEY_ADMIN_ACTIONS,
+  keyAdministrationStatement,
   cloudWatchLogsKeyStatement,
   keyUseThroughServicesStatements,
   policyDocument,
@@ -41,13 +41,7 @@ export function createDataKey(
       deletionWindowInDays: 30,
       policy: policyJson(
         policyDocument(
-          {
-            Sid: "AccountAdministersTheKey",
-            Effect: "Allow",
-            Principal: { AWS: root },
-            Action: KEY_ADMIN_ACTIONS,
-            Resource: "*",
-          },
+          keyAdministrationStatement(root),
           // The account's principals use the key only through the services that hold the
           // deployment's data, never directly; those services hold grants for their resources.
           ...keyUseThroughServicesStatements(root, account, viaServices),

@@ -78,6 +78,17 @@ export function actionMatches(pattern: string, action: string): boolean {
   return new RegExp(`^${escaped}$`).test(action.toLowerCase());
 }
 
+/** The account administers the key (KEY_ADMIN_ACTIONS): the first statement of every key policy of ours. */
+export function keyAdministrationStatement(root: pulumi.Input<string>): PolicyStatement {
+  return {
+    Sid: "AccountAdministersTheKey",
+    Effect: "Allow",
+    Principal: { AWS: root },
+    Action: KEY_ADMIN_ACTIONS,
+    Resource: "*",
+  };
+}
+
 /**
  * The two statements that let a key's account use it only through `viaServices` (full endpoint
  * names, `rds.us-east-1.amazonaws.com`): encrypt and decrypt through them, and let them hold

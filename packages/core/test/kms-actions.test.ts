@@ -1,6 +1,11 @@
 import { strict as assert } from "node:assert";
 
-import { KEY_ADMIN_ACTIONS, KEY_USE_OR_GRANT_ACTIONS, actionMatches } from "../src";
+import {
+  KEY_ADMIN_ACTIONS,
+  KEY_USE_OR_GRANT_ACTIONS,
+  actionMatches,
+  keyAdministrationStatement,
+} from "../src";
 
 describe("KEY_ADMIN_ACTIONS", () => {
   it("matches IAM action wildcards as IAM does", () => {
@@ -47,5 +52,17 @@ describe("KEY_ADMIN_ACTIONS", () => {
         `${action} is missing: the account could not administer the key`,
       );
     }
+  });
+});
+
+describe("keyAdministrationStatement", () => {
+  it("lets the account administer the key and nothing else", () => {
+    assert.deepEqual(keyAdministrationStatement("arn:aws:iam::111111111111:root"), {
+      Sid: "AccountAdministersTheKey",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: KEY_ADMIN_ACTIONS,
+      Resource: "*",
+    });
   });
 });

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming, PolicyStatement } from "@tdp/core";
 import {
-  KEY_ADMIN_ACTIONS,
+  keyAdministrationStatement,
   KEY_USE_ACTIONS,
   LOGS_KEY_ACTIONS,
   keyUseThroughServicesStatements,
@@ -196,15 +196,7 @@ export function dataKeyPolicy(
   partition: pulumi.Input<string>,
 ): pulumi.Output<string> {
   const root = pulumi.interpolate`arn:${partition}:iam::${accountId}:root`;
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "AccountAdministersTheKey",
-      Effect: "Allow",
-      Principal: { AWS: root },
-      Action: KEY_ADMIN_ACTIONS,
-      Resource: "*",
-    },
-  ];
+  const statements: PolicyStatement[] = [keyAdministrationStatement(root)];
   const via = (args.viaServices ?? []).map((s) => `${s}.${args.region}.amazonaws.com`);
   if (via.length > 0) {
     // RDS, OpenSearch, Backup and others also hold grants on the key for the resources they manage.

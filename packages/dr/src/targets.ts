@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming, PolicyStatement } from "@tdp/core";
 import {
-  KEY_ADMIN_ACTIONS,
+  keyAdministrationStatement,
   cloudWatchLogsKeyStatement,
   keyUseThroughServicesStatements,
   policyDocument,
@@ -162,13 +162,7 @@ export class DrTargets extends pulumi.ComponentResource {
     const keyArns = {} as Record<DrKeyPurpose, pulumi.Output<string>>;
     for (const purpose of DR_KEY_PURPOSES) {
       const statements: PolicyStatement[] = [
-        {
-          Sid: "AccountAdministersTheKey",
-          Effect: "Allow",
-          Principal: { AWS: root },
-          Action: KEY_ADMIN_ACTIONS,
-          Resource: "*",
-        },
+        keyAdministrationStatement(root),
         ...keyUseThroughServicesStatements(
           root,
           accountId,

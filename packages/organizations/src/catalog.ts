@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming, PolicyDocument } from "@tdp/core";
 import {
-  KEY_ADMIN_ACTIONS,
+  keyAdministrationStatement,
   keyUseThroughServicesStatements,
   policyDocument,
   policyJson,
@@ -25,13 +25,7 @@ export function catalogKeyPolicy(ctx: {
 }): PolicyDocument {
   const root = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root`;
   return policyDocument(
-    {
-      Sid: "AccountAdministersTheKey",
-      Effect: "Allow",
-      Principal: { AWS: root },
-      Action: KEY_ADMIN_ACTIONS,
-      Resource: "*",
-    },
+    keyAdministrationStatement(root),
     ...keyUseThroughServicesStatements(root, ctx.accountId, [`glue.${ctx.region}.amazonaws.com`]),
   );
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyDocument, PolicyStatement } from "@tdp/core";
-import { KEY_ADMIN_ACTIONS, keyUseThroughServicesStatements, policyDocument } from "@tdp/core";
+import { keyAdministrationStatement, keyUseThroughServicesStatements, policyDocument } from "@tdp/core";
 
 /**
  * The policy documents of one organization, as pure functions of ARNs: the component turns them
@@ -286,13 +286,7 @@ export function orgKeyPolicy(
 ): PolicyDocument {
   const root = pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root`;
   const statements: PolicyStatement[] = [
-    {
-      Sid: "AccountAdministersTheKey",
-      Effect: "Allow",
-      Principal: { AWS: root },
-      Action: KEY_ADMIN_ACTIONS,
-      Resource: "*",
-    },
+    keyAdministrationStatement(root),
     ...keyUseThroughServicesStatements(
       root,
       ctx.accountId,
