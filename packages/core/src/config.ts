@@ -28,6 +28,12 @@ export const securityGroupId = z
   .string()
   .regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id (sg-...)");
 export const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route53 hosted zone id (Z...)");
+/** AWS Backup Vault Lock of a vault: the retention bounds and the grace period before it is locked for good. */
+export const vaultLock = z.strictObject({
+  minRetentionDays: z.number(),
+  maxRetentionDays: z.number().optional(),
+  changeableForDays: z.number().optional(),
+});
 export const amiId = z.string().regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id (ami-...)");
 export const email = z.email("must be an email address");
 export const dnsName = z

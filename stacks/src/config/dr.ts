@@ -1,4 +1,4 @@
-import { awsAccountId, awsRegion, environmentName, iamRolePrefix } from "@tdp/core";
+import { awsAccountId, awsRegion, environmentName, iamRolePrefix, vaultLock } from "@tdp/core";
 import { validateObjectLock, validateVaultLock } from "@tdp/data";
 import {
   DATABASE_COPY_MODES,
@@ -44,13 +44,7 @@ export const drSchema = z
     /** The dr stack: S3 Object Lock on the replica buckets. */
     objectLock: z.strictObject({ mode: z.enum(["COMPLIANCE", "GOVERNANCE"]), days: z.number() }).optional(),
     /** The dr stack: AWS Backup Vault Lock on the DR vault. */
-    vaultLock: z
-      .strictObject({
-        minRetentionDays: z.number(),
-        maxRetentionDays: z.number().optional(),
-        changeableForDays: z.number().optional(),
-      })
-      .optional(),
+    vaultLock: vaultLock.optional(),
     /** Both stacks, the same values: how the database reaches the DR account and region. */
     databaseCopy: z
       .strictObject({

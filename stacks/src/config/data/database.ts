@@ -1,4 +1,4 @@
-import { securityGroupId } from "@tdp/core";
+import { securityGroupId, vaultLock } from "@tdp/core";
 import {
   DEFAULT_ALLOCATED_STORAGE_GIB,
   DEFAULT_BACKUP_RETENTION_DAYS,
@@ -74,13 +74,7 @@ const fields = {
   /** Security groups admitted on the port, besides the rules the service layer adds. */
   clientSecurityGroupIds: z.array(securityGroupId).default([]),
   /** AWS Backup Vault Lock; absent = no lock. */
-  vaultLock: z
-    .strictObject({
-      minRetentionDays: z.number(),
-      maxRetentionDays: z.number().optional(),
-      changeableForDays: z.number().optional(),
-    })
-    .optional(),
+  vaultLock: vaultLock.optional(),
   /** Alarm thresholds. */
   alarms: z
     .strictObject({
