@@ -66,7 +66,7 @@ function commandEntry(
   };
 }
 
-/** `pnpm -s plan prod` as the README has a user run it: pnpm, then node with tsx, then the plan. */
+/** `pnpm -s plan prod` as the README has a user run it: pnpm, then node with the workspace TypeScript hook, then the plan. */
 export const planProd = commandEntry("pnpm -s plan prod", 3, "pnpm", ["-s", "plan", "prod"], { runs: 5 });
 
 /** `pnpm -s policy plans/prod.json`: the whole policy CLI over the committed prod plan. */

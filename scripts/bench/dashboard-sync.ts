@@ -33,10 +33,22 @@ interface ChildResult {
  * and a blocking spawn would stop it from answering the child.
  */
 async function runChild(mode: "handler" | "copy"): Promise<ChildResult> {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, mode, endpoint, BUCKET, KEY], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--require",
+      path.join(REPO_ROOT, "scripts", "register-typescript.cjs"),
+      CHILD,
+      mode,
+      endpoint,
+      BUCKET,
+      KEY,
+    ],
+    {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

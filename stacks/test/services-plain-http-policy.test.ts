@@ -40,7 +40,7 @@ interface Violation {
 }
 
 // The stacks package does not depend on @tdp/policies (the pack is a separate tool run over plans),
-// so its library is loaded from the workspace the way `pnpm policy` runs it (tsx, from source).
+// so its library is loaded from the workspace the way `pnpm policy` runs it (from source).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const policies = require(path.join(REPO_ROOT, "packages", "policies", "src")) as PolicyApi;
 

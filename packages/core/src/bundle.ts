@@ -25,7 +25,7 @@ function esbuild(): Esbuild {
 
 /**
  * The folder of the package.json named `packageName` at or above `fromDir` (a package's root,
- * whether its code runs from src/ through tsx or from dist/).
+ * whether its code runs from src/ (the workspace) or from dist/).
  */
 export function findPackageRoot(packageName: string, fromDir: string): string {
   let dir = fromDir;
@@ -204,7 +204,7 @@ export function buildDeclaredLambdas(
  * `index.handler`) for the package `packageName` whose module in `moduleDir` asks for it:
  * - compiled code (a published package, under dist/) uses the prebuilt bundle in
  *   `dist/bundles/<name>`;
- * - source code (the workspace, through tsx) bundles `src/<name>/handler.ts` into
+ * - source code (the workspace, run from src/) bundles `src/<name>/handler.ts` into
  *   `node_modules/.cache/lambda-bundles/<name>` of the package, reused while its inputs are unchanged.
  * The function must be declared in the package's `tdp.lambdas`, so the build ships it.
  */

@@ -5,7 +5,7 @@ import { offline } from "./engine";
 offline.install();
 
 // The Pulumi SDK captures a full stack trace for every resource it registers; mapping each one
-// through tsx's source maps roughly doubles the time of a test that registers a stack. Failures
+// through source maps roughly doubles the time of a test that registers a stack. Failures
 // then point at transpiled columns (lines stay close); TDP_SOURCE_MAPS=1 turns the mapping back on.
 if (process.env["TDP_SOURCE_MAPS"] !== "1") {
   process.setSourceMapsEnabled(false);

@@ -107,11 +107,15 @@ describe("pnpm plan --all --out", function () {
     const out = mkdtempSync(path.join(tmpdir(), "plan-all-"));
     try {
       const cli = path.join(REPO_ROOT, "packages", "offline", "src", "cli", "plan-bin.ts");
-      const result = spawnSync(process.execPath, ["--require", "tsx/cjs", cli, "--all", "--out", out], {
-        cwd: REPO_ROOT,
-        encoding: "utf8",
-        timeout: 90_000,
-      });
+      const result = spawnSync(
+        process.execPath,
+        ["--require", path.join(REPO_ROOT, "scripts", "register-typescript.cjs"), cli, "--all", "--out", out],
+        {
+          cwd: REPO_ROOT,
+          encoding: "utf8",
+          timeout: 90_000,
+        },
+      );
       assert.equal(result.status, 0, result.stderr);
       for (const file of ["dr.json", "dr.md", "prod.json", "prod.md"]) {
         assert.ok(existsSync(path.join(out, file)), `${file} written`);

@@ -9,11 +9,13 @@ import { offline, REPO_ROOT } from "../src";
 import type { PlanFile } from "../src";
 
 const CLI = path.join(REPO_ROOT, "packages", "offline", "src", "cli", "plan-bin.ts");
+/** The workspace's TypeScript hook, as the root `plan` script loads it. */
+const REGISTER_TYPESCRIPT = path.join(REPO_ROOT, "scripts", "register-typescript.cjs");
 const fixture = (file: string) => path.join(__dirname, "fixtures", file);
 
 /** `pnpm plan ...` as a child process, the way a user runs it. */
 function plan(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", CLI, ...args], {
+  const result = spawnSync(process.execPath, ["--require", REGISTER_TYPESCRIPT, CLI, ...args], {
     cwd: REPO_ROOT,
     // pnpm sets INIT_CWD to the folder the user ran the command in; paths are shown from there.
     env: { ...process.env, INIT_CWD: REPO_ROOT },

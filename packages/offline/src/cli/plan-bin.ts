@@ -5,7 +5,7 @@
 import { planCli } from "./plan";
 
 // The Pulumi SDK captures a stack trace for every resource it registers; mapping each through
-// tsx's source maps costs about a second per plan and nothing in a plan uses the positions.
+// source maps costs about a second per plan and nothing in a plan uses the positions.
 process.setSourceMapsEnabled(false);
 // The SDK also records a stack trace on every promise it tracks (for its leak report) and every
 // resource (for its source position); formatting them took about 0.5 s of CPU per plan. This

@@ -1,0 +1,83 @@
+// @ts-check
+/**
+ * Runs the workspace's TypeScript in Node, for `pnpm plan`, `pnpm policy`, `pnpm bench` and mocha
+ * (`node --require ./scripts/register-typescript.cjs …`). Published packages run their compiled
+ * `dist/` and never load this file.
+ *
+ * Why not tsx: everything here is CommonJS, and tsx's general-purpose hooks cost a plan about a
+ * second of start-up (its resolver wraps every `require` and its lexer reads every JavaScript file
+ * of node_modules, about 1600 of them, looking for ES module syntax). This hook does two things:
+ *
+ * - `.ts` files are transpiled by esbuild (types stripped, no type check: `tsc -b` checks) and the
+ *   result is kept in `node_modules/.cache/register-typescript/`, keyed by the source's hash, so a
+ *   second run reads the JavaScript back instead of transpiling;
+ * - V8's compiled code is cached on disk for every module, JavaScript included: Node's own compile
+ *   cache where it exists (Node 22.1 and later), else `v8-compile-cache`.
+ *
+ * Source maps are inline; Node maps stack traces through them when source maps are enabled
+ * (`--enable-source-maps`, or TDP_SOURCE_MAPS=1 under mocha).
+ */
+"use strict";
+
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const Module = require("node:module");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const CACHE = path.join(ROOT, "node_modules", ".cache", "register-typescript");
+
+/** @type {{ enableCompileCache?: (dir: string) => unknown }} */
+const moduleApi = Module;
+if (typeof moduleApi.enableCompileCache === "function") {
+  moduleApi.enableCompileCache(path.join(CACHE, "v8"));
+} else {
+  // v8-compile-cache keeps one blob per folder and rewrites it whole at every exit: a folder per
+  // entry point keeps the policy CLI from reading and writing the plan's 12 MB.
+  const entry = path.basename(process.argv[1] ?? "node");
+  process.env["V8_COMPILE_CACHE_CACHE_DIR"] ??= path.join(CACHE, "v8", entry);
+  require("v8-compile-cache");
+}
+
+/** @type {typeof import("esbuild") | undefined} */
+let esbuild;
+/** The transform's settings, part of every cache key: a change of them transpiles anew. */
+const OPTIONS = /** @type {const} */ ({
+  loader: "ts",
+  format: "cjs",
+  target: "node20",
+  sourcemap: "inline",
+});
+
+fs.mkdirSync(CACHE, { recursive: true });
+
+/**
+ * @param {string} source
+ * @param {string} filename
+ * @returns {string}
+ */
+function transpile(source, filename) {
+  esbuild ??= require("esbuild");
+  const key = crypto
+    .createHash("sha256")
+    .update(`${esbuild.version}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
+    .update(source)
+    .digest("hex");
+  const cached = path.join(CACHE, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, "utf8");
+  } catch {
+    const { code } = esbuild.transformSync(source, { ...OPTIONS, sourcefile: filename });
+    // Written whole then renamed: a parallel mocha worker never reads half a file.
+    const partial = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, cached);
+    return code;
+  }
+}
+
+/** @type {Record<string, (module: NodeJS.Module & { _compile(code: string, filename: string): void }, filename: string) => void>} */
+const extensions = /** @type {never} */ (Module)["_extensions"];
+extensions[".ts"] = (module, filename) => {
+  module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
+};
