@@ -1,5 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+// awsx's root module loads its whole "classic" library (about 100 files) on import; the VPC needs
+// only the ec2 module and the input types.
+import type * as awsxInputs from "@pulumi/awsx/types/input";
+import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming } from "@tdp/core";
 import {
@@ -501,7 +504,7 @@ export class Network extends pulumi.ComponentResource {
    */
   readonly s3PrefixListId: pulumi.Output<string | undefined>;
   /** The awsx VPC in create mode. */
-  readonly vpc?: awsx.ec2.Vpc;
+  readonly vpc?: awsxEc2.Vpc;
   /** The planned subnet blocks in create mode. */
   readonly subnetLayout?: SubnetLayout;
 
@@ -525,7 +528,7 @@ export class Network extends pulumi.ComponentResource {
     if (args.adopt === undefined) {
       const settings = resolveCreateVpc(args.create ?? {}, internetFacing);
       const { layout } = settings;
-      const subnetSpecs: awsx.types.input.ec2.SubnetSpecArgs[] = [
+      const subnetSpecs: awsxInputs.ec2.SubnetSpecArgs[] = [
         {
           type: "Private",
           name: "private",
@@ -555,7 +558,7 @@ export class Network extends pulumi.ComponentResource {
       }
       const awsProvider = this.getProvider("aws:ec2/vpc:Vpc");
       const natStrategy = { perAz: "OnePerAz", single: "Single", none: "None" } as const;
-      const vpc = new awsx.ec2.Vpc(
+      const vpc = new awsxEc2.Vpc(
         `${name}-vpc`,
         {
           cidrBlock: settings.cidrBlock,
