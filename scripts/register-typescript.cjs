@@ -27,6 +27,10 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "register-typescript");
 
+/** What V8 says when it compiles ES module syntax as a script. */
+const ESM_SYNTAX =
+  /^(Cannot use import statement outside a module|Unexpected token 'export'|Cannot use 'import\.meta' outside a module)/;
+
 /** @type {{ enableCompileCache?: (dir: string) => unknown }} */
 const moduleApi = Module;
 if (typeof moduleApi.enableCompileCache === "function") {
@@ -36,7 +40,22 @@ if (typeof moduleApi.enableCompileCache === "function") {
   // entry point keeps the policy CLI from reading and writing the plan's 12 MB.
   const entry = path.basename(process.argv[1] ?? "node");
   process.env["V8_COMPILE_CACHE_CACHE_DIR"] ??= path.join(CACHE, "v8", entry);
+  const nodeCompile = Module.prototype._compile;
   require("v8-compile-cache");
+  const cachedCompile = Module.prototype._compile;
+  // v8-compile-cache compiles every file as CommonJS; Node's own compile recognises an ES module
+  // that is `require`d (Node 20.19 and later load it). Such a file fails to compile before any of it
+  // runs, so it is handed to Node's compile.
+  Module.prototype._compile = function compile(content, filename, ...rest) {
+    try {
+      return cachedCompile.call(this, content, filename, ...rest);
+    } catch (error) {
+      if (error instanceof SyntaxError && ESM_SYNTAX.test(error.message)) {
+        return nodeCompile.call(this, content, filename, ...rest);
+      }
+      throw error;
+    }
+  };
 }
 
 /** @type {typeof import("esbuild") | undefined} */
