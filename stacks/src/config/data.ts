@@ -213,7 +213,9 @@ export const dataSchema = z
         }
       }
       if (r.searchRestore !== undefined) {
-        check(ctx, ["recovery", "searchRestore"], () => validateSearchRestore(r.searchRestore!, "recovery.searchRestore"));
+        check(ctx, ["recovery", "searchRestore"], () =>
+          validateSearchRestore(r.searchRestore!, "recovery.searchRestore"),
+        );
         if (r.backupBucket === undefined) {
           ctx.addIssue({
             code: "custom",
