@@ -209,7 +209,7 @@ describe("DataKeys adopting the database key (DR recovery)", () => {
   const DR_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-0000000000a4";
 
   it("creates every key but the database's, whose ARN is the adopted one", async () => {
-    let arns: Record<string, string> = {};
+    const arns: Record<string, string> = {};
     let adopted: readonly string[] = [];
     let purposes: string[] = [];
     const rec = await offline.record(() => {
