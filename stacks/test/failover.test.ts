@@ -4,6 +4,8 @@ import * as path from "node:path";
 import type { Recording } from "@tdp/offline";
 import { offline } from "@tdp/offline";
 
+import { fixedNameEntries } from "./replacement-hazards.test";
+
 const FAILOVER = path.join(__dirname, "fixtures", "failover.yaml");
 const DR_COPY =
   "arn:aws:rds:us-west-2:222222222222:snapshot:ts-platform-acme-tdp-production-postgres-2026-12-06-01-05";
@@ -95,5 +97,10 @@ describe("failover: the primary program planned in the DR account and region", (
       undefined,
       "CREATE_ONLY: invoked on create and replace",
     );
+  });
+
+  it("has no fixed name a replacement could collide with (its own types, the restore invocation, registered)", () => {
+    const hazards = fixedNameEntries({ resources: rec.resources }).filter((e) => e.reason === undefined);
+    assert.deepEqual(hazards, []);
   });
 });
