@@ -110,6 +110,8 @@ export function deploySearch(ctx: StackContext, network: Network, data: DataLaye
         environmentKmsKeyArn: data.keys.arns.secrets,
       },
       alarms: data.alerts.alarmTarget,
+      // DR recovery: the indices come back from the replicated snapshots once the domain exists.
+      restore: ctx.config.data.recovery?.searchRestore,
       // A VPC domain needs the OpenSearch service-linked role, created in the data step.
       dependsOn: [data.serviceLinkedRoles],
     },
@@ -164,5 +166,6 @@ export function searchOutputs(search: SearchDomain): Record<string, pulumi.Input
     snapshotRoleArn: search.snapshotRoleArn,
     snapshotFunctionName: search.snapshotFunctionName,
     snapshotRepository: search.snapshotRepository,
+    ...(search.restoreResult === undefined ? {} : { restoreResult: search.restoreResult }),
   };
 }

@@ -83,6 +83,10 @@ export function deployData(
       region: ctx.region,
       rotationPeriodInDays: data.keys.rotationPeriodInDays,
       ...(drAccountId === undefined ? {} : { replication: { database: { copyAccountIds: [drAccountId] } } }),
+      // DR recovery: the database is restored under the DR copies' key; none of its own is made.
+      ...(data.recovery?.databaseKmsKeyArn === undefined
+        ? {}
+        : { adoptedKeyArns: { database: data.recovery.databaseKmsKeyArn } }),
       // The compute key's policy names the Auto Scaling role: created first when the stack makes it.
       serviceLinkedRoles: serviceLinkedRoles.byService.autoScaling
         ? [serviceLinkedRoles.byService.autoScaling]
@@ -152,7 +156,10 @@ export function dataOutputs(data: DataLayer): Record<string, pulumi.Input<unknow
   });
   return {
     keyArns: data.keys.arns,
-    databaseKeyAlias: data.keys.keys.database.aliasName,
+    // An adopted database key keeps its owner's alias: only a created one has ours.
+    ...(data.keys.keys.database === undefined
+      ? { adoptedKeys: data.keys.adopted }
+      : { databaseKeyAlias: data.keys.keys.database.aliasName }),
     buckets: Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, bucket(p)])),
     accessLogsBucket: { name: data.buckets.accessLogsBucketName, arn: data.buckets.accessLogsBucketArn },
     alertTopicArn: data.alerts.topicArn,

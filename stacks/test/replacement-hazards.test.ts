@@ -115,6 +115,9 @@ export const NAME_RULES: Readonly<Record<string, NameRule>> = {
   "aws:iam/rolePolicy:RolePolicy": named("name", "role"),
   "aws:kms/alias:Alias": named("name"),
   "aws:lambda/function:Function": named("name", "packageType"),
+  "aws:lambda/invocation:Invocation": reference(
+    "functionName names the function it invokes; an invocation has no physical name of its own",
+  ),
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": reference(
     "functionName names the function",
   ),

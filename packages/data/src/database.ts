@@ -57,7 +57,11 @@ export interface PostgresDatabaseArgs {
    * instead add its own rules to `securityGroupId`. @default [] (no ingress)
    */
   clientSecurityGroupIds?: pulumi.Input<string>[];
-  /** The database key (`DataKeys.arns.database`): storage, snapshots and Performance Insights. */
+  /**
+   * The database key (`DataKeys.arns.database`, created or adopted): storage, snapshots and
+   * Performance Insights. Restoring, it must be the snapshot's own key: RDS restores an instance
+   * under its snapshot's key, and a different `kmsKeyId` would replace the instance on the next run.
+   */
   kmsKeyArn: pulumi.Input<string>;
   /** The secrets key (`DataKeys.arns.secrets`): the master password's Secrets Manager secret. */
   secretsKmsKeyArn: pulumi.Input<string>;

@@ -11,6 +11,8 @@ import {
   statefulResourceOptions,
 } from "@tdp/core";
 
+import { validateKmsKeyArnIn } from "./validation";
+
 /** The purposes the data layer keeps a customer-managed key for. */
 export const KEY_PURPOSES = [
   "datalake",
@@ -323,6 +325,15 @@ export class DataKey extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * The purposes whose key a deployment may adopt instead of creating one: the database's, for a DR
+ * recovery (RDS restores an instance under its snapshot's key, so the recovery uses the key the DR
+ * copies are encrypted with). The other keys carry grants to this deployment's own service
+ * principals and roles, which an adopted key's policy would not have.
+ */
+export const ADOPTABLE_KEY_PURPOSES = ["database"] as const;
+export type AdoptableKeyPurpose = (typeof ADOPTABLE_KEY_PURPOSES)[number];
+
 export interface DataKeysArgs {
   /** Physical names of the deployment. */
   naming: Naming;
@@ -339,11 +350,36 @@ export interface DataKeysArgs {
    * for the compute key): those keys wait for them. @default [] (the roles exist already)
    */
   serviceLinkedRoles?: pulumi.Resource[];
+  /**
+   * Existing keys (ARNs, this account and region) used instead of creating the purpose's key: no
+   * key or alias is created for it and `arns[purpose]` is the given ARN. Its policy is the owner's
+   * (for the database, the dr stack's DR database key admits RDS and AWS Backup of this account).
+   * @default {} (every key created)
+   */
+  adoptedKeyArns?: Partial<Record<AdoptableKeyPurpose, pulumi.Input<string>>>;
 }
 
 export function validateDataKeysArgs(args: DataKeysArgs): void {
   if (args.rotationPeriodInDays !== undefined) {
     validateRotationPeriodInDays(args.rotationPeriodInDays);
+  }
+  for (const [purpose, keyArn] of Object.entries(args.adoptedKeyArns ?? {})) {
+    if (!(ADOPTABLE_KEY_PURPOSES as readonly string[]).includes(purpose)) {
+      throw new Error(
+        `adoptedKeyArns.${purpose}: only the ${ADOPTABLE_KEY_PURPOSES.join(", ")} key may be adopted; the others carry grants to this deployment's own services`,
+      );
+    }
+    if (typeof keyArn === "string") {
+      validateKmsKeyArnIn(`adoptedKeyArns.${purpose}`, keyArn, {
+        region: args.region,
+        accountId: typeof args.accountId === "string" ? args.accountId : undefined,
+      });
+    }
+    if (args.replication?.[purpose as KeyPurpose] !== undefined) {
+      throw new Error(
+        `replication.${purpose}: the ${purpose} key is adopted (adoptedKeyArns.${purpose}), so its policy is not this deployment's to change; leave one of the two out`,
+      );
+    }
   }
   for (const purpose of Object.keys(args.replication ?? {})) {
     if (!(KEY_PURPOSES as readonly string[]).includes(purpose)) {
@@ -355,13 +391,17 @@ export function validateDataKeysArgs(args: DataKeysArgs): void {
 }
 
 /**
- * One customer-managed key per purpose ({@link KEY_PURPOSES}). The database key's alias follows
- * the seed, `alias/ts-rds-<environment>` (the DR snapshot tool looked it up by that name).
+ * One customer-managed key per purpose ({@link KEY_PURPOSES}), but for the adopted ones
+ * (`adoptedKeyArns`). The database key's alias follows the seed, `alias/ts-rds-<environment>`
+ * (the DR snapshot tool looked it up by that name).
  */
 export class DataKeys extends pulumi.ComponentResource {
-  readonly keys: Record<KeyPurpose, DataKey>;
-  /** The key ARN of each purpose. */
+  /** The keys created here: every purpose but the adopted ones. */
+  readonly keys: Partial<Record<KeyPurpose, DataKey>>;
+  /** The key ARN of each purpose, created or adopted. */
   readonly arns: Record<KeyPurpose, pulumi.Output<string>>;
+  /** The purposes whose key was adopted, not created. */
+  readonly adopted: readonly AdoptableKeyPurpose[];
 
   constructor(name: string, args: DataKeysArgs, opts?: pulumi.ComponentResourceOptions) {
     validateDataKeysArgs(args);
@@ -369,7 +409,8 @@ export class DataKeys extends pulumi.ComponentResource {
     const accountId = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     // The specs first, so that any bad setting throws before the first key is registered.
-    const specs = KEY_PURPOSES.map((purpose) => {
+    const adopted = ADOPTABLE_KEY_PURPOSES.filter((p) => args.adoptedKeyArns?.[p] !== undefined);
+    const specs = KEY_PURPOSES.filter((p) => !(adopted as readonly string[]).includes(p)).map((purpose) => {
       const spec: DataKeyArgs = {
         naming: args.naming,
         purpose,
@@ -387,16 +428,22 @@ export class DataKeys extends pulumi.ComponentResource {
       validateDataKeyArgs(spec);
       return spec;
     });
-    const keys = {} as Record<KeyPurpose, DataKey>;
+    const keys: Partial<Record<KeyPurpose, DataKey>> = {};
     const arns = {} as Record<KeyPurpose, pulumi.Output<string>>;
     for (const spec of specs) {
       const purpose = spec.purpose as KeyPurpose;
       keys[purpose] = new DataKey(`${name}-${purpose}`, spec, { parent: this });
-      arns[purpose] = keys[purpose].arn;
+    }
+    for (const purpose of KEY_PURPOSES) {
+      const given = (args.adoptedKeyArns as Partial<Record<KeyPurpose, pulumi.Input<string>>> | undefined)?.[
+        purpose
+      ];
+      arns[purpose] = given === undefined ? keys[purpose]!.arn : pulumi.output(given);
     }
     this.keys = keys;
     this.arns = arns;
-    this.registerOutputs({ arns });
+    this.adopted = adopted;
+    this.registerOutputs({ arns, adopted });
   }
 }
 

@@ -17,6 +17,8 @@ import { createLogGroup } from "./log-group";
 import type { AuditLoggingArgs } from "./snapshot/audit-logging";
 import { auditLoggingProblems, auditLoggingSettingsFor } from "./snapshot/audit-logging";
 import { DEFAULT_MAPPABLE_OPENSEARCH_ROLES, openSearchRoleProblem } from "./snapshot/role-mappings";
+import type { SearchRestoreArgs } from "./snapshot/restore-choice";
+import { LATEST_SNAPSHOT, validateSearchRestore } from "./snapshot/restore-choice";
 import type { SlowLogArgs } from "./snapshot/slow-logs";
 import { slowLogSettingsFor, slowLogThresholdProblems } from "./snapshot/slow-logs";
 import {
@@ -43,6 +45,8 @@ export {
   DEFAULT_DISABLED_AUDIT_CATEGORIES,
   auditLoggingProblems,
 } from "./snapshot/audit-logging";
+export type { SearchRestoreArgs } from "./snapshot/restore-choice";
+export { LATEST_SNAPSHOT, indexMatches, validateSearchRestore } from "./snapshot/restore-choice";
 export type { SlowLogArgs, SlowLogThreshold } from "./snapshot/slow-logs";
 export {
   DEFAULT_SLOW_LOG_THRESHOLDS,
@@ -180,6 +184,13 @@ export interface SearchDomainArgs {
    * them the slow-log groups stay empty. @default enabled, {@link DEFAULT_SLOW_LOG_THRESHOLDS}
    */
   slowLogs?: SlowLogArgs;
+  /**
+   * Restore indices from the snapshot repository once, after the domain and the function exist (a
+   * DR recovery, the repository being the replicated backup bucket): the function is invoked with
+   * `{"action": "restore", ...}`, on creation and again whenever these settings change. It starts
+   * the restore and returns; already present indices are left alone. @default none (no restore)
+   */
+  restore?: SearchRestoreArgs;
 }
 
 /** The master role's trust policy statement for the snapshot function. */
@@ -243,6 +254,9 @@ export function validateSearchDomainArgs(args: SearchDomainArgs): void {
   if (slowLogProblem) {
     throw new Error(`slowLogs.thresholds.${slowLogProblem.message}`);
   }
+  if (args.restore !== undefined) {
+    validateSearchRestore(args.restore, "restore");
+  }
   const hour = args.offPeakWindowStartHourUtc ?? 2;
   if (!Number.isInteger(hour) || hour < 0 || hour > 23) {
     throw new Error(`offPeakWindowStartHourUtc ${hour} must be a whole hour from 0 to 23`);
@@ -284,6 +298,8 @@ export class SearchDomain extends pulumi.ComponentResource {
   /** Log group ARN by log type. */
   readonly logGroupArns: Record<SearchLogType, pulumi.Output<string>>;
   readonly alarmNames: pulumi.Output<string>[];
+  /** What the restore invocation started (the function's answer, JSON); absent without `restore`. */
+  readonly restoreResult?: pulumi.Output<string>;
 
   constructor(name: string, args: SearchDomainArgs, opts?: pulumi.ComponentResourceOptions) {
     validateSearchDomainArgs(args);
@@ -728,6 +744,26 @@ export class SearchDomain extends pulumi.ComponentResource {
       );
     }
 
+    // ---- The one-time restore (DR recovery). The settings are also the triggers, so a change of
+    // them replaces the invocation, and a replacement is what invokes again (CREATE_ONLY).
+    let restoreInvocation: aws.lambda.Invocation | undefined;
+    if (args.restore !== undefined) {
+      const request = {
+        action: "restore",
+        snapshot: args.restore.snapshot ?? LATEST_SNAPSHOT,
+        indices: args.restore.indices ?? "*",
+      };
+      restoreInvocation = new aws.lambda.Invocation(
+        `${name}-restore`,
+        {
+          functionName: fn.name,
+          input: JSON.stringify(request),
+          triggers: { snapshot: request.snapshot, indices: request.indices },
+        },
+        { parent: this, dependsOn: [this.domain, fn] },
+      );
+    }
+
     // ---- Alarms (AWS's recommended OpenSearch alarms) to the alert topic.
     const alarmNames: pulumi.Output<string>[] = [];
     if (args.alarms !== undefined) {
@@ -840,6 +876,7 @@ export class SearchDomain extends pulumi.ComponentResource {
       pulumi.Output<string>
     >;
     this.alarmNames = alarmNames;
+    this.restoreResult = restoreInvocation?.result;
     this.registerOutputs({
       domainArn: this.domainArn,
       endpoint: this.endpoint,

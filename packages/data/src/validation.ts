@@ -77,3 +77,26 @@ export function validateRoleArn(field: string, value: string): void {
     throw new Error(`${field} "${value}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
   }
 }
+
+/**
+ * A KMS key ARN of the given account and region: RDS, like most services, uses only a key of the
+ * resource's own account and region. Checks the form first ({@link validateKmsKeyArn}).
+ */
+export function validateKmsKeyArnIn(
+  field: string,
+  value: string,
+  where: { accountId?: string; region?: string },
+): void {
+  validateKmsKeyArn(field, value);
+  const [, , , region, account] = value.split(":") as [string, string, string, string, string];
+  if (where.region !== undefined && region !== where.region) {
+    throw new Error(
+      `${field} "${value}" is a key of region ${region}; this deployment is in ${where.region}, and a key is used only in its own region: give a key of ${where.region}`,
+    );
+  }
+  if (where.accountId !== undefined && account !== where.accountId) {
+    throw new Error(
+      `${field} "${value}" is a key of account ${account}; this deployment is in account ${where.accountId}: give a key of that account`,
+    );
+  }
+}

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import { KEY_USE_OR_GRANT_ACTIONS, actionMatches } from "@tdp/core";
 import { offline } from "@tdp/offline";
 
-import { DataKey, DataKeys, KEY_PURPOSES } from "../src";
+import { DataKey, DataKeys, KEY_PURPOSES, validateDataKeysArgs } from "../src";
 import { ACCOUNT, REGION, byName, naming, ofType, policyOf, statement } from "./helpers";
 
 describe("DataKeys", () => {
@@ -202,6 +202,76 @@ describe("DataKeys with service-linked roles to wait for", () => {
     for (const key of ofType(rec, "aws:kms/key:Key").filter((k) => k.name !== "data-keys-compute-key")) {
       assert.ok(!(key.dependencies ?? []).includes(role.urn), key.name);
     }
+  });
+});
+
+describe("DataKeys adopting the database key (DR recovery)", () => {
+  const DR_KEY = "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-0000000000a4";
+
+  it("creates every key but the database's, whose ARN is the adopted one", async () => {
+    const arns: Record<string, string> = {};
+    let adopted: readonly string[] = [];
+    let purposes: string[] = [];
+    const rec = await offline.record(() => {
+      const keys = new DataKeys("data-keys", {
+        naming,
+        region: REGION,
+        accountId: ACCOUNT,
+        adoptedKeyArns: { database: DR_KEY },
+      });
+      adopted = keys.adopted;
+      purposes = Object.keys(keys.arns);
+      assert.equal(keys.keys.database, undefined);
+      for (const [purpose, arn] of Object.entries(keys.arns)) {
+        arn.apply((v) => (arns[purpose] = v));
+      }
+    });
+    const created = ofType(rec, "aws:kms/key:Key").map((k) => k.name);
+    assert.equal(created.length, KEY_PURPOSES.length - 1);
+    assert.ok(!created.includes("data-keys-database-key"));
+    assert.ok(
+      !ofType(rec, "aws:kms/alias:Alias").some((a) => a.inputs["name"] === "alias/ts-rds-production"),
+    );
+    assert.equal(arns["database"], DR_KEY);
+    assert.deepEqual(purposes, [...KEY_PURPOSES], "every purpose has an ARN, in order");
+    assert.deepEqual(adopted, ["database"]);
+  });
+
+  it("refuses another purpose, a key of another account or region, and replication settings for it", () => {
+    const base = { naming, region: REGION, accountId: ACCOUNT };
+    assert.throws(
+      () => validateDataKeysArgs({ ...base, adoptedKeyArns: { logs: DR_KEY } as never }),
+      /^Error: adoptedKeyArns.logs: only the database key may be adopted/,
+    );
+    assert.throws(
+      () => validateDataKeysArgs({ ...base, adoptedKeyArns: { database: "alias/ts-rds-dr" } }),
+      /adoptedKeyArns.database "alias\/ts-rds-dr" is not a KMS key ARN/,
+    );
+    assert.throws(
+      () =>
+        validateDataKeysArgs({
+          ...base,
+          adoptedKeyArns: { database: DR_KEY.replace("us-east-1", "us-west-2") },
+        }),
+      /is a key of region us-west-2; this deployment is in us-east-1, and a key is used only in its own region/,
+    );
+    assert.throws(
+      () =>
+        validateDataKeysArgs({
+          ...base,
+          adoptedKeyArns: { database: DR_KEY.replace("111111111111", "222222222222") },
+        }),
+      /is a key of account 222222222222; this deployment is in account 111111111111/,
+    );
+    assert.throws(
+      () =>
+        validateDataKeysArgs({
+          ...base,
+          adoptedKeyArns: { database: DR_KEY },
+          replication: { database: { copyAccountIds: ["222222222222"] } },
+        }),
+      /replication.database: the database key is adopted \(adoptedKeyArns.database\), so its policy is not this deployment's to change/,
+    );
   });
 });
 

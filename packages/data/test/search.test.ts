@@ -610,6 +610,43 @@ describe("SearchDomain variants", () => {
     }
   });
 
+  it("with restore: invokes the function once, after the domain and the function, with the setting as input and triggers", async () => {
+    const rec = await offline.record(() => {
+      new SearchDomain("search", args({ restore: { indices: "documents*" } }));
+    });
+    const invocation = byName(rec, "search-restore");
+    assert.equal(invocation.type, "aws:lambda/invocation:Invocation");
+    assert.equal(invocation.parent, byName(rec, "search").urn);
+    assert.deepEqual(JSON.parse(String(invocation.inputs["input"])), {
+      action: "restore",
+      snapshot: "latest",
+      indices: "documents*",
+    });
+    assert.deepEqual(invocation.inputs["triggers"], { snapshot: "latest", indices: "documents*" });
+    assert.equal(invocation.inputs["functionName"], byName(rec, "search-snapshot-function").inputs["name"]);
+    for (const before of ["search-domain", "search-snapshot-function"]) {
+      assert.ok((invocation.dependencies ?? []).includes(byName(rec, before).urn), before);
+    }
+  });
+
+  it("without restore: no invocation", async () => {
+    const rec = await offline.record(() => {
+      new SearchDomain("search", args());
+    });
+    assert.equal(ofType(rec, "aws:lambda/invocation:Invocation").length, 0);
+  });
+
+  it("refuses a bad restore setting, naming the field", () => {
+    assert.throws(
+      () => new SearchDomain("bad", args({ restore: { snapshot: "Snap 1" } })),
+      /^Error: restore.snapshot "Snap 1" must be "latest" or a snapshot name/,
+    );
+    assert.throws(
+      () => new SearchDomain("bad", args({ restore: { indices: ".opendistro_security" } })),
+      /restore.indices ".opendistro_security": ".opendistro_security" names system indices/,
+    );
+  });
+
   it("fails before any child when a setting breaks a rule", async () => {
     const rec = await offline.record(() => {
       assert.throws(

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { bundleLambdaHandler, findPackageRoot } from "@tdp/core";
 
 import type { SnapshotRunResult } from "../src/snapshot/handler";
+import type { RestoreResult } from "../src/snapshot/restore";
 import type { FakeDomain } from "./snapshot-fixtures";
 import { captureLogs, snapshotEnvironment, startFakeDomain, withEnvironment } from "./snapshot-fixtures";
 
@@ -29,13 +30,20 @@ describe("snapshot function bundle", () => {
     try {
       writeFileSync(path.join(dir, "index.js"), code);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const bundle = require(path.join(dir, "index.js")) as { handler: () => Promise<SnapshotRunResult> };
+      const bundle = require(path.join(dir, "index.js")) as {
+        handler: (event?: unknown) => Promise<SnapshotRunResult | RestoreResult>;
+      };
       const { result, error } = await withEnvironment(snapshotEnvironment(domain.endpoint), () =>
         captureLogs(() => bundle.handler()),
       );
       assert.equal(error, undefined);
       assert.equal(result?.repositoryRegistered, true);
       assert.match(result?.snapshot ?? "", /^tdp-\d{4}-\d{2}-\d{2}t\d{2}-\d{2}-\d{2}z$/);
+      // The restore action is in the bundle too: the fake lists no finished snapshot, so it says so.
+      const restore = await withEnvironment(snapshotEnvironment(domain.endpoint), () =>
+        captureLogs(() => bundle.handler({ action: "restore" })),
+      );
+      assert.match(restore.error?.message ?? "", /no successful snapshot in repository tdp-s3/);
       assert.ok(
         domain.requests.every((r) => String(r.headers["authorization"]).startsWith("AWS4-HMAC-SHA256 ")),
       );

@@ -3,6 +3,14 @@ import { createHash, createHmac } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** A snapshot as the repository listing gives it. */
+export interface FakeSnapshot {
+  snapshot: string;
+  state: string;
+  indices?: string[];
+  start_time_in_millis?: number;
+}
+
 /** One request the fake domain received. */
 export interface ReceivedRequest {
   method: string;
@@ -18,8 +26,8 @@ export interface FakeDomainOptions {
   repositoryExists?: boolean;
   /** The repository exists with these settings instead. */
   repository?: { type: string; settings: Record<string, string> };
-  /** Snapshots already in the repository. @default [] */
-  snapshots?: { snapshot: string; state: string }[];
+  /** Snapshots already in the repository (with the indices each holds). @default [] */
+  snapshots?: FakeSnapshot[];
   /** Snapshots running now (GET _snapshot/_status). @default [] */
   running?: string[];
   /** Answer this `METHOD /path` (a prefix) with this status and body. */
@@ -73,7 +81,9 @@ export interface FakeDomain {
   requests: ReceivedRequest[];
   /** The repository's settings as registered. */
   repository?: unknown;
-  snapshots: { snapshot: string; state: string }[];
+  snapshots: FakeSnapshot[];
+  /** The restores started: snapshot and request body. */
+  restores: { snapshot: string; body: unknown }[];
   /** The security plugin's role mappings, as the domain answers them. */
   roleMappings: Record<string, Record<string, unknown>>;
   /** The audit configuration as stored (null: none). */
@@ -85,6 +95,7 @@ export interface FakeDomain {
 
 const REPO = /^\/_snapshot\/([^/]+)$/;
 const SNAPSHOT = /^\/_snapshot\/([^/]+)\/([^/]+)$/;
+const RESTORE = /^\/_snapshot\/([^/]+)\/([^/]+)\/_restore$/;
 const SECURITY = /^\/_plugins\/_security\/api\/(roles|rolesmapping)\/([^/]+)$/;
 const SETTINGS_READ = /^\/_settings\/([^/]+)$/;
 const SETTINGS_WRITE = /^\/([^/_][^/]*)\/_settings$/;
@@ -127,6 +138,7 @@ export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<
           }
         : undefined),
     snapshots: [...(options.snapshots ?? [])],
+    restores: [],
     roleMappings: structuredClone(options.roleMappings ?? {}),
     auditConfig:
       options.auditConfig === null ? null : structuredClone(options.auditConfig ?? FRESH_AUDIT_CONFIG),
@@ -262,6 +274,51 @@ export async function startFakeDomain(options: FakeDomainOptions = {}): Promise<
           state.repository = JSON.parse(text);
           return reply(200, { acknowledged: true });
         }
+      }
+      if (method === "GET" && path === "/_cat/indices") {
+        const query = new URLSearchParams(url.split("?")[1] ?? "");
+        if (query.get("format") !== "json") {
+          return reply(400, { error: "the fake answers format=json only" });
+        }
+        // Without expand_wildcards=all, closed indices would be left out: the fake requires it.
+        if (query.get("expand_wildcards") !== "all") {
+          return reply(400, { error: "the fake expects expand_wildcards=all" });
+        }
+        return reply(
+          200,
+          Object.keys(state.indices).map((index) => ({ index })),
+        );
+      }
+      const restore = RESTORE.exec(path);
+      if (restore && method === "POST") {
+        if (!state.repository) {
+          return reply(404, { error: { type: "repository_missing_exception" }, status: 404 });
+        }
+        const name = decodeURIComponent(restore[2]!);
+        const found = state.snapshots.find((s) => s.snapshot === name);
+        if (found === undefined) {
+          return reply(404, {
+            error: { type: "snapshot_missing_exception", reason: `[${restore[1]}:${name}] is missing` },
+            status: 404,
+          });
+        }
+        const body = JSON.parse(text) as { indices: string };
+        const wanted = body.indices.split(",");
+        const clash = wanted.find((i) => state.indices[i] !== undefined);
+        if (clash !== undefined) {
+          return reply(500, {
+            error: {
+              type: "snapshot_restore_exception",
+              reason: `cannot restore index [${clash}] because an open index with same name already exists in the cluster`,
+            },
+            status: 500,
+          });
+        }
+        for (const index of wanted) {
+          state.indices[index] = {};
+        }
+        state.restores.push({ snapshot: name, body });
+        return reply(200, { accepted: true });
       }
       const snap = SNAPSHOT.exec(path);
       if (snap) {

@@ -61,6 +61,38 @@ describe("DrTargets", () => {
     assert.ok(!sids(rec, "dr-targets-backup-vault-key").includes("PrimaryReplicationRoleEncryptsReplicas"));
   });
 
+  it("lets an RDS instance of the DR account run under the database key (a failover restores a DR copy in place)", () => {
+    // The recovery stack adopts this key (tdp:data.recovery.databaseKmsKeyArn): RDS encrypts the
+    // restored instance's storage and Performance Insights with it, and AWS Backup backs it up.
+    const use = statement(rec, "dr-targets-database-key", "AccountPrincipalsUseTheKeyThroughServices");
+    assert.deepEqual(use.Principal, { AWS: `arn:aws:iam::${DR}:root` });
+    assert.deepEqual(use.Condition, {
+      StringEquals: {
+        "kms:CallerAccount": DR,
+        "kms:ViaService": ["rds.us-west-2.amazonaws.com", "backup.us-west-2.amazonaws.com"],
+      },
+    });
+    for (const action of [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey",
+    ]) {
+      assert.ok((use.Action as string[]).includes(action), action);
+    }
+    // RDS holds grants on the key for the instance (and its replicas and snapshots) it manages.
+    const grants = statement(rec, "dr-targets-database-key", "ServicesHoldGrantsForTheirResources");
+    assert.deepEqual(grants.Action, ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
+    assert.deepEqual(grants.Condition, {
+      StringEquals: {
+        "kms:CallerAccount": DR,
+        "kms:ViaService": ["rds.us-west-2.amazonaws.com", "backup.us-west-2.amazonaws.com"],
+      },
+      Bool: { "kms:GrantIsForAWSResource": true },
+    });
+  });
+
   it("creates the four replica buckets, versioned, SSE-KMS with their own DR key, logged, under Object Lock", () => {
     for (const purpose of REPLICA_PURPOSES) {
       const bucket = rec.one("aws:s3/bucket:Bucket", `dr-targets-${purpose}-bucket`);

@@ -8,6 +8,8 @@ import {
   validateRotationPeriodInDays,
   validateEmail,
   validateIntBetween,
+  validateKmsKeyArn,
+  validateSearchRestore,
 } from "@tdp/data";
 import { z } from "zod";
 
@@ -97,6 +99,21 @@ export const dataSchema = z
             backup: arn("kms").optional(),
           })
           .optional(),
+        /**
+         * The DR database key the DR copies are encrypted with (the dr stack's
+         * targets.keyArns.database): the database is restored from database.snapshotIdentifier
+         * under it, and no database key of this stack is created.
+         */
+        databaseKmsKeyArn: arn("kms").optional(),
+        /** Restore the search indices from the replicated repository once the domain exists. */
+        searchRestore: z
+          .strictObject({
+            /** "latest" (the newest successful snapshot holding indices) or a snapshot's name. */
+            snapshot: z.string().default("latest"),
+            /** Comma-separated index patterns (`*`, `-` excludes); system indices are never restored. */
+            indices: z.string().default("*"),
+          })
+          .optional(),
       })
       .optional(),
     /** RDS PostgreSQL and its AWS Backup plan (seed InstanceTypeRDS, RDSBackup*, RDSSnapShot). */
@@ -181,6 +198,32 @@ export const dataSchema = z
         check(ctx, ["recovery", "datalakeBucket"], () =>
           validateBucketName("recovery.datalakeBucket", r.datalakeBucket!),
         );
+      }
+      if (r.databaseKmsKeyArn !== undefined) {
+        check(ctx, ["recovery", "databaseKmsKeyArn"], () =>
+          validateKmsKeyArn("recovery.databaseKmsKeyArn", r.databaseKmsKeyArn!),
+        );
+        if (data.database.snapshotIdentifier === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["recovery", "databaseKmsKeyArn"],
+            message:
+              "recovery.databaseKmsKeyArn adopts the DR copies' key, so it needs database.snapshotIdentifier: set it to the DR copy to restore (its ARN, from aws rds describe-db-snapshots in the DR region), or remove databaseKmsKeyArn to create a new database under this stack's own key",
+          });
+        }
+      }
+      if (r.searchRestore !== undefined) {
+        check(ctx, ["recovery", "searchRestore"], () =>
+          validateSearchRestore(r.searchRestore!, "recovery.searchRestore"),
+        );
+        if (r.backupBucket === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["recovery", "searchRestore"],
+            message:
+              "recovery.searchRestore restores from the replicated snapshots, so it needs recovery.backupBucket (the dr stack's targets.buckets.backup.name): set it, or remove searchRestore",
+          });
+        }
       }
       if (r.backupBucket !== undefined) {
         check(ctx, ["recovery", "backupBucket"], () => {

@@ -4,6 +4,7 @@ import { ConfigError, awsRegion, nearestName, parseConfigSection } from "@tdp/co
 import { drProblems } from "./dr-rules";
 import { networkPlatformProblems } from "./network";
 import { organizationsProblems } from "./organizations";
+import { recoveryProblems } from "./recovery-rules";
 import type { SectionName, StackConfig } from "./sections";
 import { SECTIONS } from "./sections";
 
@@ -178,6 +179,9 @@ export function loadStackConfig(raw: Record<string, string>): LoadedConfig {
   }
   if (typed.platform !== undefined && typed.dr !== undefined) {
     problems.push(...drProblems(typed.dr, typed.platform, region, typed.data?.database));
+  }
+  if (typed.platform !== undefined && typed.data !== undefined) {
+    problems.push(...recoveryProblems(typed.data, typed.platform, region, typed.dr));
   }
 
   if (problems.length > 0) {

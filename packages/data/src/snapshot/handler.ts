@@ -5,6 +5,9 @@ import { DomainClient, credentialsFromEnvironment } from "./client";
 import type { SnapshotInfo } from "./names";
 import { snapshotName, snapshotsToDelete } from "./names";
 import type { ParameterReader } from "./parameters";
+import { ensureRepository, repositoryPath } from "./repository";
+import type { RestoreRequest, RestoreResult } from "./restore";
+import { parseRestoreEvent, runRestore } from "./restore";
 import { ParameterStoreClient } from "./parameters";
 import type { RoleMappingResult } from "./role-mappings";
 import { parseRoleMappingDocument, reconcileRoleMappings } from "./role-mappings";
@@ -54,39 +57,10 @@ export async function runSnapshot(
   deps: SnapshotDependencies = {},
 ): Promise<SnapshotRunResult> {
   const client = new DomainClient(settings.endpoint, settings.region, credentials);
-  const repoPath = `/_snapshot/${encodeURIComponent(settings.repository)}`;
+  const repoPath = repositoryPath(settings);
 
-  // 1. The repository: registering needs iam:PassRole on the snapshot role, so it is done only when
-  // missing, or when its settings differ from ours (a new bucket, prefix or role after a change).
-  const wanted = {
-    bucket: settings.bucket,
-    base_path: settings.basePath,
-    region: settings.region,
-    role_arn: settings.snapshotRoleArn,
-  };
-  const existing = await client.request(
-    "GET",
-    repoPath,
-    undefined,
-    (s) => (s >= 200 && s < 300) || s === 404,
-  );
-  const current = (
-    existing.json as Record<string, { type?: string; settings?: Record<string, unknown> }> | undefined
-  )?.[settings.repository];
-  const differs =
-    existing.status !== 404 &&
-    (current?.type !== "s3" ||
-      (["bucket", "base_path", "role_arn"] as const).some((k) => current.settings?.[k] !== wanted[k]));
-  let repositoryRegistered = false;
-  if (existing.status === 404 || differs) {
-    await client.request("PUT", repoPath, { type: "s3", settings: wanted });
-    repositoryRegistered = true;
-    log(differs ? "repository-updated" : "repository-registered", {
-      repository: settings.repository,
-      bucket: settings.bucket,
-      basePath: settings.basePath,
-    });
-  }
+  // 1. The repository (registered when missing or changed).
+  const repositoryRegistered = await ensureRepository(client, settings, log);
 
   // 2. The snapshot, unless one is running (the domain runs one at a time, its own hourly ones included).
   const status = await client.request("GET", "/_snapshot/_status");
@@ -220,10 +194,19 @@ async function applyRoleMappings(
   return reconcileRoleMappings(client, document, settings.masterRoleArn, log);
 }
 
-/** The Lambda entry point (EventBridge schedule): settings and credentials from the environment. */
-export async function handler(): Promise<SnapshotRunResult> {
+/**
+ * The Lambda entry point. The EventBridge schedule (and the role mapping parameter's change) send
+ * their own events: a snapshot run. `{"action": "restore", ...}` (the stack's one-time invocation
+ * in a DR recovery) restores indices instead. Settings and credentials come from the environment.
+ */
+export async function handler(event?: unknown): Promise<SnapshotRunResult | RestoreResult> {
   try {
-    return await runSnapshot(readSnapshotSettings(), credentialsFromEnvironment());
+    const restore: RestoreRequest | undefined = parseRestoreEvent(event);
+    const settings = readSnapshotSettings();
+    const credentials = credentialsFromEnvironment();
+    return restore === undefined
+      ? await runSnapshot(settings, credentials)
+      : await runRestore(settings, credentials, restore, log);
   } catch (err) {
     log("run-failed", { error: (err as Error).message });
     throw err;
