@@ -1,3 +1,4 @@
+export * from "./dr-function";
 export * from "./replication";
 export * from "./snapshot-functions";
 export * from "./targets";
