@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, Naming } from "@tdp/core";
-import { parseBackupSchedule } from "@tdp/data";
+import { Alerts, parseBackupSchedule } from "@tdp/data";
 import type { DatabaseCopyMode, RecoveryObjective, ReplicaPurpose } from "@tdp/dr";
 import {
   DrTargets,
@@ -75,6 +75,18 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       },
       ctx.componentOptions,
     );
+    // The DR account's own alert topic (the primary's is in another account and Region), under the
+    // DR messaging key, whose policy admits SNS and CloudWatch alarms of this account.
+    const alerts = new Alerts(
+      "dr-alerts",
+      {
+        naming: ctx.naming,
+        notificationEmail: dr.alerts!.notificationEmail,
+        kmsKeyArn: targets.keyArns.messaging,
+        accountId: platform.accountId,
+      },
+      ctx.componentOptions,
+    );
     const copy =
       dr.databaseCopy.mode === "snapshots"
         ? new SnapshotCopy(
@@ -91,6 +103,10 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
               logRetentionDays: platform.logRetentionDays,
               retentionDays: dr.databaseCopy.retentionDays,
               snapshotPattern: dr.databaseCopy.snapshotPattern,
+              alarmTarget: alerts.alarmTarget,
+              // Not the database key: Lambda alone uses the secrets key, SQS the messaging key.
+              environmentKmsKeyArn: targets.keyArns.secrets,
+              deadLetterQueueKmsKeyArn: targets.keyArns.messaging,
             },
             ctx.componentOptions,
           )
@@ -113,6 +129,7 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       vault: { name: targets.vaultName, arn: targets.vaultArn },
       databaseCopy: dr.databaseCopy,
       objectLock: dr.objectLock ?? null,
+      alertTopicArn: alerts.topicArn,
       ...(copy === undefined ? {} : { snapshotCopyFunction: copy.functionName }),
     };
   }
@@ -288,6 +305,9 @@ export function deploySnapshotShare(
       logsKmsKeyArn: data.keys.arns.logs,
       logRetentionDays: ctx.config.platform.logRetentionDays,
       alarmTarget: data.alerts.alarmTarget,
+      // The data layer's keys of these purposes: Lambda uses the secrets key, SQS the messaging key.
+      environmentKmsKeyArn: data.keys.arns.secrets,
+      deadLetterQueueKmsKeyArn: data.keys.arns.messaging,
     },
     ctx.componentOptions,
   );

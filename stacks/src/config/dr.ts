@@ -1,5 +1,5 @@
 import { awsAccountId, awsRegion, environmentName, iamRolePrefix, vaultLock } from "@tdp/core";
-import { validateObjectLock, validateVaultLock } from "@tdp/data";
+import { validateEmail, validateObjectLock, validateVaultLock } from "@tdp/data";
 import {
   DATABASE_COPY_MODES,
   DEFAULT_COPY_RETENTION_DAYS,
@@ -21,7 +21,7 @@ function check(ctx: z.RefinementCtx, path: (string | number)[], validate: () => 
 
 /**
  * `tdp:dr`: disaster recovery (seed 001 EnableDR, the dr.yml stack and snapshots_tool_rds_dest).
- * The dr stack reads `primary`, `objectLock`, `vaultLock` and `databaseCopy`; the primary stack
+ * The dr stack reads `primary`, `alerts`, `objectLock`, `vaultLock` and `databaseCopy`; the primary stack
  * reads `databaseCopy` and `replication`, and the dr stack's outputs through tdp:platform.drStack.
  */
 export const drSchema = z
@@ -41,6 +41,11 @@ export const drSchema = z
         iamRolePrefix: iamRolePrefix.default(""),
       })
       .optional(),
+    /**
+     * The dr stack: its own alert topic (the primary's is in another account and Region), which
+     * the DR functions' alarms notify. Seed NotificationEmail, as tdp:data.alerts in the primary.
+     */
+    alerts: z.strictObject({ notificationEmail: z.string() }).optional(),
     /** The dr stack: S3 Object Lock on the replica buckets. */
     objectLock: z.strictObject({ mode: z.enum(["COMPLIANCE", "GOVERNANCE"]), days: z.number() }).optional(),
     /** The dr stack: AWS Backup Vault Lock on the DR vault. */
@@ -74,6 +79,10 @@ export const drSchema = z
       .prefault({}),
   })
   .superRefine((dr, ctx) => {
+    if (dr.alerts !== undefined) {
+      const email = dr.alerts.notificationEmail;
+      check(ctx, ["alerts", "notificationEmail"], () => validateEmail("notificationEmail", email));
+    }
     if (dr.objectLock !== undefined) {
       const lock = dr.objectLock;
       check(ctx, ["objectLock", "days"], () => validateObjectLock(lock));
