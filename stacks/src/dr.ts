@@ -30,6 +30,8 @@ export interface DrTargetsOutputs {
   buckets: Record<ReplicaPurpose, { name: string; arn: string; kmsKeyArn: string }>;
   vault: { name: string; arn: string };
   databaseCopy: { mode: DatabaseCopyMode; retentionDays: number; snapshotPattern: string };
+  /** Snapshots mode: hours without a new DR copy before the dr stack alarms. */
+  copyAgeAlarmHours?: number;
 }
 
 /** The dr stack as the primary reads it through its StackReference. */
@@ -107,6 +109,7 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
               // Not the database key: Lambda alone uses the secrets key, SQS the messaging key.
               environmentKmsKeyArn: targets.keyArns.secrets,
               deadLetterQueueKmsKeyArn: targets.keyArns.messaging,
+              copyAgeAlarmHours: dr.alerts!.copyAgeAlarmHours,
             },
             ctx.componentOptions,
           )
@@ -130,6 +133,7 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       databaseCopy: dr.databaseCopy,
       objectLock: dr.objectLock ?? null,
       alertTopicArn: alerts.topicArn,
+      ...(copy === undefined ? {} : { copyAgeAlarmHours: dr.alerts!.copyAgeAlarmHours }),
       ...(copy === undefined ? {} : { snapshotCopyFunction: copy.functionName }),
     };
   }
@@ -215,6 +219,23 @@ export async function readDrStack(ctx: StackContext): Promise<DrStack | undefine
         value: { mode: copy.mode, retentionDays: copy.retentionDays },
         rule: `the dr stack has mode ${targets.databaseCopy.mode}, retentionDays ${targets.databaseCopy.retentionDays}; both stacks need the same database copy settings`,
       });
+    }
+    const alarmHours = targets.copyAgeAlarmHours;
+    if (copy.mode === "snapshots" && alarmHours !== undefined) {
+      const schedule = backupScheduleOf(ctx.config.data.database);
+      let gap: number | undefined;
+      try {
+        gap = longestBackupGapHours(parseBackupSchedule(schedule));
+      } catch {
+        gap = undefined; // the schedule's own problem is reported under tdp:data.database
+      }
+      if (gap !== undefined && alarmHours < gap + 2) {
+        problems.push({
+          key: "tdp:data.database",
+          value: schedule,
+          rule: `leaves up to ${gap} hours between backups, but the dr stack alarms after ${alarmHours} hours without a new copy (its tdp:dr.alerts.copyAgeAlarmHours): it would alarm between every two backups; set that to at least ${gap + 2} and run pulumi up there`,
+        });
+      }
     }
   }
   if (problems.length > 0) {

@@ -108,7 +108,7 @@ describe("DR: the dr stack", () => {
     const queue = dr.one("aws:sqs/queue:Queue", "dr-snapshot-copy-dlq");
     assert.ok(queue.dependencies.includes(messaging.urn));
     const topicArn = (dr.outputs["targets"] as Record<string, unknown>)["alertTopicArn"];
-    for (const alarm of ["copy-snapshots-errors", "copy-snapshots-dlq"]) {
+    for (const alarm of ["copy-snapshots-errors", "copy-snapshots-dlq", "database-copy-age"]) {
       assert.deepEqual(
         dr.one("aws:cloudwatch/metricAlarm:MetricAlarm", `dr-snapshot-copy-alarm-${alarm}`).inputs[
           "alarmActions"
@@ -121,6 +121,11 @@ describe("DR: the dr stack", () => {
         (st) => st.Sid === "AccountPrincipalsUseTheKeyThroughServices",
       )!.Condition!["StringEquals"]!["kms:ViaService"];
     assert.deepEqual(via("dr-targets-secrets-key"), ["lambda.us-west-2.amazonaws.com"]);
+    // No new copy for the seed's daily gap + 2 h alarms; the primary checks its schedule against it.
+    const age = dr.one("aws:cloudwatch/metricAlarm:MetricAlarm", "dr-snapshot-copy-alarm-database-copy-age");
+    assert.equal(age.inputs["threshold"], 26);
+    assert.equal(age.inputs["treatMissingData"], "breaching");
+    assert.equal((dr.outputs["targets"] as Record<string, unknown>)["copyAgeAlarmHours"], 26);
     assert.deepEqual(via("dr-targets-messaging-key"), [
       "sns.us-west-2.amazonaws.com",
       "sqs.us-west-2.amazonaws.com",
@@ -311,6 +316,12 @@ describe("DR: config errors", () => {
       ],
     );
     assert.deepEqual(
+      drProblems((dr) => (dr["alerts"] = { notificationEmail: "a@example.com", copyAgeAlarmHours: 1 })),
+      [
+        "tdp:dr.alerts.copyAgeAlarmHours: 1 — copyAgeAlarmHours 1 must be a whole number of hours from 2 to 8760 (the primary's longest gap between backups + 2 h; the copy function runs hourly)",
+      ],
+    );
+    assert.deepEqual(
       drProblems((dr) => (dr["alerts"] = { notificationEmail: "alerts" })),
       [
         'tdp:dr.alerts.notificationEmail: "alerts" — notificationEmail "alerts" is not an e-mail address (local@domain.tld, at most 254 characters)',
@@ -400,6 +411,18 @@ describe("DR: config errors", () => {
       problems.join("\n"),
       /^tdp:dr.databaseCopy: .* — the dr stack has mode snapshots, retentionDays 7; both stacks need the same/,
     );
+  });
+
+  it("refuses backups further apart than the dr stack's copy-age alarm allows", async () => {
+    const file = stackWith("prod", (config) => {
+      const database = (config["tdp:data"] as { database: Record<string, unknown> }).database;
+      delete database["backupIntervalHours"];
+      database["backupSchedule"] = "cron(0 1 ? * SUN *)";
+    });
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
+    assert.deepEqual(problems, [
+      'tdp:data.database: "cron(0 1 ? * SUN *)" — leaves up to 168 hours between backups, but the dr stack alarms after 26 hours without a new copy (its tdp:dr.alerts.copyAgeAlarmHours): it would alarm between every two backups; set that to at least 170 and run pulumi up there',
+    ]);
   });
 
   it("refuses a primary whose replication role the dr stack does not admit", async () => {

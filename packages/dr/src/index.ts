@@ -1,3 +1,4 @@
+export * from "./copy-age";
 export * from "./dr-function";
 export * from "./replication";
 export * from "./snapshot-functions";

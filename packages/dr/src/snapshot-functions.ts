@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming } from "@tdp/core";
 import { allow } from "@tdp/core";
 import type { AlarmTarget } from "@tdp/data";
+import { createAlarm } from "@tdp/data";
 
+import { DR_METRIC_NAMESPACE, NEWEST_COPY_AGE_METRIC } from "./copy-age";
 import { snapshotFunction } from "./dr-function";
 import {
   DEFAULT_COPY_RETENTION_DAYS,
@@ -169,6 +171,13 @@ export interface SnapshotCopyArgs {
    * `sqs.<region>.amazonaws.com` (DrTargets' `messaging` key). @default no dead-letter queue
    */
   deadLetterQueueKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Alarm when the newest available DR copy was made more than this many hours ago (the primary's
+   * longest gap between backups + 2 h), or the function stops reporting: each run publishes the
+   * age (`TDP/DR` NewestCopyAgeHours) and a missing data point counts as breaching. Needs
+   * `alarmTarget`. @default no such alarm
+   */
+  copyAgeAlarmHours?: number;
   /** The function's code; for tests. @default the bundled handler */
   code?: pulumi.asset.Archive;
 }
@@ -178,6 +187,26 @@ export function validateSnapshotCopyArgs(args: SnapshotCopyArgs): void {
   validateRegionPair(args.sourceRegion, args.region, "sourceRegion");
   validateCopyRetentionDays("retentionDays", args.retentionDays ?? DEFAULT_COPY_RETENTION_DAYS);
   validateSnapshotPattern("snapshotPattern", args.snapshotPattern ?? DEFAULT_SNAPSHOT_PATTERN);
+  if (args.copyAgeAlarmHours !== undefined) {
+    validateCopyAgeAlarmHours("copyAgeAlarmHours", args.copyAgeAlarmHours);
+    if (args.alarmTarget === undefined) {
+      throw new Error(
+        `copyAgeAlarmHours ${args.copyAgeAlarmHours} needs alarmTarget: the alarm has nowhere to go; give the alert topic or leave copyAgeAlarmHours out`,
+      );
+    }
+  }
+}
+
+/** The seed's daily backups (cron 1 AM UTC) are 24 h apart: + 2 h for the share and copy runs. */
+export const DEFAULT_COPY_AGE_ALARM_HOURS = 26;
+
+/** A copy-age threshold: whole hours, more than the hourly schedule and at most a year. */
+export function validateCopyAgeAlarmHours(field: string, hours: number): void {
+  if (!Number.isInteger(hours) || hours < 2 || hours > 8760) {
+    throw new Error(
+      `${field} ${hours} must be a whole number of hours from 2 to 8760 (the primary's longest gap between backups + 2 h; the copy function runs hourly)`,
+    );
+  }
 }
 
 /**
@@ -192,6 +221,7 @@ export class SnapshotCopy extends pulumi.ComponentResource {
     validateSnapshotCopyArgs(args);
     super("tdp:dr:SnapshotCopy", name, {}, opts);
     const own = `arn:aws:rds:${args.region}:${args.accountId}:snapshot:`;
+    const ageAlarm = args.copyAgeAlarmHours !== undefined;
     const fn = snapshotFunction(this, name, {
       naming: args.naming,
       iam: args.iam,
@@ -231,8 +261,18 @@ export class SnapshotCopy extends pulumi.ComponentResource {
             },
           },
         ),
+        ...(ageAlarm
+          ? [
+              allow("cloudwatch:PutMetricData", "*", {
+                Sid: "PublishTheNewestCopysAge",
+                // PutMetricData has no resource: the namespace is what keeps it to its own metric.
+                Condition: { StringEquals: { "cloudwatch:namespace": DR_METRIC_NAMESPACE } },
+              }),
+            ]
+          : []),
       ],
       environment: {
+        ...(ageAlarm ? { METRIC_NAMESPACE: DR_METRIC_NAMESPACE } : {}),
         SOURCE_REGION: args.sourceRegion,
         SOURCE_ACCOUNT_ID: args.sourceAccountId,
         KMS_KEY_ID: args.kmsKeyArn,
@@ -248,6 +288,27 @@ export class SnapshotCopy extends pulumi.ComponentResource {
       deadLetterQueueKmsKeyArn: args.deadLetterQueueKmsKeyArn,
       code: args.code,
     });
+    if (args.copyAgeAlarmHours !== undefined && args.alarmTarget !== undefined) {
+      createAlarm(
+        name,
+        args.alarmTarget,
+        {
+          purpose: "database-copy-age",
+          description: `No new database copy reached ${args.region} for more than ${args.copyAgeAlarmHours} h (the primary's backup gap + 2 h), or the copy function stopped reporting: look at both accounts' snapshot functions (docs/operations.md)`,
+          namespace: DR_METRIC_NAMESPACE,
+          metricName: NEWEST_COPY_AGE_METRIC,
+          dimensions: { FunctionName: fn.name },
+          statistic: "Minimum",
+          comparison: ">",
+          threshold: args.copyAgeAlarmHours,
+          periodSeconds: 3600,
+          // Two hours in a row: one hourly run landing in the next period is no alarm.
+          evaluationPeriods: 2,
+          treatMissingData: "breaching",
+        },
+        { parent: this },
+      );
+    }
     this.functionName = fn.name;
     this.registerOutputs({ functionName: this.functionName });
   }

@@ -12,7 +12,7 @@ import {
   validateSnapshotCopyArgs,
   validateSnapshotShareArgs,
 } from "../src";
-import { DR, PRIMARY, drNaming, primaryNaming, statement } from "./helpers";
+import { DR, PRIMARY, drNaming, primaryNaming, sids, statement } from "./helpers";
 
 const code = new pulumi.asset.AssetArchive({
   "index.js": new pulumi.asset.StringAsset("exports.handler=()=>{}"),
@@ -52,6 +52,7 @@ const COPY: SnapshotCopyArgs = {
   alarmTarget: { topicArn: "arn:aws:sns:us-west-2:222222222222:alerts", naming: drNaming },
   environmentKmsKeyArn: DR_SECRETS_KEY,
   deadLetterQueueKmsKeyArn: DR_MESSAGING_KEY,
+  copyAgeAlarmHours: 26,
   code,
 };
 
@@ -104,6 +105,7 @@ describe("SnapshotShare and SnapshotCopy", () => {
     const fn = rec.one("aws:lambda/function:Function", "copy-function");
     assert.equal(fn.inputs["name"], "acme-tdp-dr-copy-snapshots");
     assert.deepEqual((fn.inputs["environment"] as { variables: Record<string, string> }).variables, {
+      METRIC_NAMESPACE: "TDP/DR",
       SOURCE_REGION: "us-east-1",
       SOURCE_ACCOUNT_ID: PRIMARY,
       KMS_KEY_ID: DR_KEY,
@@ -163,6 +165,23 @@ describe("SnapshotShare and SnapshotCopy", () => {
     });
   }
 
+  it("alarms when the newest DR copy is older than copyAgeAlarmHours or the function stops reporting", () => {
+    const alarm = rec.one("aws:cloudwatch/metricAlarm:MetricAlarm", "copy-alarm-database-copy-age");
+    assert.equal(alarm.inputs["name"], "acme-tdp-dr-database-copy-age");
+    assert.equal(alarm.inputs["namespace"], "TDP/DR");
+    assert.equal(alarm.inputs["metricName"], "NewestCopyAgeHours");
+    assert.deepEqual(alarm.inputs["dimensions"], { FunctionName: "acme-tdp-dr-copy-snapshots" });
+    assert.equal(alarm.inputs["threshold"], 26);
+    assert.equal(alarm.inputs["comparisonOperator"], "GreaterThanThreshold");
+    assert.equal(alarm.inputs["treatMissingData"], "breaching");
+    assert.equal(alarm.inputs["period"], 3600);
+    assert.equal(alarm.inputs["evaluationPeriods"], 2);
+    const policy = rec.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.startsWith("copy-"))!;
+    assert.deepEqual(statement(rec, policy.name, "PublishTheNewestCopysAge").Condition, {
+      StringEquals: { "cloudwatch:namespace": "TDP/DR" },
+    });
+  });
+
   it("without the keys keeps the AWS-managed environment key and no queue; without a target, no alarm", async () => {
     const bare = await offline.record(() => {
       new SnapshotCopy("bare", {
@@ -170,9 +189,10 @@ describe("SnapshotShare and SnapshotCopy", () => {
         alarmTarget: undefined,
         environmentKmsKeyArn: undefined,
         deadLetterQueueKmsKeyArn: undefined,
+        copyAgeAlarmHours: undefined,
       });
       // A queue without an alarm target: kept, but no alarm.
-      new SnapshotCopy("quiet", { ...COPY, alarmTarget: undefined });
+      new SnapshotCopy("quiet", { ...COPY, alarmTarget: undefined, copyAgeAlarmHours: undefined });
     });
     const fn = bare.one("aws:lambda/function:Function", "bare-function");
     assert.equal(fn.inputs["kmsKeyArn"], undefined);
@@ -180,6 +200,12 @@ describe("SnapshotShare and SnapshotCopy", () => {
     assert.equal(bare.named("bare-dlq"), undefined);
     bare.one("aws:sqs/queue:Queue", "quiet-dlq");
     assert.equal(bare.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+    assert.equal(
+      (fn.inputs["environment"] as { variables: Record<string, string> }).variables["METRIC_NAMESPACE"],
+      undefined,
+    );
+    const policy = bare.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.startsWith("bare-"))!;
+    assert.ok(!sids(bare, policy.name).includes("PublishTheNewestCopysAge"));
   });
 
   it("needs the function's region for the key statements", () => {
@@ -216,5 +242,15 @@ describe("SnapshotShare and SnapshotCopy", () => {
     assert.throws(() => validateSnapshotCopyArgs({ ...COPY, sourceAccountId: DR }), /sourceAccountId/);
     assert.throws(() => validateSnapshotCopyArgs({ ...COPY, snapshotPattern: "(" }), /snapshotPattern "\("/);
     assert.throws(() => validateSnapshotCopyArgs({ ...COPY, retentionDays: 4000 }), /retentionDays 4000/);
+    for (const hours of [1, 2.5, 8761]) {
+      assert.throws(
+        () => validateSnapshotCopyArgs({ ...COPY, copyAgeAlarmHours: hours }),
+        new RegExp(`copyAgeAlarmHours ${hours} must be a whole number of hours from 2 to 8760`),
+      );
+    }
+    assert.throws(
+      () => validateSnapshotCopyArgs({ ...COPY, alarmTarget: undefined }),
+      /copyAgeAlarmHours 26 needs alarmTarget/,
+    );
   });
 });

@@ -4,7 +4,9 @@ import {
   DATABASE_COPY_MODES,
   DEFAULT_COPY_RETENTION_DAYS,
   DEFAULT_SNAPSHOT_PATTERN,
+  DEFAULT_COPY_AGE_ALARM_HOURS,
   REPLICA_STORAGE_CLASSES,
+  validateCopyAgeAlarmHours,
   validateCopyRetentionDays,
   validateSnapshotPattern,
 } from "@tdp/dr";
@@ -45,7 +47,16 @@ export const drSchema = z
      * The dr stack: its own alert topic (the primary's is in another account and Region), which
      * the DR functions' alarms notify. Seed NotificationEmail, as tdp:data.alerts in the primary.
      */
-    alerts: z.strictObject({ notificationEmail: z.string() }).optional(),
+    alerts: z
+      .strictObject({
+        notificationEmail: z.string(),
+        /**
+         * Snapshots mode: alarm when the newest DR copy is older than this (the primary's longest
+         * gap between backups + 2 h; the primary stack checks it against its schedule).
+         */
+        copyAgeAlarmHours: z.number().default(DEFAULT_COPY_AGE_ALARM_HOURS),
+      })
+      .optional(),
     /** The dr stack: S3 Object Lock on the replica buckets. */
     objectLock: z.strictObject({ mode: z.enum(["COMPLIANCE", "GOVERNANCE"]), days: z.number() }).optional(),
     /** The dr stack: AWS Backup Vault Lock on the DR vault. */
@@ -82,6 +93,10 @@ export const drSchema = z
     if (dr.alerts !== undefined) {
       const email = dr.alerts.notificationEmail;
       check(ctx, ["alerts", "notificationEmail"], () => validateEmail("notificationEmail", email));
+      const hours = dr.alerts.copyAgeAlarmHours;
+      check(ctx, ["alerts", "copyAgeAlarmHours"], () =>
+        validateCopyAgeAlarmHours("copyAgeAlarmHours", hours),
+      );
     }
     if (dr.objectLock !== undefined) {
       const lock = dr.objectLock;
