@@ -60,14 +60,16 @@ export function requireDataConfig(ctx: StackContext): void {
 /**
  * The data layer from `tdp:data`: keys, buckets (or adopted ones in DR recovery), the alert topic,
  * the SES sender, the service-linked roles and the optional CloudTrail trail. With
- * `drAccountId` (DR on, database copies on) the DR account may copy what the database key
- * encrypts: the shared snapshots or AWS Backup's cross-account copies.
+ * `databaseCopy` (DR on, database copies on) the DR account may copy what the database key
+ * encrypts, through RDS only: the shared snapshots (copied from this Region into the DR Region:
+ * requested at the DR Region's RDS, read at this one's) or AWS Backup's cross-account copies of
+ * the RDS recovery points (RDS copies them in this Region).
  */
 export function deployData(
   ctx: StackContext,
   _network: Network,
   bucketPolicies: Pick<DataBucketsArgs, "policyStatements" | "additionalKmsKeyArns"> = {},
-  drAccountId?: string,
+  databaseCopy?: { accountId: string; region: string },
 ): DataLayer {
   requireDataConfig(ctx);
   const data = ctx.config.data;
@@ -82,7 +84,18 @@ export function deployData(
       ...common,
       region: ctx.region,
       rotationPeriodInDays: data.keys.rotationPeriodInDays,
-      ...(drAccountId === undefined ? {} : { replication: { database: { copyAccountIds: [drAccountId] } } }),
+      ...(databaseCopy === undefined
+        ? {}
+        : {
+            replication: {
+              database: {
+                copyAccountIds: [databaseCopy.accountId],
+                copyViaServices: [...new Set([ctx.region, databaseCopy.region])].map(
+                  (region) => `rds.${region}.amazonaws.com`,
+                ),
+              },
+            },
+          }),
       // DR recovery: the database is restored under the DR copies' key; none of its own is made.
       ...(data.recovery?.databaseKmsKeyArn === undefined
         ? {}

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, Naming } from "@tdp/core";
-import { parseBackupSchedule } from "@tdp/data";
+import { Alerts, parseBackupSchedule } from "@tdp/data";
 import type { DatabaseCopyMode, RecoveryObjective, ReplicaPurpose } from "@tdp/dr";
 import {
   DrTargets,
@@ -30,6 +30,8 @@ export interface DrTargetsOutputs {
   buckets: Record<ReplicaPurpose, { name: string; arn: string; kmsKeyArn: string }>;
   vault: { name: string; arn: string };
   databaseCopy: { mode: DatabaseCopyMode; retentionDays: number; snapshotPattern: string };
+  /** Snapshots mode: hours without a new DR copy before the dr stack alarms. */
+  copyAgeAlarmHours?: number;
 }
 
 /** The dr stack as the primary reads it through its StackReference. */
@@ -75,6 +77,18 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       },
       ctx.componentOptions,
     );
+    // The DR account's own alert topic (the primary's is in another account and Region), under the
+    // DR messaging key, whose policy admits SNS and CloudWatch alarms of this account.
+    const alerts = new Alerts(
+      "dr-alerts",
+      {
+        naming: ctx.naming,
+        notificationEmail: dr.alerts!.notificationEmail,
+        kmsKeyArn: targets.keyArns.messaging,
+        accountId: platform.accountId,
+      },
+      ctx.componentOptions,
+    );
     const copy =
       dr.databaseCopy.mode === "snapshots"
         ? new SnapshotCopy(
@@ -91,6 +105,11 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
               logRetentionDays: platform.logRetentionDays,
               retentionDays: dr.databaseCopy.retentionDays,
               snapshotPattern: dr.databaseCopy.snapshotPattern,
+              alarmTarget: alerts.alarmTarget,
+              // Not the database key: Lambda alone uses the secrets key, SQS the messaging key.
+              environmentKmsKeyArn: targets.keyArns.secrets,
+              deadLetterQueueKmsKeyArn: targets.keyArns.messaging,
+              copyAgeAlarmHours: dr.alerts!.copyAgeAlarmHours,
             },
             ctx.componentOptions,
           )
@@ -113,6 +132,8 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       vault: { name: targets.vaultName, arn: targets.vaultArn },
       databaseCopy: dr.databaseCopy,
       objectLock: dr.objectLock ?? null,
+      alertTopicArn: alerts.topicArn,
+      ...(copy === undefined ? {} : { copyAgeAlarmHours: dr.alerts!.copyAgeAlarmHours }),
       ...(copy === undefined ? {} : { snapshotCopyFunction: copy.functionName }),
     };
   }
@@ -198,6 +219,23 @@ export async function readDrStack(ctx: StackContext): Promise<DrStack | undefine
         value: { mode: copy.mode, retentionDays: copy.retentionDays },
         rule: `the dr stack has mode ${targets.databaseCopy.mode}, retentionDays ${targets.databaseCopy.retentionDays}; both stacks need the same database copy settings`,
       });
+    }
+    const alarmHours = targets.copyAgeAlarmHours;
+    if (copy.mode === "snapshots" && alarmHours !== undefined) {
+      const schedule = backupScheduleOf(ctx.config.data.database);
+      let gap: number | undefined;
+      try {
+        gap = longestBackupGapHours(parseBackupSchedule(schedule));
+      } catch {
+        gap = undefined; // the schedule's own problem is reported under tdp:data.database
+      }
+      if (gap !== undefined && alarmHours < gap + 2) {
+        problems.push({
+          key: "tdp:data.database",
+          value: schedule,
+          rule: `leaves up to ${gap} hours between backups, but the dr stack alarms after ${alarmHours} hours without a new copy (its tdp:dr.alerts.copyAgeAlarmHours): it would alarm between every two backups; set that to at least ${gap + 2} and run pulumi up there`,
+        });
+      }
     }
   }
   if (problems.length > 0) {
@@ -288,6 +326,9 @@ export function deploySnapshotShare(
       logsKmsKeyArn: data.keys.arns.logs,
       logRetentionDays: ctx.config.platform.logRetentionDays,
       alarmTarget: data.alerts.alarmTarget,
+      // The data layer's keys of these purposes: Lambda uses the secrets key, SQS the messaging key.
+      environmentKmsKeyArn: data.keys.arns.secrets,
+      deadLetterQueueKmsKeyArn: data.keys.arns.messaging,
     },
     ctx.componentOptions,
   );

@@ -34,7 +34,7 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
     ctx,
     network,
     organizations.bucketPolicies,
-    copyMode === "none" ? undefined : dr?.accountId,
+    copyMode === "none" || dr === undefined ? undefined : { accountId: dr.accountId, region: dr.region },
   );
   outputs["data"] = dataOutputs(data);
   // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.

@@ -86,6 +86,52 @@ describe("DR: the dr stack", () => {
     assert.equal(buckets["datalake"]!.name, "acme-tdp-dr-datalake");
   });
 
+  it("has its own alert topic under the DR messaging key, mailing tdp:dr.alerts.notificationEmail", () => {
+    const topic = dr.one("aws:sns/topic:Topic", "dr-alerts-topic");
+    assert.equal(topic.inputs["name"], "acme-tdp-dr-alerts");
+    const messaging = dr.one("aws:kms/key:Key", "dr-targets-messaging-key");
+    assert.ok(topic.dependencies.includes(messaging.urn));
+    assert.equal(
+      dr.one("aws:sns/topicSubscription:TopicSubscription", "dr-alerts-email").inputs["endpoint"],
+      "platform-alerts@acme.example.com",
+    );
+    const targets = dr.outputs["targets"] as Record<string, unknown>;
+    assert.match(String(targets["alertTopicArn"]), /^arn:aws:sns:us-west-2:222222222222:acme-tdp-dr-alerts$/);
+  });
+
+  it("runs the copy function with its environment under the DR secrets key and a dead-letter queue under the messaging key, alarming to the DR topic", () => {
+    const fn = dr.one("aws:lambda/function:Function", "dr-snapshot-copy-function");
+    const secrets = dr.one("aws:kms/key:Key", "dr-targets-secrets-key");
+    const messaging = dr.one("aws:kms/key:Key", "dr-targets-messaging-key");
+    assert.ok(fn.dependencies.includes(secrets.urn));
+    assert.match(String(fn.inputs["kmsKeyArn"]), /^arn:aws:kms:us-west-2:/);
+    const queue = dr.one("aws:sqs/queue:Queue", "dr-snapshot-copy-dlq");
+    assert.ok(queue.dependencies.includes(messaging.urn));
+    const topicArn = (dr.outputs["targets"] as Record<string, unknown>)["alertTopicArn"];
+    for (const alarm of ["copy-snapshots-errors", "copy-snapshots-dlq", "database-copy-age"]) {
+      assert.deepEqual(
+        dr.one("aws:cloudwatch/metricAlarm:MetricAlarm", `dr-snapshot-copy-alarm-${alarm}`).inputs[
+          "alarmActions"
+        ],
+        [topicArn],
+      );
+    }
+    const via = (key: string) =>
+      statements(dr.one("aws:kms/key:Key", key).inputs["policy"]).find(
+        (st) => st.Sid === "AccountPrincipalsUseTheKeyThroughServices",
+      )!.Condition!["StringEquals"]!["kms:ViaService"];
+    assert.deepEqual(via("dr-targets-secrets-key"), ["lambda.us-west-2.amazonaws.com"]);
+    // No new copy for the seed's daily gap + 2 h alarms; the primary checks its schedule against it.
+    const age = dr.one("aws:cloudwatch/metricAlarm:MetricAlarm", "dr-snapshot-copy-alarm-database-copy-age");
+    assert.equal(age.inputs["threshold"], 26);
+    assert.equal(age.inputs["treatMissingData"], "breaching");
+    assert.equal((dr.outputs["targets"] as Record<string, unknown>)["copyAgeAlarmHours"], 26);
+    assert.deepEqual(via("dr-targets-messaging-key"), [
+      "sns.us-west-2.amazonaws.com",
+      "sqs.us-west-2.amazonaws.com",
+    ]);
+  });
+
   it("keeps replica buckets, keys and the vault protected", () => {
     for (const type of ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:backup/vault:Vault"]) {
       for (const resource of dr.ofType(type)) {
@@ -142,13 +188,34 @@ describe("DR: the prod stack wired to the dr stack", () => {
     assert.deepEqual(alarm.inputs["alarmActions"], [topic]);
   });
 
-  it("lets the DR account copy what the database key encrypts, and no other key", () => {
-    const copy = statements(prod.one("aws:kms/key:Key", "data-keys-database-key").inputs["policy"]).find(
-      (s) => s.Sid === "CopyAccountsDecrypt",
-    );
+  it("lets the DR account copy what the database key encrypts, through RDS of the two Regions only, and no other key", () => {
+    const policy = statements(prod.one("aws:kms/key:Key", "data-keys-database-key").inputs["policy"]);
+    const copy = policy.find((s) => s.Sid === "CopyAccountsDecrypt");
     assert.deepEqual(copy?.Principal, { AWS: ["arn:aws:iam::222222222222:root"] });
+    const via = { "kms:ViaService": ["rds.us-east-1.amazonaws.com", "rds.us-west-2.amazonaws.com"] };
+    assert.deepEqual(copy?.Condition, { StringEquals: via });
+    assert.deepEqual(policy.find((s) => s.Sid === "CopyAccountsGrantToTheirCopies")?.Condition, {
+      StringEquals: via,
+      Bool: { "kms:GrantIsForAWSResource": true },
+    });
     const datalake = statements(prod.one("aws:kms/key:Key", "data-keys-datalake-key").inputs["policy"]);
     assert.ok(!datalake.some((s) => s.Sid === "CopyAccountsDecrypt"));
+  });
+
+  it("encrypts the share function's environment with the secrets key and keeps its failed events under the messaging key", () => {
+    const keys = (prod.outputs["data"] as { keyArns: Record<string, string> }).keyArns;
+    const fn = prod.one("aws:lambda/function:Function", "dr-snapshot-share-function");
+    assert.equal(fn.inputs["kmsKeyArn"], keys["secrets"]);
+    assert.equal(
+      prod.one("aws:sqs/queue:Queue", "dr-snapshot-share-dlq").inputs["kmsMasterKeyId"],
+      keys["messaging"],
+    );
+    const topic = (prod.outputs["data"] as Record<string, unknown>)["alertTopicArn"];
+    assert.deepEqual(
+      prod.one("aws:cloudwatch/metricAlarm:MetricAlarm", "dr-snapshot-share-alarm-share-snapshots-dlq")
+        .inputs["alarmActions"],
+      [topic],
+    );
   });
 
   it("adds no AWS Backup copy action in snapshots mode", () => {
@@ -241,6 +308,27 @@ describe("DR: config errors", () => {
     );
   });
 
+  it("needs the alert address in a dr stack with DR on, and an e-mail address", () => {
+    assert.deepEqual(
+      drProblems((dr) => delete dr["alerts"]),
+      [
+        "tdp:dr.alerts.notificationEmail: (missing) — required in a dr stack with DR enabled (seed NotificationEmail): the address the DR account's alarms are sent to (the copy function's errors and dead-lettered events); usually the primary's tdp:data.alerts.notificationEmail",
+      ],
+    );
+    assert.deepEqual(
+      drProblems((dr) => (dr["alerts"] = { notificationEmail: "a@example.com", copyAgeAlarmHours: 1 })),
+      [
+        "tdp:dr.alerts.copyAgeAlarmHours: 1 — copyAgeAlarmHours 1 must be a whole number of hours from 2 to 8760 (the primary's longest gap between backups + 2 h; the copy function runs hourly)",
+      ],
+    );
+    assert.deepEqual(
+      drProblems((dr) => (dr["alerts"] = { notificationEmail: "alerts" })),
+      [
+        'tdp:dr.alerts.notificationEmail: "alerts" — notificationEmail "alerts" is not an e-mail address (local@domain.tld, at most 254 characters)',
+      ],
+    );
+  });
+
   it("refuses Object Lock days out of range", () => {
     for (const days of [0, 36501]) {
       assert.match(
@@ -290,6 +378,10 @@ describe("DR: config errors", () => {
       prodProblems((c) => (c["tdp:dr"]!["objectLock"] = { mode: "GOVERNANCE", days: 7 })).join("\n"),
       /^tdp:dr.objectLock: .* — belongs in the dr stack's file/,
     );
+    assert.match(
+      prodProblems((c) => (c["tdp:dr"]!["alerts"] = { notificationEmail: "a@example.com" })).join("\n"),
+      /^tdp:dr.alerts: .* — belongs in the dr stack's file/,
+    );
   });
 
   it("refuses copies that expire before the next backup", () => {
@@ -319,6 +411,18 @@ describe("DR: config errors", () => {
       problems.join("\n"),
       /^tdp:dr.databaseCopy: .* — the dr stack has mode snapshots, retentionDays 7; both stacks need the same/,
     );
+  });
+
+  it("refuses backups further apart than the dr stack's copy-age alarm allows", async () => {
+    const file = stackWith("prod", (config) => {
+      const database = (config["tdp:data"] as { database: Record<string, unknown> }).database;
+      delete database["backupIntervalHours"];
+      database["backupSchedule"] = "cron(0 1 ? * SUN *)";
+    });
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
+    assert.deepEqual(problems, [
+      'tdp:data.database: "cron(0 1 ? * SUN *)" — leaves up to 168 hours between backups, but the dr stack alarms after 26 hours without a new copy (its tdp:dr.alerts.copyAgeAlarmHours): it would alarm between every two backups; set that to at least 170 and run pulumi up there',
+    ]);
   });
 
   it("refuses a primary whose replication role the dr stack does not admit", async () => {

@@ -102,6 +102,14 @@ export interface KeyReplicationSettings {
    * @default []
    */
   copyAccountIds?: pulumi.Input<string>[];
+  /**
+   * The service endpoints (full names, `rds.us-east-1.amazonaws.com`) through which the copy
+   * accounts' requests reach the key (`kms:ViaService`): their principals may use it through
+   * these and nothing else. A cross-Region copy of a shared RDS snapshot is requested in the
+   * destination Region and read in the key's Region, so the stacks name both Regions' RDS.
+   * @default [`rds.<region>.amazonaws.com`]
+   */
+  copyViaServices?: string[];
 }
 
 /** What another account needs of a key to copy a snapshot or recovery point it encrypts. */
@@ -137,10 +145,29 @@ export interface DataKeyArgs extends KeyReplicationSettings {
   deletionWindowInDays?: number;
   /** Days between automatic rotations, 90 to 2560. @default 365 (seed 003: "rotates yearly") */
   rotationPeriodInDays?: number;
+  /**
+   * Statements appended to the policy as given, each with its own Sid: grants the settings above
+   * cannot express, such as another account's role encrypting through one service (the DR replica
+   * keys). The policy pack checks them like the rest. @default []
+   */
+  additionalStatements?: PolicyStatement[];
 }
 
 const ALIAS = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
 const SERVICE_SHORT_NAME = /^[a-z0-9-]+$/;
+const SERVICE_ENDPOINT = /^[a-z0-9-]+\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com$/;
+
+/** The Sids {@link dataKeyPolicy} writes itself; an additional statement must not reuse one. */
+export const DATA_KEY_POLICY_SIDS = [
+  "AccountAdministersTheKey",
+  "AccountPrincipalsUseTheKeyThroughServices",
+  "ServicesHoldGrantsForTheirResources",
+  "ServiceLinkedRolesUseTheKey",
+  "ServiceLinkedRolesAttachPersistentResources",
+  "AdditionalPrincipalsUseTheKey",
+  "CopyAccountsDecrypt",
+  "CopyAccountsGrantToTheirCopies",
+];
 
 /** KMS rotates a key every 90 to 2560 days; the seed (003) asks for yearly. */
 export function validateRotationPeriodInDays(days: number, field = "rotationPeriodInDays"): void {
@@ -176,6 +203,30 @@ export function validateDataKeyArgs(args: DataKeyArgs): void {
       throw new Error(`${where}: viaServices entry "${service}" must be a service short name such as "s3"`);
     }
   }
+  if (args.copyViaServices !== undefined) {
+    if (args.copyViaServices.length === 0) {
+      throw new Error(
+        `${where}: copyViaServices is empty; name the endpoints the copy accounts use the key through (rds.<region>.amazonaws.com) or leave it out`,
+      );
+    }
+    for (const endpoint of args.copyViaServices) {
+      if (!SERVICE_ENDPOINT.test(endpoint)) {
+        throw new Error(
+          `${where}: copyViaServices entry "${endpoint}" must be a regional service endpoint such as rds.us-east-1.amazonaws.com`,
+        );
+      }
+    }
+  }
+  const seen = new Set<string>();
+  for (const statement of args.additionalStatements ?? []) {
+    const sid = statement.Sid ?? "";
+    if (!/^[A-Za-z0-9]+$/.test(sid) || DATA_KEY_POLICY_SIDS.includes(sid) || seen.has(sid)) {
+      throw new Error(
+        `${where}: additionalStatements Sid "${sid}" must be letters and digits, unique, and none of the key's own (${DATA_KEY_POLICY_SIDS.join(", ")})`,
+      );
+    }
+    seen.add(sid);
+  }
   if ((args.viaServices ?? []).length === 0 && (args.servicePrincipals ?? []).length === 0) {
     throw new Error(
       `${where}: give viaServices or servicePrincipals; a key nobody may use through a service is useless`,
@@ -193,6 +244,8 @@ export function dataKeyPolicy(
     | "serviceLinkedRoleArns"
     | "additionalPrincipalArns"
     | "copyAccountIds"
+    | "copyViaServices"
+    | "additionalStatements"
   >,
   accountId: pulumi.Input<string>,
   partition: pulumi.Input<string>,
@@ -257,6 +310,9 @@ export function dataKeyPolicy(
     (id) => pulumi.interpolate`arn:${partition}:iam::${id}:root`,
   );
   if (copiers.length > 0) {
+    // The copy accounts read what the key encrypts only through the copying service (RDS copies
+    // the shared snapshots and AWS Backup's RDS recovery points), never directly.
+    const copyVia = args.copyViaServices ?? [`rds.${args.region}.amazonaws.com`];
     statements.push(
       {
         Sid: "CopyAccountsDecrypt",
@@ -264,6 +320,7 @@ export function dataKeyPolicy(
         Principal: { AWS: copiers },
         Action: KEY_COPY_ACTIONS,
         Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": copyVia } },
       },
       {
         Sid: "CopyAccountsGrantToTheirCopies",
@@ -271,10 +328,14 @@ export function dataKeyPolicy(
         Principal: { AWS: copiers },
         Action: ["kms:CreateGrant"],
         Resource: "*",
-        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+        Condition: {
+          StringEquals: { "kms:ViaService": copyVia },
+          Bool: { "kms:GrantIsForAWSResource": true },
+        },
       },
     );
   }
+  statements.push(...(args.additionalStatements ?? []));
   return policyJson(policyDocument(...statements));
 }
 

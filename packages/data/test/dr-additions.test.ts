@@ -2,8 +2,14 @@ import { strict as assert } from "node:assert";
 
 import { offline } from "@tdp/offline";
 
-import { SecureBucket, dataKeyPolicy, validateBucketRecovery, validateObjectLock } from "../src";
-import { KEY_ARN, byName, policyOf } from "./helpers";
+import {
+  SecureBucket,
+  dataKeyPolicy,
+  validateBucketRecovery,
+  validateDataKeyArgs,
+  validateObjectLock,
+} from "../src";
+import { KEY_ARN, byName, naming as primaryNaming, policyOf } from "./helpers";
 
 const RECOVERY = { streamBucketName: "acme-tdp-dr-stream", datalakeBucketName: "acme-tdp-dr-datalake" };
 
@@ -41,21 +47,92 @@ describe("data layer additions for DR", () => {
     assert.throws(() => validateObjectLock({ mode: "COMPLIANCE", days: 0 }), /objectLock.days/);
   });
 
-  it("lets the copy accounts decrypt and grant for their copies, nothing else", async () => {
-    const policy = JSON.parse(
-      await new Promise<string>((resolve) =>
-        dataKeyPolicy(
-          { region: "us-east-1", viaServices: ["rds"], copyAccountIds: ["222222222222"] },
-          "111111111111",
-          "aws",
-        ).apply(resolve),
-      ),
+  const policyOfArgs = async (args: Parameters<typeof dataKeyPolicy>[0]) =>
+    JSON.parse(
+      await new Promise<string>((resolve) => dataKeyPolicy(args, "111111111111", "aws").apply(resolve)),
     ) as { Statement: { Sid: string; Action: string[]; Principal: unknown; Condition?: unknown }[] };
+
+  it("lets the copy accounts decrypt and grant for their copies only through RDS of the key's region", async () => {
+    const policy = await policyOfArgs({
+      region: "us-east-1",
+      viaServices: ["rds"],
+      copyAccountIds: ["222222222222"],
+    });
     const decrypt = policy.Statement.find((s) => s.Sid === "CopyAccountsDecrypt")!;
     assert.deepEqual(decrypt.Principal, { AWS: ["arn:aws:iam::222222222222:root"] });
     assert.deepEqual(decrypt.Action, ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"]);
+    assert.deepEqual(decrypt.Condition, {
+      StringEquals: { "kms:ViaService": ["rds.us-east-1.amazonaws.com"] },
+    });
     const grant = policy.Statement.find((s) => s.Sid === "CopyAccountsGrantToTheirCopies")!;
-    assert.deepEqual(grant.Condition, { Bool: { "kms:GrantIsForAWSResource": true } });
+    assert.deepEqual(grant.Action, ["kms:CreateGrant"]);
+    assert.deepEqual(grant.Condition, {
+      StringEquals: { "kms:ViaService": ["rds.us-east-1.amazonaws.com"] },
+      Bool: { "kms:GrantIsForAWSResource": true },
+    });
+  });
+
+  it("takes the copy accounts' endpoints from copyViaServices and checks them", async () => {
+    const policy = await policyOfArgs({
+      region: "us-east-1",
+      viaServices: ["rds"],
+      copyAccountIds: ["222222222222"],
+      copyViaServices: ["rds.us-east-1.amazonaws.com", "rds.us-west-2.amazonaws.com"],
+    });
+    for (const sid of ["CopyAccountsDecrypt", "CopyAccountsGrantToTheirCopies"]) {
+      assert.deepEqual(
+        (policy.Statement.find((s) => s.Sid === sid)!.Condition as Record<string, unknown>)["StringEquals"],
+        { "kms:ViaService": ["rds.us-east-1.amazonaws.com", "rds.us-west-2.amazonaws.com"] },
+      );
+    }
+    const base = { naming: primaryNaming, purpose: "database", description: "d", region: "us-east-1" };
+    assert.throws(
+      () => validateDataKeyArgs({ ...base, viaServices: ["rds"], copyViaServices: [] }),
+      /copyViaServices is empty/,
+    );
+    assert.throws(
+      () => validateDataKeyArgs({ ...base, viaServices: ["rds"], copyViaServices: ["rds"] }),
+      /copyViaServices entry "rds" must be a regional service endpoint/,
+    );
+  });
+
+  it("appends additional statements and refuses a Sid of its own or a repeated one", async () => {
+    const extra = {
+      Sid: "PrimaryRoleEncrypts",
+      Effect: "Allow" as const,
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: ["kms:Encrypt"],
+      Resource: "*",
+    };
+    const policy = await policyOfArgs({
+      region: "us-east-1",
+      viaServices: ["s3"],
+      additionalStatements: [extra],
+    });
+    assert.equal(policy.Statement.at(-1)!.Sid, "PrimaryRoleEncrypts");
+    const base = { naming: primaryNaming, purpose: "datalake", description: "d", region: "us-east-1" };
+    assert.throws(
+      () =>
+        validateDataKeyArgs({
+          ...base,
+          viaServices: ["s3"],
+          additionalStatements: [{ ...extra, Sid: "CopyAccountsDecrypt" }],
+        }),
+      /additionalStatements Sid "CopyAccountsDecrypt"/,
+    );
+    assert.throws(
+      () => validateDataKeyArgs({ ...base, viaServices: ["s3"], additionalStatements: [extra, extra] }),
+      /additionalStatements Sid "PrimaryRoleEncrypts"/,
+    );
+    assert.throws(
+      () =>
+        validateDataKeyArgs({
+          ...base,
+          viaServices: ["s3"],
+          additionalStatements: [{ ...extra, Sid: undefined }],
+        }),
+      /additionalStatements Sid ""/,
+    );
   });
 
   it("creates an Object Lock bucket with its default retention", async () => {

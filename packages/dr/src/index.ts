@@ -1,3 +1,5 @@
+export * from "./copy-age";
+export * from "./dr-function";
 export * from "./replication";
 export * from "./snapshot-functions";
 export * from "./targets";

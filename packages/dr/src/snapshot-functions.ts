@@ -1,10 +1,11 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { IamSettings, Naming, PolicyStatement } from "@tdp/core";
-import { ServiceRole, allow, lambdaArchive, policyDocument } from "@tdp/core";
+import type { IamSettings, Naming } from "@tdp/core";
+import { allow } from "@tdp/core";
 import type { AlarmTarget } from "@tdp/data";
-import { createAlarm, createLogGroup } from "@tdp/data";
+import { createAlarm } from "@tdp/data";
 
+import { DR_METRIC_NAMESPACE, NEWEST_COPY_AGE_METRIC } from "./copy-age";
+import { snapshotFunction } from "./dr-function";
 import {
   DEFAULT_COPY_RETENTION_DAYS,
   DEFAULT_SNAPSHOT_PATTERN,
@@ -14,18 +15,6 @@ import {
   validateSnapshotPattern,
 } from "./validation";
 
-/**
- * The functions of the snapshot tool, each bundled from `src/<function>/handler.ts` (declared in
- * the package's `tdp.lambdas`, prebuilt into `dist/bundles/<function>` when published).
- */
-export const SNAPSHOT_FUNCTIONS = ["share-snapshots", "copy-snapshots"] as const;
-export type SnapshotFunction = (typeof SNAPSHOT_FUNCTIONS)[number];
-
-/** A function's deployment package: a file archive of the folder holding its bundled `index.js`. */
-export function snapshotFunctionCode(fn: SnapshotFunction): pulumi.asset.FileArchive {
-  return lambdaArchive("@tdp/dr", __dirname, fn);
-}
-
 /** How often the functions run besides the AWS Backup events. @default hourly */
 export const DEFAULT_SNAPSHOT_SCHEDULE = "rate(1 hour)";
 
@@ -34,135 +23,6 @@ export const DEFAULT_SOURCE_RETENTION_DAYS = 2;
 
 /** The snapshot prefix the share function names its copies with: the seed's SnapshotPattern matches it. */
 export const SNAPSHOT_PREFIX = "ts-platform";
-
-interface FunctionParts {
-  naming: Naming;
-  iam: IamSettings;
-  accountId: string;
-  fn: SnapshotFunction;
-  description: string;
-  statements: PolicyStatement[];
-  environment: Record<string, pulumi.Input<string>>;
-  logsKmsKeyArn: pulumi.Input<string>;
-  logRetentionDays?: number;
-  scheduleExpression: string;
-  /** An EventBridge pattern that also runs the function (AWS Backup job events). */
-  eventPattern?: Record<string, unknown>;
-  alarmTarget?: AlarmTarget;
-  code?: pulumi.asset.Archive;
-}
-
-/** The function, its role, log group, schedule (and event rule) and error alarm, as children of `parent`. */
-function snapshotFunction(
-  parent: pulumi.ComponentResource,
-  name: string,
-  parts: FunctionParts,
-): aws.lambda.Function {
-  const child = { parent };
-  const logGroup = createLogGroup(
-    `${name}-logs`,
-    `/aws/lambda/${parts.naming.name("lambdaFunction", parts.fn)}`,
-    { retentionDays: parts.logRetentionDays, kmsKeyArn: parts.logsKmsKeyArn },
-    child,
-  );
-  const role = new ServiceRole(
-    `${name}-role`,
-    {
-      naming: parts.naming,
-      purpose: parts.fn,
-      iam: parts.iam,
-      services: ["lambda.amazonaws.com"],
-      sourceAccount: parts.accountId,
-      description: `${parts.naming.base}: ${parts.description}`,
-      inlinePolicies: {
-        snapshots: policyDocument(
-          ...parts.statements,
-          allow(["logs:CreateLogStream", "logs:PutLogEvents"], pulumi.interpolate`${logGroup.arn}:*`, {
-            Sid: "WriteItsLogGroup",
-          }),
-        ),
-      },
-    },
-    child,
-  );
-  const fn = new aws.lambda.Function(
-    `${name}-function`,
-    {
-      name: parts.naming.name("lambdaFunction", parts.fn),
-      description: parts.description,
-      role: role.arn,
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      code: parts.code ?? snapshotFunctionCode(parts.fn),
-      memorySize: 256,
-      timeout: 300,
-      // One run at a time: two would race to copy the same snapshot (both would still end well).
-      reservedConcurrentExecutions: 1,
-      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-      environment: { variables: parts.environment },
-    },
-    { parent, dependsOn: [role, logGroup] },
-  );
-  const rules: [string, aws.cloudwatch.EventRuleArgs][] = [
-    [
-      "schedule",
-      {
-        name: parts.naming.name("eventRule", parts.fn),
-        description: `Runs ${parts.fn} ${parts.scheduleExpression}`,
-        scheduleExpression: parts.scheduleExpression,
-      },
-    ],
-  ];
-  if (parts.eventPattern !== undefined) {
-    rules.push([
-      "event",
-      {
-        name: parts.naming.name("eventRule", `${parts.fn}-backup-done`),
-        description: `Runs ${parts.fn} after each completed AWS Backup job`,
-        eventPattern: JSON.stringify(parts.eventPattern),
-      },
-    ]);
-  }
-  for (const [role, args] of rules) {
-    const rule = new aws.cloudwatch.EventRule(`${name}-${role}`, args, child);
-    const permission = new aws.lambda.Permission(
-      `${name}-from-${role}`,
-      {
-        function: fn.name,
-        action: "lambda:InvokeFunction",
-        principal: "events.amazonaws.com",
-        sourceArn: rule.arn,
-      },
-      child,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-${role}-target`,
-      { rule: rule.name, arn: fn.arn },
-      { parent, dependsOn: [permission] },
-    );
-  }
-  if (parts.alarmTarget !== undefined) {
-    createAlarm(
-      name,
-      parts.alarmTarget,
-      {
-        purpose: `${parts.fn}-errors`,
-        description: `The DR snapshot function ${parts.fn} failed: database copies stop reaching the DR region; see its log group`,
-        namespace: "AWS/Lambda",
-        metricName: "Errors",
-        dimensions: { FunctionName: fn.name },
-        statistic: "Sum",
-        comparison: ">",
-        threshold: 0,
-        periodSeconds: 3600,
-        treatMissingData: "notBreaching",
-      },
-      child,
-    );
-  }
-  return fn;
-}
 
 export interface SnapshotShareArgs {
   /** Physical names of the primary deployment. */
@@ -186,8 +46,18 @@ export interface SnapshotShareArgs {
   retentionDays?: number;
   /** @default "rate(1 hour)" */
   scheduleExpression?: string;
-  /** Function errors reach the alert topic. @default none */
+  /** Function errors and dead-lettered events reach the alert topic. @default none */
   alarmTarget?: AlarmTarget;
+  /**
+   * The key of the function's environment variables: the data layer's secrets key, whose policy
+   * admits `lambda.<region>.amazonaws.com`. @default the AWS-managed key
+   */
+  environmentKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * The key of the function's dead-letter queue: the data layer's messaging key, whose policy
+   * admits `sqs.<region>.amazonaws.com`. @default no dead-letter queue
+   */
+  deadLetterQueueKmsKeyArn?: pulumi.Input<string>;
   /** The function's code; for tests. @default the bundled handler */
   code?: pulumi.asset.Archive;
 }
@@ -256,6 +126,9 @@ export class SnapshotShare extends pulumi.ComponentResource {
         detail: { state: ["COMPLETED"], resourceType: ["RDS"] },
       },
       alarmTarget: args.alarmTarget,
+      region: args.region,
+      environmentKmsKeyArn: args.environmentKmsKeyArn,
+      deadLetterQueueKmsKeyArn: args.deadLetterQueueKmsKeyArn,
       code: args.code,
     });
     this.functionName = fn.name;
@@ -286,6 +159,25 @@ export interface SnapshotCopyArgs {
   snapshotPattern?: string;
   /** @default "rate(1 hour)" */
   scheduleExpression?: string;
+  /** Function errors and dead-lettered events reach the alert topic. @default none */
+  alarmTarget?: AlarmTarget;
+  /**
+   * The key of the function's environment variables: a DR key whose policy admits
+   * `lambda.<region>.amazonaws.com` (DrTargets' `secrets` key). @default the AWS-managed key
+   */
+  environmentKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * The key of the function's dead-letter queue: a DR key whose policy admits
+   * `sqs.<region>.amazonaws.com` (DrTargets' `messaging` key). @default no dead-letter queue
+   */
+  deadLetterQueueKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Alarm when the newest available DR copy was made more than this many hours ago (the primary's
+   * longest gap between backups + 2 h), or the function stops reporting: each run publishes the
+   * age (`TDP/DR` NewestCopyAgeHours) and a missing data point counts as breaching. Needs
+   * `alarmTarget`. @default no such alarm
+   */
+  copyAgeAlarmHours?: number;
   /** The function's code; for tests. @default the bundled handler */
   code?: pulumi.asset.Archive;
 }
@@ -295,6 +187,26 @@ export function validateSnapshotCopyArgs(args: SnapshotCopyArgs): void {
   validateRegionPair(args.sourceRegion, args.region, "sourceRegion");
   validateCopyRetentionDays("retentionDays", args.retentionDays ?? DEFAULT_COPY_RETENTION_DAYS);
   validateSnapshotPattern("snapshotPattern", args.snapshotPattern ?? DEFAULT_SNAPSHOT_PATTERN);
+  if (args.copyAgeAlarmHours !== undefined) {
+    validateCopyAgeAlarmHours("copyAgeAlarmHours", args.copyAgeAlarmHours);
+    if (args.alarmTarget === undefined) {
+      throw new Error(
+        `copyAgeAlarmHours ${args.copyAgeAlarmHours} needs alarmTarget: the alarm has nowhere to go; give the alert topic or leave copyAgeAlarmHours out`,
+      );
+    }
+  }
+}
+
+/** The seed's daily backups (cron 1 AM UTC) are 24 h apart: + 2 h for the share and copy runs. */
+export const DEFAULT_COPY_AGE_ALARM_HOURS = 26;
+
+/** A copy-age threshold: whole hours, more than the hourly schedule and at most a year. */
+export function validateCopyAgeAlarmHours(field: string, hours: number): void {
+  if (!Number.isInteger(hours) || hours < 2 || hours > 8760) {
+    throw new Error(
+      `${field} ${hours} must be a whole number of hours from 2 to 8760 (the primary's longest gap between backups + 2 h; the copy function runs hourly)`,
+    );
+  }
 }
 
 /**
@@ -309,6 +221,7 @@ export class SnapshotCopy extends pulumi.ComponentResource {
     validateSnapshotCopyArgs(args);
     super("tdp:dr:SnapshotCopy", name, {}, opts);
     const own = `arn:aws:rds:${args.region}:${args.accountId}:snapshot:`;
+    const ageAlarm = args.copyAgeAlarmHours !== undefined;
     const fn = snapshotFunction(this, name, {
       naming: args.naming,
       iam: args.iam,
@@ -348,8 +261,18 @@ export class SnapshotCopy extends pulumi.ComponentResource {
             },
           },
         ),
+        ...(ageAlarm
+          ? [
+              allow("cloudwatch:PutMetricData", "*", {
+                Sid: "PublishTheNewestCopysAge",
+                // PutMetricData has no resource: the namespace is what keeps it to its own metric.
+                Condition: { StringEquals: { "cloudwatch:namespace": DR_METRIC_NAMESPACE } },
+              }),
+            ]
+          : []),
       ],
       environment: {
+        ...(ageAlarm ? { METRIC_NAMESPACE: DR_METRIC_NAMESPACE } : {}),
         SOURCE_REGION: args.sourceRegion,
         SOURCE_ACCOUNT_ID: args.sourceAccountId,
         KMS_KEY_ID: args.kmsKeyArn,
@@ -359,8 +282,33 @@ export class SnapshotCopy extends pulumi.ComponentResource {
       logsKmsKeyArn: args.logsKmsKeyArn,
       logRetentionDays: args.logRetentionDays,
       scheduleExpression: args.scheduleExpression ?? DEFAULT_SNAPSHOT_SCHEDULE,
+      alarmTarget: args.alarmTarget,
+      region: args.region,
+      environmentKmsKeyArn: args.environmentKmsKeyArn,
+      deadLetterQueueKmsKeyArn: args.deadLetterQueueKmsKeyArn,
       code: args.code,
     });
+    if (args.copyAgeAlarmHours !== undefined && args.alarmTarget !== undefined) {
+      createAlarm(
+        name,
+        args.alarmTarget,
+        {
+          purpose: "database-copy-age",
+          description: `No new database copy reached ${args.region} for more than ${args.copyAgeAlarmHours} h (the primary's backup gap + 2 h), or the copy function stopped reporting: look at both accounts' snapshot functions (docs/operations.md)`,
+          namespace: DR_METRIC_NAMESPACE,
+          metricName: NEWEST_COPY_AGE_METRIC,
+          dimensions: { FunctionName: fn.name },
+          statistic: "Minimum",
+          comparison: ">",
+          threshold: args.copyAgeAlarmHours,
+          periodSeconds: 3600,
+          // Two hours in a row: one hourly run landing in the next period is no alarm.
+          evaluationPeriods: 2,
+          treatMissingData: "breaching",
+        },
+        { parent: this },
+      );
+    }
     this.functionName = fn.name;
     this.registerOutputs({ functionName: this.functionName });
   }

@@ -1,20 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming, PolicyStatement } from "@tdp/core";
-import {
-  keyAdministrationStatement,
-  cloudWatchLogsKeyStatement,
-  keyUseThroughServicesStatements,
-  policyDocument,
-  policyJson,
-  statefulResourceOptions,
-} from "@tdp/core";
-import type { BucketLifecycleArgs, BucketObjectLockArgs, VaultLockArgs } from "@tdp/data";
+import { LOGS_KEY_ACTIONS, policyDocument, policyJson, statefulResourceOptions } from "@tdp/core";
+import type {
+  BucketLifecycleArgs,
+  BucketObjectLockArgs,
+  ServicePrincipalGrant,
+  VaultLockArgs,
+} from "@tdp/data";
 import {
   DEFAULT_BUCKET_LIFECYCLE,
+  DataKey,
   SecureBucket,
   validateBucketLifecycle,
   validateObjectLock,
+  validateRotationPeriodInDays,
   validateVaultLock,
 } from "@tdp/data";
 
@@ -28,8 +28,19 @@ import {
   validateRegionPair,
 } from "./validation";
 
-/** The DR keys: one per replicated data class, the database snapshots', the vault's and the DR log groups'. */
-export const DR_KEY_PURPOSES = [...REPLICA_PURPOSES, "database", "backup-vault", "logs"] as const;
+/**
+ * The DR keys: one per replicated data class, the database snapshots', the vault's, the DR log
+ * groups', the DR alert topic's and dead-letter queues' (`messaging`), and the DR functions'
+ * environments (`secrets`), the last two as the primary's data keys of the same purposes.
+ */
+export const DR_KEY_PURPOSES = [
+  ...REPLICA_PURPOSES,
+  "database",
+  "backup-vault",
+  "logs",
+  "messaging",
+  "secrets",
+] as const;
 export type DrKeyPurpose = (typeof DR_KEY_PURPOSES)[number];
 
 /** What the primary's replication role may do to a replica bucket (AWS S3 user guide, cross-account replication). */
@@ -45,6 +56,18 @@ export const REPLICA_BUCKET_READ_ACTIONS = ["s3:GetBucketVersioning", "s3:GetBuc
 
 /** What the replication role needs of a replica key: encrypt replicas (S3 makes a data key per object). */
 export const REPLICA_KEY_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey"];
+
+/** The KMS description of each DR key (after the deployment's name). */
+const DR_KEY_DESCRIPTIONS: Record<DrKeyPurpose, (primaryAccountId: string) => string> = {
+  ...(Object.fromEntries(
+    [...REPLICA_PURPOSES, "database", "backup-vault", "logs"].map((purpose) => [
+      purpose,
+      (primary: string) => `encrypts the DR copies (${purpose}) of the primary account ${primary}`,
+    ]),
+  ) as Record<ReplicaPurpose | "database" | "backup-vault" | "logs", (primary: string) => string>),
+  messaging: () => "encrypts the DR alert topic and the DR functions' dead-letter queues",
+  secrets: () => "encrypts the DR functions' environment variables",
+};
 
 export interface DrTargetsArgs {
   /** Physical names in the DR account (`<infrastructureName>-dr-<purpose>`). */
@@ -84,6 +107,9 @@ export interface DrTargetsArgs {
 export function validateDrTargetsArgs(args: DrTargetsArgs): void {
   validateAccountPair(args.primaryAccountId, args.accountId, "primaryAccountId");
   validateRegionPair(args.primaryRegion, args.region, "primaryRegion");
+  if (args.rotationPeriodInDays !== undefined) {
+    validateRotationPeriodInDays(args.rotationPeriodInDays);
+  }
   if (args.objectLock !== undefined) {
     validateObjectLock(args.objectLock);
   }
@@ -123,6 +149,8 @@ export interface ReplicaBucketOutputs {
  */
 export class DrTargets extends pulumi.ComponentResource {
   readonly keys: Record<DrKeyPurpose, aws.kms.Key>;
+  /** The same keys as components (their aliases too). */
+  readonly dataKeys: Record<DrKeyPurpose, DataKey>;
   readonly keyArns: Record<DrKeyPurpose, pulumi.Output<string>>;
   readonly buckets: Record<ReplicaPurpose, ReplicaBucketOutputs>;
   readonly accessLogs: SecureBucket;
@@ -138,15 +166,15 @@ export class DrTargets extends pulumi.ComponentResource {
     const accountId: pulumi.Input<string> =
       args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const root = pulumi.interpolate`arn:${partition}:iam::${accountId}:root`;
     const primaryRoot = pulumi.interpolate`arn:${partition}:iam::${args.primaryAccountId}:root`;
     const roleArn = pulumi.output(args.replicationRoleArn);
     this.replicationRoleArn = roleArn;
     const s3Via = `s3.${args.region}.amazonaws.com`;
     const mode = args.databaseCopyMode ?? "snapshots";
 
-    // The keys. Account principals use each only through the service that keeps its data; the
-    // bucket keys also admit the primary's replication role, through S3 in this region only.
+    // The keys, @tdp/data's DataKey: administration without use, use only through the service
+    // that keeps the data (kms:ViaService). The bucket keys also admit the primary's replication
+    // role, through S3 in this region only (a statement DataKey takes as given).
     const keyVia: Record<DrKeyPurpose, string[]> = {
       datalake: ["s3"],
       stream: ["s3"],
@@ -157,59 +185,66 @@ export class DrTargets extends pulumi.ComponentResource {
       "backup-vault": ["backup"],
       // The DR functions' log groups: CloudWatch Logs uses it for this account's groups (below).
       logs: ["logs"],
+      // The DR alert topic (SNS) and the DR functions' dead-letter queues (SQS).
+      messaging: ["sns", "sqs"],
+      // The DR functions' environment variables: Lambda encrypts and decrypts them.
+      secrets: ["lambda"],
+    };
+    const servicePrincipals: Partial<Record<DrKeyPurpose, ServicePrincipalGrant[]>> = {
+      // CloudWatch Logs encrypts each group's data; the context names the group, so only this
+      // account's groups in this region can use the key.
+      logs: [
+        {
+          service: `logs.${args.region}.amazonaws.com`,
+          actions: LOGS_KEY_ACTIONS,
+          conditions: {
+            ArnLike: {
+              "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${args.region}:${accountId}:log-group:*`,
+            },
+          },
+        },
+      ],
+      // CloudWatch alarms of this account publish to the encrypted alert topic.
+      messaging: [{ service: "cloudwatch.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey*"] }],
     };
     const keys = {} as Record<DrKeyPurpose, aws.kms.Key>;
     const keyArns = {} as Record<DrKeyPurpose, pulumi.Output<string>>;
+    const dataKeys = {} as Record<DrKeyPurpose, DataKey>;
     for (const purpose of DR_KEY_PURPOSES) {
-      const statements: PolicyStatement[] = [
-        keyAdministrationStatement(root),
-        ...keyUseThroughServicesStatements(
-          root,
-          accountId,
-          keyVia[purpose].map((s) => `${s}.${args.region}.amazonaws.com`),
-        ),
-      ];
-      if (purpose === "logs") {
-        statements.push(
-          cloudWatchLogsKeyStatement(
-            "CloudWatchLogsEncryptsTheAccountsGroups",
-            args.region,
-            pulumi.interpolate`arn:${partition}:logs:${args.region}:${accountId}:log-group:*`,
-            "ArnLike",
-          ),
-        );
-      }
-      if ((REPLICA_PURPOSES as readonly string[]).includes(purpose)) {
-        statements.push({
-          Sid: "PrimaryReplicationRoleEncryptsReplicas",
-          Effect: "Allow",
-          Principal: { AWS: primaryRoot },
-          Action: REPLICA_KEY_ACTIONS,
-          Resource: "*",
-          Condition: { StringEquals: { "aws:PrincipalArn": roleArn, "kms:ViaService": s3Via } },
-        });
-      }
-      const key = new aws.kms.Key(
-        `${name}-${purpose}-key`,
+      const additionalStatements: PolicyStatement[] = (REPLICA_PURPOSES as readonly string[]).includes(
+        purpose,
+      )
+        ? [
+            {
+              Sid: "PrimaryReplicationRoleEncryptsReplicas",
+              Effect: "Allow",
+              Principal: { AWS: primaryRoot },
+              Action: REPLICA_KEY_ACTIONS,
+              Resource: "*",
+              Condition: { StringEquals: { "aws:PrincipalArn": roleArn, "kms:ViaService": s3Via } },
+            },
+          ]
+        : [];
+      const dataKey = new DataKey(
+        `${name}-${purpose}`,
         {
-          description: `${args.naming.base}: encrypts the DR copies (${purpose}) of the primary account ${args.primaryAccountId}`,
-          keyUsage: "ENCRYPT_DECRYPT",
-          customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-          enableKeyRotation: true,
-          rotationPeriodInDays: args.rotationPeriodInDays ?? 365,
-          deletionWindowInDays: 30,
-          policy: policyJson(policyDocument(...statements)),
+          naming: args.naming,
+          purpose,
+          description: DR_KEY_DESCRIPTIONS[purpose](args.primaryAccountId),
+          region: args.region,
+          accountId,
+          viaServices: keyVia[purpose],
+          servicePrincipals: servicePrincipals[purpose] ?? [],
+          additionalStatements,
+          rotationPeriodInDays: args.rotationPeriodInDays,
         },
-        statefulResourceOptions({ parent: this }),
-      );
-      new aws.kms.Alias(
-        `${name}-${purpose}-alias`,
-        { name: `alias/${args.naming.base}-${purpose}`, targetKeyId: key.keyId },
         { parent: this },
       );
-      keys[purpose] = key;
-      keyArns[purpose] = key.arn;
+      dataKeys[purpose] = dataKey;
+      keys[purpose] = dataKey.key;
+      keyArns[purpose] = dataKey.arn;
     }
+    this.dataKeys = dataKeys;
     this.keys = keys;
     this.keyArns = keyArns;
 

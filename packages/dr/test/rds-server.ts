@@ -32,6 +32,55 @@ export interface FakeCall {
 
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+/** Why a request's SigV4 signature (for `service` in `region`, the test credentials) fails; undefined when it holds. */
+export async function verifySigV4(
+  req: http.IncomingMessage,
+  body: string,
+  region: string,
+  service: string,
+): Promise<string | undefined> {
+  const authorization = String(req.headers["authorization"] ?? "");
+  const date = String(req.headers["x-amz-date"] ?? "");
+  const scope = `AKIDEXAMPLE/${date.slice(0, 8)}/${region}/${service}/aws4_request`;
+  if (!authorization.startsWith(`AWS4-HMAC-SHA256 Credential=${scope}`)) {
+    return `credential scope is not ${scope}: ${authorization}`;
+  }
+  if (req.headers["x-amz-security-token"] !== CREDENTIALS.sessionToken) {
+    return "no session token";
+  }
+  const signer = new SignatureV4({
+    service,
+    region,
+    credentials: CREDENTIALS,
+    sha256: Sha256,
+  });
+  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    if (!["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"].includes(name)) {
+      headers[name] = String(req.headers[name] ?? "");
+    }
+  }
+  const [hostname, port] = String(req.headers["host"]).split(":");
+  const expected = await signer.sign(
+    {
+      method: req.method ?? "POST",
+      protocol: "http:",
+      hostname: hostname!,
+      port: Number(port),
+      path: req.url ?? "/",
+      headers,
+      body,
+    },
+    {
+      signingDate: new Date(
+        `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
+      ),
+    },
+  );
+  return expected.headers["authorization"] === authorization ? undefined : "signature does not match";
+}
+
 /**
  * A local HTTP server speaking the RDS query API for one region: SigV4 checked against the test
  * credentials (the signature is recomputed), DescribeDBSnapshots paged two at a time with Marker,
@@ -79,47 +128,8 @@ export class FakeRds {
     await new Promise<void>((r) => this.server?.close(() => r()));
   }
 
-  private async verifySignature(req: http.IncomingMessage, body: string): Promise<string | undefined> {
-    const authorization = String(req.headers["authorization"] ?? "");
-    const date = String(req.headers["x-amz-date"] ?? "");
-    const scope = `AKIDEXAMPLE/${date.slice(0, 8)}/${this.region}/rds/aws4_request`;
-    if (!authorization.startsWith(`AWS4-HMAC-SHA256 Credential=${scope}`)) {
-      return `credential scope is not ${scope}: ${authorization}`;
-    }
-    if (req.headers["x-amz-security-token"] !== CREDENTIALS.sessionToken) {
-      return "no session token";
-    }
-    const signer = new SignatureV4({
-      service: "rds",
-      region: this.region,
-      credentials: CREDENTIALS,
-      sha256: Sha256,
-    });
-    const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
-    const headers: Record<string, string> = {};
-    for (const name of signedHeaders) {
-      if (!["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"].includes(name)) {
-        headers[name] = String(req.headers[name] ?? "");
-      }
-    }
-    const [hostname, port] = String(req.headers["host"]).split(":");
-    const expected = await signer.sign(
-      {
-        method: req.method ?? "POST",
-        protocol: "http:",
-        hostname: hostname!,
-        port: Number(port),
-        path: req.url ?? "/",
-        headers,
-        body,
-      },
-      {
-        signingDate: new Date(
-          `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
-        ),
-      },
-    );
-    return expected.headers["authorization"] === authorization ? undefined : "signature does not match";
+  private verifySignature(req: http.IncomingMessage, body: string): Promise<string | undefined> {
+    return verifySigV4(req, body, this.region, "rds");
   }
 
   private error(status: number, code: string, message: string): [number, string] {

@@ -1,7 +1,7 @@
 // The README's usage example, kept here so that `tsc -b packages/dr` type-checks it (never run).
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "@tdp/core";
-import { DrTargets, REPLICA_PURPOSES, Replication, replicationRoleArn } from "../src";
+import { DrTargets, REPLICA_PURPOSES, Replication, SnapshotCopy, replicationRoleArn } from "../src";
 
 const primaryNaming = new Naming({ infrastructureName: "acme-tdp", environment: "production" });
 
@@ -16,6 +16,19 @@ const targets = new DrTargets("dr-targets", {
   objectLock: { mode: "GOVERNANCE", days: 7 },
 });
 export const replicas = targets.buckets;
+// The DR account's half of the snapshot tool, its environment and dead-letter queue under DR keys:
+new SnapshotCopy("dr-snapshot-copy", {
+  naming: new Naming({ infrastructureName: "acme-tdp", environment: "dr" }),
+  iam: {},
+  region: "us-west-2",
+  accountId: "222222222222",
+  sourceRegion: "us-east-1",
+  sourceAccountId: "111111111111",
+  kmsKeyArn: targets.keyArns.database,
+  logsKmsKeyArn: targets.keyArns.logs,
+  environmentKmsKeyArn: targets.keyArns.secrets,
+  deadLetterQueueKmsKeyArn: targets.keyArns.messaging,
+});
 
 // In the primary account, with the DR stack's outputs (here as literals) and the data layer's buckets:
 const dr = new pulumi.StackReference("organization/tdp/dr");

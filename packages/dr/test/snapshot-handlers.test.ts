@@ -1,8 +1,15 @@
 import { strict as assert } from "node:assert";
 
-import { copySettings, copySnapshots } from "../src/copy-snapshots/handler";
+import {
+  copySettings,
+  copySnapshots,
+  newestCopyAgeHours,
+  publishCopyAge,
+} from "../src/copy-snapshots/handler";
 import { RdsClient, RdsError } from "../src/rds/client";
+import { MetricsClient } from "../src/rds/metrics";
 import { shareSettings, shareSnapshots } from "../src/share-snapshots/handler";
+import { FakeCloudWatch } from "./cloudwatch-server";
 import { CREDENTIALS, FakeRds } from "./rds-server";
 
 const PRIMARY = "111111111111";
@@ -294,6 +301,59 @@ describe("copy-snapshots handler (DR account) against local RDS endpoints of bot
     );
   });
 
+  it("reports the age of the newest available copy matching the pattern, after the deletions", async () => {
+    const report = await copySnapshots(sourceClient, destinationClient, settings, NOW);
+    // The copy made in this run is still being created: the newest available one is the 12-05
+    // copy, made at 03:00 the day before (33 h); the 11-20 copy was deleted.
+    assert.equal(destination.snapshots.get("ts-platform-a-2026-12-06-01-05")!.status, "creating");
+    assert.equal(report.newestCopyAgeHours, 33);
+    // Kept one day, both available copies are deleted: no age, though they were listed.
+    const expired = await copySnapshots(
+      sourceClient,
+      destinationClient,
+      { ...settings, retentionDays: 1 },
+      NOW,
+    );
+    assert.deepEqual(expired.deleted, ["ts-platform-a-2026-12-05-01-05"]);
+    assert.equal(expired.newestCopyAgeHours, undefined);
+  });
+
+  it("reports no age when no copy is left: the alarm treats the missing data point as breaching", () => {
+    const snapshot = (identifier: string, status: string, created?: string) => ({
+      identifier,
+      arn: "",
+      instanceIdentifier: "a",
+      status,
+      snapshotType: "manual",
+      createTime: created === undefined ? undefined : new Date(created),
+      kmsKeyId: undefined,
+    });
+    assert.equal(newestCopyAgeHours([], settings.pattern, NOW), undefined);
+    assert.equal(
+      newestCopyAgeHours(
+        [
+          snapshot("keep-me", "available", "2026-12-06T11:00:00Z"),
+          snapshot("ts-platform-creating", "creating", "2026-12-06T11:00:00Z"),
+          snapshot("ts-platform-no-time", "available"),
+        ],
+        settings.pattern,
+        NOW,
+      ),
+      undefined,
+    );
+    assert.equal(
+      newestCopyAgeHours(
+        [
+          snapshot("ts-platform-old", "available", "2026-12-05T00:00:00Z"),
+          snapshot("ts-platform-new", "available", "2026-12-06T09:30:00Z"),
+        ],
+        settings.pattern,
+        NOW,
+      ),
+      2.5,
+    );
+  });
+
   it("reads its settings from the environment", () => {
     const env = {
       SOURCE_REGION: "us-east-1",
@@ -305,5 +365,70 @@ describe("copy-snapshots handler (DR account) against local RDS endpoints of bot
     const parsed = copySettings(env);
     assert.ok(parsed.pattern.test("ts-platform-x") && !parsed.pattern.test("x-ts-platform"));
     assert.throws(() => copySettings({ ...env, SOURCE_REGION: undefined }), /lacks SOURCE_REGION/);
+  });
+});
+
+describe("copy-snapshots handler: the newest copy's age to a local CloudWatch", () => {
+  let cloudwatch: FakeCloudWatch;
+  let metrics: MetricsClient;
+  beforeEach(async () => {
+    cloudwatch = new FakeCloudWatch("us-west-2");
+    await cloudwatch.start();
+    metrics = new MetricsClient("us-west-2", CREDENTIALS, { endpoint: new URL(cloudwatch.url), ...fast });
+  });
+  afterEach(() => cloudwatch.stop());
+  const report = { copied: [], shared: [], skipped: [], deleted: [] };
+
+  it("publishes NewestCopyAgeHours under the namespace with the function's name, signed for monitoring", async () => {
+    await publishCopyAge(metrics, "TDP/DR", "acme-tdp-dr-copy-snapshots", {
+      ...report,
+      newestCopyAgeHours: 2.5,
+    });
+    assert.deepEqual(cloudwatch.calls, [
+      {
+        Action: "PutMetricData",
+        Version: "2010-08-01",
+        Namespace: "TDP/DR",
+        "MetricData.member.1.MetricName": "NewestCopyAgeHours",
+        "MetricData.member.1.Value": "2.5",
+        "MetricData.member.1.Unit": "None",
+        "MetricData.member.1.Dimensions.member.1.Name": "FunctionName",
+        "MetricData.member.1.Dimensions.member.1.Value": "acme-tdp-dr-copy-snapshots",
+      },
+    ]);
+  });
+
+  it("publishes nothing when there is no copy", async () => {
+    await publishCopyAge(metrics, "TDP/DR", "f", report);
+    assert.deepEqual(cloudwatch.calls, []);
+  });
+
+  it("retries throttling, and fails on a refusal naming the code", async () => {
+    cloudwatch.throttle = 2;
+    await publishCopyAge(metrics, "TDP/DR", "f", { ...report, newestCopyAgeHours: 1 });
+    assert.equal(cloudwatch.calls.length, 1);
+    cloudwatch.deny = true;
+    await assert.rejects(
+      publishCopyAge(metrics, "TDP/DR", "f", { ...report, newestCopyAgeHours: 1 }),
+      /CloudWatch PutMetricData failed with HTTP 403 AccessDenied/,
+    );
+    cloudwatch.deny = false;
+    cloudwatch.throttle = 10;
+    await assert.rejects(
+      publishCopyAge(metrics, "TDP/DR", "f", { ...report, newestCopyAgeHours: 1 }),
+      /HTTP 400 Throttling/,
+    );
+  });
+
+  it("is refused with a wrong secret (the signature is checked)", async () => {
+    const wrong = new MetricsClient(
+      "us-west-2",
+      { ...CREDENTIALS, secretAccessKey: "wrong" },
+      { endpoint: new URL(cloudwatch.url), ...fast },
+    );
+    await assert.rejects(
+      publishCopyAge(wrong, "TDP/DR", "f", { ...report, newestCopyAgeHours: 1 }),
+      /HTTP 403 SignatureDoesNotMatch/,
+    );
   });
 });

@@ -50,6 +50,41 @@ describe("DrTargets", () => {
     );
   });
 
+  it("builds every key with @tdp/data's DataKey: administration without use, use only through its services", () => {
+    for (const purpose of DR_KEY_PURPOSES) {
+      const key = rec.one("aws:kms/key:Key", `dr-targets-${purpose}-key`);
+      assert.match(String(key.parent), new RegExp(`\\$tdp:data:DataKey::dr-targets-${purpose}$`));
+      const admin = statement(rec, key.name, "AccountAdministersTheKey");
+      assert.ok(
+        !(admin.Action as string[]).some((a) => /Decrypt|Encrypt|GenerateDataKey|CreateGrant/.test(a)),
+      );
+    }
+    const via = (purpose: string) =>
+      statement(rec, `dr-targets-${purpose}-key`, "AccountPrincipalsUseTheKeyThroughServices").Condition![
+        "StringEquals"
+      ]!["kms:ViaService"];
+    assert.deepEqual(via("datalake"), ["s3.us-west-2.amazonaws.com"]);
+    assert.deepEqual(via("database"), ["rds.us-west-2.amazonaws.com", "backup.us-west-2.amazonaws.com"]);
+    assert.deepEqual(via("messaging"), ["sns.us-west-2.amazonaws.com", "sqs.us-west-2.amazonaws.com"]);
+    assert.deepEqual(via("secrets"), ["lambda.us-west-2.amazonaws.com"]);
+  });
+
+  it("lets CloudWatch Logs use the logs key for this account's groups and CloudWatch alarms the messaging key", () => {
+    const logs = statement(rec, "dr-targets-logs-key", "ServicePrincipal0");
+    assert.deepEqual(logs.Principal, { Service: "logs.us-west-2.amazonaws.com" });
+    assert.deepEqual(logs.Condition, {
+      ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-west-2:${DR}:log-group:*` },
+    });
+    const alarms = statement(rec, "dr-targets-messaging-key", "ServicePrincipal0");
+    assert.deepEqual(alarms.Principal, { Service: "cloudwatch.amazonaws.com" });
+    assert.deepEqual(alarms.Action, ["kms:Decrypt", "kms:GenerateDataKey*"]);
+    assert.deepEqual(alarms.Condition, { StringEquals: { "aws:SourceAccount": DR } });
+    assert.equal(
+      rec.one("aws:kms/alias:Alias", "dr-targets-secrets-alias").inputs["name"],
+      "alias/acme-tdp-dr-secrets",
+    );
+  });
+
   it("lets exactly the primary's replication role encrypt with a bucket key, through S3 in the DR region", () => {
     const grant = statement(rec, "dr-targets-datalake-key", "PrimaryReplicationRoleEncryptsReplicas");
     assert.deepEqual(grant.Principal, { AWS: `arn:aws:iam::${PRIMARY}:root` });
@@ -202,6 +237,11 @@ describe("validateDrTargetsArgs", () => {
       () =>
         validateDrTargetsArgs({ ...ARGS, databaseCopyMode: "rsync" as DrTargetsArgs["databaseCopyMode"] }),
       /databaseCopyMode "rsync"/,
+    ));
+  it("refuses a rotation period KMS does not offer", () =>
+    assert.throws(
+      () => validateDrTargetsArgs({ ...ARGS, rotationPeriodInDays: 30 }),
+      /rotationPeriodInDays 30 must be a whole number from 90 to 2560/,
     ));
   it("refuses copies kept 0 days", () =>
     assert.throws(() => validateDrTargetsArgs({ ...ARGS, copyRetentionDays: 0 }), /copyRetentionDays 0/));

@@ -35,6 +35,13 @@ export function drProblems(
         rule: "required in a dr stack with DR enabled (seed DRAWSAccountId): the copies' policies and functions name the DR account",
       });
     }
+    if (dr.alerts === undefined) {
+      problems.push({
+        key: "tdp:dr.alerts.notificationEmail",
+        value: undefined,
+        rule: "required in a dr stack with DR enabled (seed NotificationEmail): the address the DR account's alarms are sent to (the copy function's errors and dead-lettered events); usually the primary's tdp:data.alerts.notificationEmail",
+      });
+    }
     if (dr.primary === undefined) {
       problems.push({
         key: "tdp:dr.primary",
@@ -65,7 +72,7 @@ export function drProblems(
         rule: "required with tdp:dr.enabled: the dr stack whose targets this stack replicates into (deploy it first)",
       });
     }
-    for (const key of ["primary", "objectLock", "vaultLock"] as const) {
+    for (const key of ["primary", "alerts", "objectLock", "vaultLock"] as const) {
       if (dr[key] !== undefined) {
         problems.push({
           key: `tdp:dr.${key}`,

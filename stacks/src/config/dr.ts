@@ -1,10 +1,12 @@
 import { awsAccountId, awsRegion, environmentName, iamRolePrefix, vaultLock } from "@tdp/core";
-import { validateObjectLock, validateVaultLock } from "@tdp/data";
+import { validateEmail, validateObjectLock, validateVaultLock } from "@tdp/data";
 import {
   DATABASE_COPY_MODES,
   DEFAULT_COPY_RETENTION_DAYS,
   DEFAULT_SNAPSHOT_PATTERN,
+  DEFAULT_COPY_AGE_ALARM_HOURS,
   REPLICA_STORAGE_CLASSES,
+  validateCopyAgeAlarmHours,
   validateCopyRetentionDays,
   validateSnapshotPattern,
 } from "@tdp/dr";
@@ -21,7 +23,7 @@ function check(ctx: z.RefinementCtx, path: (string | number)[], validate: () => 
 
 /**
  * `tdp:dr`: disaster recovery (seed 001 EnableDR, the dr.yml stack and snapshots_tool_rds_dest).
- * The dr stack reads `primary`, `objectLock`, `vaultLock` and `databaseCopy`; the primary stack
+ * The dr stack reads `primary`, `alerts`, `objectLock`, `vaultLock` and `databaseCopy`; the primary stack
  * reads `databaseCopy` and `replication`, and the dr stack's outputs through tdp:platform.drStack.
  */
 export const drSchema = z
@@ -39,6 +41,20 @@ export const drSchema = z
         environment: environmentName.default("production"),
         /** The primary stack's tdp:platform.iamRolePrefix. */
         iamRolePrefix: iamRolePrefix.default(""),
+      })
+      .optional(),
+    /**
+     * The dr stack: its own alert topic (the primary's is in another account and Region), which
+     * the DR functions' alarms notify. Seed NotificationEmail, as tdp:data.alerts in the primary.
+     */
+    alerts: z
+      .strictObject({
+        notificationEmail: z.string(),
+        /**
+         * Snapshots mode: alarm when the newest DR copy is older than this (the primary's longest
+         * gap between backups + 2 h; the primary stack checks it against its schedule).
+         */
+        copyAgeAlarmHours: z.number().default(DEFAULT_COPY_AGE_ALARM_HOURS),
       })
       .optional(),
     /** The dr stack: S3 Object Lock on the replica buckets. */
@@ -74,6 +90,14 @@ export const drSchema = z
       .prefault({}),
   })
   .superRefine((dr, ctx) => {
+    if (dr.alerts !== undefined) {
+      const email = dr.alerts.notificationEmail;
+      check(ctx, ["alerts", "notificationEmail"], () => validateEmail("notificationEmail", email));
+      const hours = dr.alerts.copyAgeAlarmHours;
+      check(ctx, ["alerts", "copyAgeAlarmHours"], () =>
+        validateCopyAgeAlarmHours("copyAgeAlarmHours", hours),
+      );
+    }
     if (dr.objectLock !== undefined) {
       const lock = dr.objectLock;
       check(ctx, ["objectLock", "days"], () => validateObjectLock(lock));

@@ -99,7 +99,11 @@ export const kmsKeyPolicy = resourcePolicy({
 
 export const kmsKeyUseThroughServices = resourcePolicy({
   name: "kms-key-use-through-services",
-  satisfiedBy: ["packages/data/src/keys.ts", "packages/bi-dashboard/src/encryption.ts"],
+  satisfiedBy: [
+    "packages/data/src/keys.ts",
+    "packages/bi-dashboard/src/encryption.ts",
+    "packages/dr/src/targets.ts",
+  ],
   description:
     "A key policy lets the account's principals decrypt only through the AWS services the key serves (kms:ViaService) or by this account (kms:CallerAccount). AWS's default statement (kms:* to the account root, no condition) delegates to IAM and is reported as advice, since then IAM policies alone decide who decrypts.",
   module: "kms",

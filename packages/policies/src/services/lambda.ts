@@ -112,6 +112,7 @@ export const lambdaFailureDestination = stackPolicy({
     "packages/bi-dashboard/src/sync-function.ts",
     "packages/bi-dashboard/src/db-rotation.ts",
     "packages/data/src/search.ts",
+    "packages/dr/src/dr-function.ts",
   ],
   description:
     "Every function keeps the asynchronous events it fails to process: a dead-letter queue (deadLetterConfig) or an on-failure destination on its event invoke configuration.",
@@ -166,6 +167,7 @@ export const lambdaEnvironmentEncrypted = resourcePolicy({
     "packages/bi-dashboard/src/sync-function.ts",
     "packages/bi-dashboard/src/db-rotation.ts",
     "packages/data/src/search.ts",
+    "packages/dr/src/dr-function.ts",
   ],
   description:
     "Every function with environment variables encrypts them with a customer-managed KMS key (secrets stay out of them: no-plaintext-secrets).",
