@@ -11,8 +11,8 @@
  * - `.ts` files are transpiled by esbuild (types stripped, no type check: `tsc -b` checks) and the
  *   result is kept in `node_modules/.cache/register-typescript/`, keyed by the source's hash, so a
  *   second run reads the JavaScript back instead of transpiling;
- * - V8's compiled code is cached on disk for every module, JavaScript included: Node's own compile
- *   cache where it exists (Node 22.1 and later), else `v8-compile-cache`.
+ * - on Node 22.1 and later, V8's compiled code is cached on disk for every module (Node's own
+ *   compile cache).
  *
  * Source maps are inline; Node maps stack traces through them when source maps are enabled
  * (`--enable-source-maps`, or TDP_SOURCE_MAPS=1 under mocha).
@@ -27,36 +27,12 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "register-typescript");
 
-/** What V8 says when it compiles ES module syntax as a script. */
-const ESM_SYNTAX =
-  /^(Cannot use import statement outside a module|Unexpected token 'export'|Cannot use 'import\.meta' outside a module)/;
-
 /** @type {{ enableCompileCache?: (dir: string) => unknown }} */
 const moduleApi = Module;
-if (typeof moduleApi.enableCompileCache === "function") {
-  moduleApi.enableCompileCache(path.join(CACHE, "v8"));
-} else {
-  // v8-compile-cache keeps one blob per folder and rewrites it whole at every exit: a folder per
-  // entry point keeps the policy CLI from reading and writing the plan's 12 MB.
-  const entry = path.basename(process.argv[1] ?? "node");
-  process.env["V8_COMPILE_CACHE_CACHE_DIR"] ??= path.join(CACHE, "v8", entry);
-  const nodeCompile = Module.prototype._compile;
-  require("v8-compile-cache");
-  const cachedCompile = Module.prototype._compile;
-  // v8-compile-cache compiles every file as CommonJS; Node's own compile recognises an ES module
-  // that is `require`d (Node 20.19 and later load it). Such a file fails to compile before any of it
-  // runs, so it is handed to Node's compile.
-  Module.prototype._compile = function compile(content, filename, ...rest) {
-    try {
-      return cachedCompile.call(this, content, filename, ...rest);
-    } catch (error) {
-      if (error instanceof SyntaxError && ESM_SYNTAX.test(error.message)) {
-        return nodeCompile.call(this, content, filename, ...rest);
-      }
-      throw error;
-    }
-  };
-}
+// Node 22.1 and later keep V8's compiled code on disk. Node 20 has no such cache here: the
+// v8-compile-cache package compiles modules through vm.Script without a dynamic import() loader
+// (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING) and measured no faster for a plan.
+moduleApi.enableCompileCache?.(path.join(CACHE, "v8"));
 
 /** @type {typeof import("esbuild") | undefined} */
 let esbuild;
@@ -66,6 +42,9 @@ const OPTIONS = /** @type {const} */ ({
   format: "cjs",
   target: "node20",
   sourcemap: "inline",
+  // import() becomes require() (as tsx did): Node's ES module loader knows no .ts files, and a
+  // module loaded both ways would be two copies (two Pulumi runtimes, two offline engines).
+  supported: { "dynamic-import": false },
 });
 
 fs.mkdirSync(CACHE, { recursive: true });

@@ -41,7 +41,7 @@ describe("scripts/register-typescript.cjs", function () {
     }
   });
 
-  it("hands an ES module that CommonJS requires to Node's own compile", () => {
+  it("lets TypeScript require an ES module (Node 20.19 and later load it)", () => {
     writeFileSync(path.join(dir, "esm.mjs"), "export const answer = 42;\n");
     writeFileSync(
       path.join(dir, "main.ts"),
@@ -50,6 +50,18 @@ describe("scripts/register-typescript.cjs", function () {
     const result = run(dir, "main.ts");
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, "42");
+  });
+
+  it("keeps dynamic import() working in TypeScript (tests import modules that way)", () => {
+    writeFileSync(path.join(dir, "esm.mjs"), "export const answer = 42;\n");
+    writeFileSync(path.join(dir, "lib.ts"), 'export const question = (): string => "six by nine";\n');
+    writeFileSync(
+      path.join(dir, "main.ts"),
+      'void Promise.all([import("./esm.mjs"), import("./lib")]).then(([esm, lib]) => {\n  process.stdout.write(`${String(esm.answer)} ${lib.question()}`);\n});\n',
+    );
+    const result = run(dir, "main.ts");
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, "42 six by nine");
   });
 
   it("surfaces a syntax error of a JavaScript file with its name", () => {
