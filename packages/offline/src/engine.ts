@@ -303,6 +303,8 @@ export class OfflineEngine {
   private disabledProviders: string[] = [];
   /** Whether inventory, identity, zones or plans directory differ from the defaults (until `reset`). */
   private customized = false;
+  /** Whether the config is a stack file's, set by runStack or runStackShared. */
+  private configFromStackFile = false;
   /** `runStackShared`'s recordings, by stack and what they were planned from. */
   private shared = new Map<string, Recording>();
 
@@ -519,6 +521,7 @@ export class OfflineEngine {
     for (const [key, value] of Object.entries(config)) {
       asText[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
+    this.configFromStackFile = false;
     this.disabledProviders = disabledDefaultProviders(asText);
     pulumi.runtime.setAllConfig(asText, secretKeys);
     const identity = identityFromConfig(asText);
@@ -537,6 +540,14 @@ export class OfflineEngine {
    * registered. Errors thrown by `fn` or by a registration reject the promise.
    */
   async record(fn: () => unknown, stack = "test"): Promise<Recording> {
+    // A stack file's config (say its pulumi:disable-default-providers) is left set after a stack
+    // run for the tests that read it; a component recorded after it in the same process must not
+    // inherit it. Config set with setConfig stays.
+    if (this.configFromStackFile) this.setConfig({});
+    return this.recordProgram(fn, stack);
+  }
+
+  private async recordProgram(fn: () => unknown, stack: string): Promise<Recording> {
     this.useStack(stack);
     this.recorded = [];
     this.stackOutputs = {};
@@ -579,11 +590,12 @@ export class OfflineEngine {
     const file = options.configFile ?? path.join(REPO_ROOT, `Pulumi.${options.stack}.yaml`);
     const { config, secretKeys } = readStackFile(file);
     this.setConfig(config, secretKeys);
+    this.configFromStackFile = true;
     const program =
       options.program ??
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       (require(path.join(REPO_ROOT, "stacks")) as () => Promise<Record<string, unknown>>);
-    return this.record(() => program(), options.stack);
+    return this.recordProgram(() => program(), options.stack);
   }
 
   /**
@@ -607,6 +619,7 @@ export class OfflineEngine {
       // The config of this stack, as after a fresh run: what tests read through pulumi.Config.
       const { config, secretKeys } = readStackFile(file);
       this.setConfig(config, secretKeys);
+      this.configFromStackFile = true;
       this.useStack(stack);
       return cached;
     }

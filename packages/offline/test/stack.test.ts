@@ -252,6 +252,25 @@ describe("offline engine: pulumi:disable-default-providers", () => {
     assert.equal(rec.outputs["account"], "111111111111");
   });
 
+  it("is a stack file's setting: a component recorded after that stack's run does not inherit it", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "disabled-providers-"));
+    try {
+      const file = path.join(dir, "Pulumi.strict.yaml");
+      writeFileSync(
+        file,
+        "config:\n  aws:region: eu-west-1\n  pulumi:disable-default-providers:\n    - aws\n",
+      );
+      await assert.rejects(
+        offline.runStack({ stack: "strict", configFile: file, program: configProgram }),
+        /Default provider for 'aws' disabled/,
+      );
+      const rec = await offline.record(() => new aws.s3.Bucket("after-the-stack"));
+      assert.equal(rec.ofType("aws:s3/bucket:Bucket").length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("rejects a value that is not a list of package names", () => {
     assert.throws(
       () => offline.setConfig({ "pulumi:disable-default-providers": [1] }),
