@@ -1,3 +1,4 @@
+export * from "./backup-copy-relay";
 export * from "./replication";
 export * from "./snapshot-functions";
 export * from "./targets";

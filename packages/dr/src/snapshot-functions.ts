@@ -21,8 +21,12 @@ import {
 export const SNAPSHOT_FUNCTIONS = ["share-snapshots", "copy-snapshots"] as const;
 export type SnapshotFunction = (typeof SNAPSHOT_FUNCTIONS)[number];
 
+/** Every function of the package: the snapshot tool's and backup mode's copy relay. */
+export const DR_FUNCTIONS = [...SNAPSHOT_FUNCTIONS, "relay-copies"] as const;
+export type DrFunction = (typeof DR_FUNCTIONS)[number];
+
 /** A function's deployment package: a file archive of the folder holding its bundled `index.js`. */
-export function snapshotFunctionCode(fn: SnapshotFunction): pulumi.asset.FileArchive {
+export function snapshotFunctionCode(fn: DrFunction): pulumi.asset.FileArchive {
   return lambdaArchive("@tdp/dr", __dirname, fn);
 }
 
@@ -35,11 +39,12 @@ export const DEFAULT_SOURCE_RETENTION_DAYS = 2;
 /** The snapshot prefix the share function names its copies with: the seed's SnapshotPattern matches it. */
 export const SNAPSHOT_PREFIX = "ts-platform";
 
-interface FunctionParts {
+/** What `snapshotFunction` builds a DR function from. */
+export interface FunctionParts {
   naming: Naming;
   iam: IamSettings;
   accountId: string;
-  fn: SnapshotFunction;
+  fn: DrFunction;
   description: string;
   statements: PolicyStatement[];
   environment: Record<string, pulumi.Input<string>>;
@@ -52,8 +57,11 @@ interface FunctionParts {
   code?: pulumi.asset.Archive;
 }
 
-/** The function, its role, log group, schedule (and event rule) and error alarm, as children of `parent`. */
-function snapshotFunction(
+/**
+ * The function, its role, log group, schedule (and event rule) and error alarm, as children of
+ * `parent` (the region is the parent's provider's: the copy relay runs in the primary region).
+ */
+export function snapshotFunction(
   parent: pulumi.ComponentResource,
   name: string,
   parts: FunctionParts,
