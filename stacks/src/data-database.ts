@@ -5,6 +5,13 @@ import type { Network } from "@tdp/network";
 import type { StackContext } from "./context";
 import type { DataLayer } from "./data";
 
+/** Backup mode's first hop: the dr stack's staging vault each recovery point is copied into. */
+export interface DatabaseCopyTarget {
+  vaultArn: string;
+  /** Days the staging copy is kept (the relay copies it on within the hour). */
+  retentionDays: number;
+}
+
 /** The database step's components: the service layer takes the database's outputs. */
 export interface DatabaseLayer {
   database: PostgresDatabase;
@@ -15,7 +22,12 @@ export interface DatabaseLayer {
  * RDS PostgreSQL in the network's private subnets, encrypted with the data layer's keys, with its
  * alarms and its AWS Backup plan, from `tdp:data.database`.
  */
-export function deployDatabase(ctx: StackContext, network: Network, data: DataLayer): DatabaseLayer {
+export function deployDatabase(
+  ctx: StackContext,
+  network: Network,
+  data: DataLayer,
+  copy?: DatabaseCopyTarget,
+): DatabaseLayer {
   const db = ctx.config.data.database;
   const platform = ctx.config.platform;
   const common = { naming: ctx.naming, iam: ctx.iam, accountId: platform.accountId };
@@ -59,6 +71,9 @@ export function deployDatabase(ctx: StackContext, network: Network, data: DataLa
       intervalHours: db.backupIntervalHours,
       retentionDays: db.backupRetentionDays,
       vaultLock: db.vaultLock,
+      ...(copy === undefined
+        ? {}
+        : { copyTargetVaultArn: copy.vaultArn, copyRetentionDays: copy.retentionDays }),
       alarmTarget: data.alerts.alarmTarget,
     },
     ctx.componentOptions,

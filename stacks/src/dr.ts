@@ -3,6 +3,8 @@ import { ConfigError, Naming } from "@tdp/core";
 import { Alerts, parseBackupSchedule } from "@tdp/data";
 import type { DatabaseCopyMode, RecoveryObjective, ReplicaPurpose } from "@tdp/dr";
 import {
+  BackupCopyRelay,
+  DEFAULT_STAGING_RETENTION_DAYS,
   DrTargets,
   REPLICA_PURPOSES,
   Replication,
@@ -17,7 +19,7 @@ import { backupScheduleOf } from "./config/dr-rules";
 import { qualifiedStackName } from "./config/platform";
 import type { StackContext } from "./context";
 import type { DataLayer } from "./data";
-import type { DatabaseLayer } from "./data-database";
+import type { DatabaseCopyTarget, DatabaseLayer } from "./data-database";
 import { buildNetwork, networkOutputs } from "./network";
 
 /** What a dr stack with DR on exports under `targets`: what the primary stack wires to. */
@@ -29,6 +31,8 @@ export interface DrTargetsOutputs {
   keyArns: Record<string, string>;
   buckets: Record<ReplicaPurpose, { name: string; arn: string; kmsKeyArn: string }>;
   vault: { name: string; arn: string };
+  /** Backup mode: the staging vault (DR account, primary region) the primary's plan copies into. */
+  stagingVault?: { name: string; arn: string };
   databaseCopy: { mode: DatabaseCopyMode; retentionDays: number; snapshotPattern: string };
   /** Snapshots mode: hours without a new DR copy before the dr stack alarms. */
   copyAgeAlarmHours?: number;
@@ -114,6 +118,30 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
             ctx.componentOptions,
           )
         : undefined;
+    // Backup mode's second hop, in the primary region (a second explicit provider): the staging
+    // vault the primary's plan copies into, and the relay on into the DR vault.
+    let relay: BackupCopyRelay | undefined;
+    if (dr.databaseCopy.mode === "backup") {
+      if (ctx.providerFor === undefined) {
+        throw new Error("backup mode needs a provider for the primary region (StackContext.providerFor)");
+      }
+      relay = new BackupCopyRelay(
+        "dr-backup-relay",
+        {
+          naming: ctx.naming,
+          iam: ctx.iam,
+          accountId: platform.accountId ?? "",
+          region: dr.primary.region,
+          drRegion: ctx.region,
+          primaryAccountId: dr.primary.accountId,
+          destinationVaultArn: targets.vaultArn,
+          destinationKmsKeyArn: targets.keyArns["backup-vault"],
+          retentionDays: dr.databaseCopy.retentionDays,
+          logRetentionDays: platform.logRetentionDays,
+        },
+        { providers: [ctx.providerFor(dr.primary.region)] },
+      );
+    }
     outputs["targets"] = {
       primaryAccountId: dr.primary.accountId,
       primaryRegion: dr.primary.region,
@@ -135,6 +163,12 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       alertTopicArn: alerts.topicArn,
       ...(copy === undefined ? {} : { copyAgeAlarmHours: dr.alerts!.copyAgeAlarmHours }),
       ...(copy === undefined ? {} : { snapshotCopyFunction: copy.functionName }),
+      ...(relay === undefined
+        ? {}
+        : {
+            stagingVault: { name: relay.vaultName, arn: relay.vaultArn },
+            relayFunction: relay.functionName,
+          }),
     };
   }
   return outputs;
@@ -237,11 +271,30 @@ export async function readDrStack(ctx: StackContext): Promise<DrStack | undefine
         });
       }
     }
+    if (
+      copy.mode === "backup" &&
+      targets.databaseCopy.mode === "backup" &&
+      targets.stagingVault === undefined
+    ) {
+      problems.push({
+        key: "tdp:platform.drStack",
+        value: name,
+        rule: "the dr stack is in backup mode but exports no staging vault (targets.stagingVault): run pulumi up of the dr stack with this version first",
+      });
+    }
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
   return stack;
+}
+
+/** Backup mode's first hop: the dr stack's staging vault, for the database's backup plan. */
+export function databaseCopyTarget(targets: DrTargetsOutputs | undefined): DatabaseCopyTarget | undefined {
+  if (targets?.databaseCopy.mode !== "backup" || targets.stagingVault === undefined) {
+    return undefined;
+  }
+  return { vaultArn: targets.stagingVault.arn, retentionDays: DEFAULT_STAGING_RETENTION_DAYS };
 }
 
 /**

@@ -2,7 +2,13 @@ import { biDashboardOutputs, deployBiDashboard } from "./bi-dashboard";
 import type { StackContext } from "./context";
 import { dataOutputs, deployData, requireDataConfig } from "./data";
 import { databaseOutputs, deployDatabase } from "./data-database";
-import { deployReplication, deploySnapshotShare, drRecoveryObjectives, readDrStack } from "./dr";
+import {
+  databaseCopyTarget,
+  deployReplication,
+  deploySnapshotShare,
+  drRecoveryObjectives,
+  readDrStack,
+} from "./dr";
 import { deploySearch, requireSearchConfig, searchOutputs } from "./data-search";
 import { buildNetwork, networkOutputs } from "./network";
 import { deployOrganizations, organizationsOutputs } from "./organizations";
@@ -39,9 +45,10 @@ export async function deployPrimary(ctx: StackContext): Promise<Record<string, u
   outputs["data"] = dataOutputs(data);
   // Seed 001 Data Layer: RDS PostgreSQL in the private subnets and its AWS Backup plan.
   // Database copies: snapshots mode shares each backup with the DR account (below). Backup mode
-  // is refused by the config rules (AWS Backup copies RDS snapshots across accounts or Regions,
-  // not both), so the backup plan gets no copy action here.
-  const database = deployDatabase(ctx, network, data);
+  // copies each recovery point into the dr stack's staging vault (another account, this Region),
+  // whose relay copies it on into the DR vault: AWS Backup copies RDS recovery points across
+  // accounts or Regions, not both in one copy.
+  const database = deployDatabase(ctx, network, data, databaseCopyTarget(drTargets));
   outputs["database"] = databaseOutputs(database);
   // Seed 001 Data Layer: the OpenSearch domain and its snapshots to the backup bucket.
   const search = deploySearch(ctx, network, data);

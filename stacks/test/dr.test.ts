@@ -7,7 +7,10 @@ import type { Recording } from "@tdp/offline";
 import { PROJECT, REPO_ROOT, offline, planMarkdown, readStackFile, toPlan } from "@tdp/offline";
 import { parse, stringify } from "yaml";
 
+import { DEFAULT_STAGING_RETENTION_DAYS } from "@tdp/dr";
+
 import { loadStackConfig } from "../src/config/load";
+import { backupModePair } from "./fixtures/backup-mode";
 import { configProblems, runConfigProblems } from "./fixtures/config-problems";
 
 type Config = Record<string, Record<string, unknown> | string>;
@@ -247,23 +250,114 @@ describe("DR: the prod stack wired to the dr stack", () => {
   });
 });
 
-describe("DR: backup mode", () => {
+describe("DR: backup mode (the fixture pair)", () => {
+  let dr: Recording;
+  let prod: Recording;
+  let stagingArn: string;
+  before(async () => {
+    const files = backupModePair();
+    dr = await offline.runStack({ stack: "dr", configFile: files.dr });
+    // What prod's stack reference reads: the backup-mode dr stack's plan.
+    const plans = mkdtempSync(path.join(tmpdir(), "tdp-backup-plans-"));
+    writeFileSync(path.join(plans, "dr.json"), JSON.stringify(toPlan(PROJECT, "dr", dr)));
+    offline.setPlansDir(plans);
+    prod = await offline.runStack({ stack: "prod", configFile: files.prod });
+    stagingArn = (dr.outputs["targets"] as { stagingVault: { arn: string } }).stagingVault.arn;
+  });
   after(() => offline.reset());
 
-  it("is refused before anything registers: AWS Backup copies RDS snapshots across accounts or Regions, not both", async () => {
-    offline.setPlansDir(
-      drPlanWith((outputs) => {
-        const targets = outputs["targets"] as { databaseCopy: Record<string, unknown> };
-        targets.databaseCopy["mode"] = "backup";
-      }),
+  it("creates the relay in the DR account with a second explicit provider for the primary region", () => {
+    const providers = dr.ofType("pulumi:providers:aws");
+    const primary = providers.find((p) => p.inputs["region"] === "us-east-1");
+    assert.ok(primary, "a provider for us-east-1");
+    assert.deepEqual(
+      primary.inputs["allowedAccountIds"],
+      dr.one("pulumi:providers:aws", "aws").inputs["allowedAccountIds"],
     );
-    const file = stackWith("prod", (config) => {
-      const copy = (config["tdp:dr"] as { databaseCopy: Record<string, unknown> }).databaseCopy;
-      copy["mode"] = "backup";
-      copy["organizationCrossAccountBackup"] = true;
-    });
-    assert.deepEqual(await runConfigProblems(offline.runStack({ stack: "prod", configFile: file })), [
-      'tdp:dr.databaseCopy.mode: "backup" — AWS Backup copies RDS snapshots across accounts or across Regions, not both in one copy, and the DR vault is in another account and Region: use mode "snapshots" (the snapshot tool shares and copies them), or "none"',
+    assert.equal(dr.one("tdp:dr:BackupCopyRelay").providers?.["aws"], primary.urn);
+    const relay = dr.resources.filter((r) => r.custom && r.urn.includes("tdp:dr:BackupCopyRelay"));
+    assert.ok(relay.length > 10);
+    for (const resource of relay) {
+      assert.equal(resource.provider, primary.urn, `${resource.type} ${resource.name}`);
+    }
+    // The DR targets stay in the DR region.
+    assert.notEqual(dr.one("aws:backup/vault:Vault", "dr-targets-vault").provider, primary.urn);
+    assert.equal(dr.ofType("tdp:dr:SnapshotCopy").length, 0);
+  });
+
+  it("exports the staging vault under targets, and admits the primary account to it only", () => {
+    const vault = dr.one("aws:backup/vault:Vault", "dr-backup-relay-vault");
+    assert.equal(vault.inputs["name"], "acme-tdp-dr-database-staging");
+    assert.equal(vault.protect, true);
+    assert.match(
+      stagingArn,
+      /^arn:aws:backup:us-east-1:222222222222:backup-vault:acme-tdp-dr-database-staging$/,
+    );
+    const staging = statements(
+      dr.one("aws:backup/vaultPolicy:VaultPolicy", "dr-backup-relay-vault-policy").inputs["policy"],
+    );
+    assert.deepEqual(
+      staging.filter((s) => s.Sid === "PrimaryAccountCopiesIn").map((s) => s.Principal),
+      [{ AWS: "arn:aws:iam::111111111111:root" }],
+    );
+    // The DR vault admits no other account: the relay's copies come from this account.
+    const drVault = statements(
+      dr.one("aws:backup/vaultPolicy:VaultPolicy", "dr-targets-vault-policy").inputs["policy"],
+    );
+    assert.deepEqual(
+      drVault.map((s) => s.Sid),
+      ["RecoveryPointsAreNotDeletedOrShortened"],
+    );
+  });
+
+  it("relays into the DR vault with the copy role, keeping copies retentionDays", () => {
+    const fn = dr.one("aws:lambda/function:Function", "dr-backup-relay-function");
+    const variables = (fn.inputs["environment"] as { variables: Record<string, string> }).variables;
+    const targets = dr.outputs["targets"] as { vault: { arn: string } };
+    assert.equal(variables["DESTINATION_VAULT_ARN"], targets.vault.arn);
+    assert.equal(variables["RETENTION_DAYS"], "7");
+    const role = dr.one("aws:iam/role:Role", "dr-backup-relay-copy-role-role");
+    assert.equal(variables["COPY_ROLE_ARN"], `arn:aws:iam::222222222222:role/${String(role.inputs["name"])}`);
+  });
+
+  it("gives prod's backup plan a copy action into the staging vault, kept a few days", () => {
+    const [rule] = prod.one("aws:backup/plan:Plan").inputs["rules"] as {
+      copyActions: { destinationVaultArn: string; lifecycle: { deleteAfter: number } }[];
+    }[];
+    assert.deepEqual(rule!.copyActions, [
+      { destinationVaultArn: stagingArn, lifecycle: { deleteAfter: DEFAULT_STAGING_RETENTION_DAYS } },
+    ]);
+    // The database key admits the DR account (an RDS recovery point is copied across accounts under it).
+    const copy = statements(prod.one("aws:kms/key:Key", "data-keys-database-key").inputs["policy"]).find(
+      (s) => s.Sid === "CopyAccountsDecrypt",
+    );
+    assert.deepEqual(copy?.Principal, { AWS: ["arn:aws:iam::222222222222:root"] });
+    assert.equal(prod.ofType("tdp:dr:SnapshotShare").length, 0);
+  });
+
+  it("prints backup mode's recovery objectives: both hops", () => {
+    const out = prod.outputs["dr"] as {
+      databaseCopyMode: string;
+      recoveryObjectives: { recoveryPoint: string }[];
+    };
+    assert.equal(out.databaseCopyMode, "backup");
+    assert.equal(
+      out.recoveryObjectives[1]!.recoveryPoint,
+      "≤ 24 h between backups + the copy into the staging vault + ≤ 1 h to relay + the copy into the DR vault",
+    );
+  });
+
+  it("refuses a backup-mode dr stack that exports no staging vault (deployed before this version)", async () => {
+    const plans = mkdtempSync(path.join(tmpdir(), "tdp-backup-plans-"));
+    const plan = toPlan(PROJECT, "dr", dr);
+    delete (plan.outputs["targets"] as Record<string, unknown>)["stagingVault"];
+    writeFileSync(path.join(plans, "dr.json"), JSON.stringify(plan));
+    offline.setPlansDir(plans);
+    const problems = await runConfigProblems(
+      offline.runStack({ stack: "prod", configFile: backupModePair().prod }),
+    );
+    assert.deepEqual(problems, [
+      'tdp:platform.drStack: "dr" — the dr stack is in backup mode but exports no staging vault (targets.stagingVault): run pulumi up of the dr stack with this version first',
     ]);
   });
 });
@@ -338,16 +432,25 @@ describe("DR: config errors", () => {
     }
   });
 
-  it("refuses backup mode, and says what its cross-account copy would also need", () => {
-    const problems = drProblems((dr) => ((dr["databaseCopy"] as Record<string, unknown>)["mode"] = "backup"));
-    assert.equal(problems.length, 2, problems.join("\n"));
-    assert.match(
-      problems[0]!,
-      /^tdp:dr.databaseCopy.mode: "backup" — AWS Backup copies RDS snapshots across accounts or across Regions, not both/,
+  it("needs the AWS Organization prerequisite stated for backup mode, in both stacks", () => {
+    const backup = (copy: Record<string, unknown>, organization: boolean) => {
+      copy["mode"] = "backup";
+      copy["organizationCrossAccountBackup"] = organization;
+    };
+    const rule =
+      'tdp:dr.databaseCopy.mode: "backup" — an AWS Backup copy into another account needs both accounts in one AWS Organization with cross-account backup turned on; do that and set tdp:dr.databaseCopy.organizationCrossAccountBackup: true, or use mode "snapshots"';
+    assert.deepEqual(
+      drProblems((dr) => backup(dr["databaseCopy"] as Record<string, unknown>, false)),
+      [rule],
     );
-    assert.match(
-      problems[1]!,
-      /^tdp:dr.databaseCopy.mode: "backup" — an AWS Backup copy into another account needs both accounts in one AWS Organization/,
+    assert.deepEqual(
+      prodProblems((c) => backup(c["tdp:dr"]!["databaseCopy"] as Record<string, unknown>, false)),
+      [rule],
+    );
+    assert.doesNotThrow(() =>
+      loadStackConfig(
+        configOf("dr", (c) => backup(c["tdp:dr"]!["databaseCopy"] as Record<string, unknown>, true)),
+      ),
     );
   });
 

@@ -12,8 +12,12 @@ import { createAlarm, createLogGroup } from "@tdp/data";
 export const SNAPSHOT_FUNCTIONS = ["share-snapshots", "copy-snapshots"] as const;
 export type SnapshotFunction = (typeof SNAPSHOT_FUNCTIONS)[number];
 
+/** Every function of the package: the snapshot tool's and backup mode's copy relay. */
+export const DR_FUNCTIONS = [...SNAPSHOT_FUNCTIONS, "relay-copies"] as const;
+export type DrFunctionName = (typeof DR_FUNCTIONS)[number];
+
 /** A function's deployment package: a file archive of the folder holding its bundled `index.js`. */
-export function snapshotFunctionCode(fn: SnapshotFunction): pulumi.asset.FileArchive {
+export function snapshotFunctionCode(fn: DrFunctionName): pulumi.asset.FileArchive {
   return lambdaArchive("@tdp/dr", __dirname, fn);
 }
 
@@ -25,7 +29,7 @@ export interface FunctionParts {
   naming: Naming;
   iam: IamSettings;
   accountId: string;
-  fn: SnapshotFunction;
+  fn: DrFunctionName;
   description: string;
   statements: PolicyStatement[];
   environment: Record<string, pulumi.Input<string>>;

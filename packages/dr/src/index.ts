@@ -1,3 +1,4 @@
+export * from "./backup-copy-relay";
 export * from "./copy-age";
 export * from "./dr-function";
 export * from "./replication";

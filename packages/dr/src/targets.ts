@@ -93,7 +93,7 @@ export interface DrTargetsArgs {
   lifecycle?: Partial<Record<ReplicaPurpose, BucketLifecycleArgs>>;
   /** Days the DR access logs are kept. @default 365 */
   accessLogRetentionDays?: number;
-  /** How the database reaches the DR region (decides who may write to the vault). @default "snapshots" */
+  /** How the database reaches the DR region (backup: RDS may use the vault's key). @default "snapshots" */
   databaseCopyMode?: DatabaseCopyMode;
   /** Days database copies are kept in the DR region (seed RetentionDays). @default 7 */
   copyRetentionDays?: number;
@@ -144,8 +144,9 @@ export interface ReplicaBucketOutputs {
  * replicated data class, the database snapshots' key (seed DRRDSKMSKey) and the vault's key; the
  * replica buckets (seed DRDatalakeBucket, DRStreamBucket, DRBackupBucket, DRLocalArtifactsBucket)
  * built like the primary's, optionally under Object Lock, that exactly the primary's replication
- * role may write; and a backup vault that admits copies from the primary account only. Keys,
- * buckets and vault are protected.
+ * role may write; and a backup vault for the database's recovery points, which in backup mode
+ * receives same-account copies from BackupCopyRelay's staging vault. Keys, buckets and vault are
+ * protected.
  */
 export class DrTargets extends pulumi.ComponentResource {
   readonly keys: Record<DrKeyPurpose, aws.kms.Key>;
@@ -182,7 +183,9 @@ export class DrTargets extends pulumi.ComponentResource {
       artifacts: ["s3"],
       // The copied snapshots: RDS copies into it and restores from it; AWS Backup restores too.
       database: ["rds", "backup"],
-      "backup-vault": ["backup"],
+      // Backup mode: AWS Backup's copies of RDS recovery points are RDS snapshots under the vault's
+      // key, so RDS uses it too (the relay's copy and a failover's restore).
+      "backup-vault": mode === "backup" ? ["backup", "rds"] : ["backup"],
       // The DR functions' log groups: CloudWatch Logs uses it for this account's groups (below).
       logs: ["logs"],
       // The DR alert topic (SNS) and the DR functions' dead-letter queues (SQS).
@@ -306,7 +309,7 @@ export class DrTargets extends pulumi.ComponentResource {
     }
     this.buckets = buckets;
 
-    // The DR vault for the database's recovery points (backup mode copies into it).
+    // The DR vault for the database's recovery points (backup mode's relay copies into it).
     this.vault = new aws.backup.Vault(
       `${name}-vault`,
       {
@@ -327,15 +330,9 @@ export class DrTargets extends pulumi.ComponentResource {
         Resource: "*",
       },
     ];
-    if (mode === "backup") {
-      vaultStatements.push({
-        Sid: "PrimaryAccountCopiesIn",
-        Effect: "Allow",
-        Principal: { AWS: primaryRoot },
-        Action: "backup:CopyIntoBackupVault",
-        Resource: "*",
-      });
-    }
+    // No account but this one writes here: in backup mode the copies come from this account's
+    // staging vault in the primary region (BackupCopyRelay), a same-account copy that needs no
+    // vault policy grant; the primary account is admitted to the staging vault only.
     new aws.backup.VaultPolicy(
       `${name}-vault-policy`,
       { backupVaultName: this.vault.name, policy: policyJson(policyDocument(...vaultStatements)) },

@@ -104,7 +104,7 @@ export interface RecoveryObjectiveSettings {
   databaseCopyMode: DatabaseCopyMode;
   /** The longest gap between two database backups, hours. */
   backupGapHours: number;
-  /** Hours between the copy function's runs (snapshots mode). @default 1 */
+  /** Hours between the copy functions' runs (snapshots mode's copy, backup mode's relay). @default 1 */
   copyRunHours?: number;
   /** Hours between search snapshots. */
   searchSnapshotIntervalHours: number;
@@ -121,7 +121,7 @@ export function recoveryObjectives(settings: RecoveryObjectiveSettings): Recover
     },
     backup: {
       store: "Database (backup mode)",
-      recoveryPoint: `≤ ${settings.backupGapHours} h between backups, plus the copy job`,
+      recoveryPoint: `≤ ${settings.backupGapHours} h between backups + the copy into the staging vault + ≤ ${copyRun} h to relay + the copy into the DR vault`,
       recoveryTime:
         "restore of the newest recovery point of the DR vault (size-bound) + pulumi up of the recovery stack",
     },

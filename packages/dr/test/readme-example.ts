@@ -1,7 +1,15 @@
 // The README's usage example, kept here so that `tsc -b packages/dr` type-checks it (never run).
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "@tdp/core";
-import { DrTargets, REPLICA_PURPOSES, Replication, SnapshotCopy, replicationRoleArn } from "../src";
+import {
+  BackupCopyRelay,
+  DrTargets,
+  REPLICA_PURPOSES,
+  Replication,
+  SnapshotCopy,
+  replicationRoleArn,
+} from "../src";
 
 const primaryNaming = new Naming({ infrastructureName: "acme-tdp", environment: "production" });
 
@@ -63,3 +71,23 @@ new Replication("dr-replication", {
     ]),
   ),
 });
+
+// Backup mode, in the DR account: the relay in the primary region, into the DR vault above.
+const primaryRegion = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+const relay = new BackupCopyRelay(
+  "dr-backup-relay",
+  {
+    naming: new Naming({ infrastructureName: "acme-tdp", environment: "dr" }),
+    iam: {},
+    accountId: "222222222222",
+    region: "us-east-1",
+    drRegion: "us-west-2",
+    primaryAccountId: "111111111111",
+    destinationVaultArn: targets.vaultArn,
+    destinationKmsKeyArn: targets.keyArns["backup-vault"],
+    retentionDays: 7,
+  },
+  { providers: [primaryRegion] },
+);
+// The primary's DatabaseBackup takes it as copyTargetVaultArn (copyRetentionDays: 3).
+export const stagingVaultArn = relay.vaultArn;

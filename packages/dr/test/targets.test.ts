@@ -169,24 +169,31 @@ describe("DrTargets", () => {
     assert.equal(logs.inputs["objectLockEnabled"], undefined);
   });
 
-  it("creates a protected vault with its own key that admits copies from the primary account in backup mode", () => {
+  it("creates a protected vault with its own key that no other account may write (backup mode relays in from this account)", () => {
     const vault = rec.one("aws:backup/vault:Vault");
     assert.equal(vault.inputs["name"], "acme-tdp-dr-database");
     assert.equal(vault.protect, true);
-    const copy = statement(rec, "dr-targets-vault-policy", "PrimaryAccountCopiesIn");
-    assert.deepEqual(copy.Principal, { AWS: `arn:aws:iam::${PRIMARY}:root` });
-    assert.equal(copy.Action, "backup:CopyIntoBackupVault");
+    assert.deepEqual(sids(rec, "dr-targets-vault-policy"), ["RecoveryPointsAreNotDeletedOrShortened"]);
     assert.equal(
       rec.one("aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs["minRetentionDays"],
       7,
     );
   });
 
-  it("admits no copies into the vault unless the mode is backup", async () => {
+  it("lets RDS use the vault's key in backup mode only (the copies are RDS snapshots under it)", async () => {
+    const via = (r: Recording, name: string) =>
+      statement(r, name, "AccountPrincipalsUseTheKeyThroughServices").Condition?.["StringEquals"]?.[
+        "kms:ViaService"
+      ];
+    assert.deepEqual(via(rec, "dr-targets-backup-vault-key"), [
+      "backup.us-west-2.amazonaws.com",
+      "rds.us-west-2.amazonaws.com",
+    ]);
     const other = await offline.record(
       () => new DrTargets("t", { ...ARGS, databaseCopyMode: "snapshots", objectLock: undefined }),
     );
     assert.deepEqual(sids(other, "t-vault-policy"), ["RecoveryPointsAreNotDeletedOrShortened"]);
+    assert.deepEqual(via(other, "t-backup-vault-key"), ["backup.us-west-2.amazonaws.com"]);
     assert.equal(
       other.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").length,
       0,

@@ -58,7 +58,10 @@ describe("DR validation", () => {
       searchSnapshotIntervalHours: 24,
     });
     assert.match(other[0]!.recoveryPoint, /without a bound/);
-    assert.match(other[1]!.recoveryPoint, /^≤ 168 h between backups, plus the copy job/);
+    assert.equal(
+      other[1]!.recoveryPoint,
+      "≤ 168 h between backups + the copy into the staging vault + ≤ 1 h to relay + the copy into the DR vault",
+    );
     assert.equal(
       recoveryObjectives({
         replicationTimeControl: true,

@@ -176,6 +176,11 @@ export function disabledDefaultProviders(config: Record<string, string>): string
   return list;
 }
 
+/** The id part of a provider reference `<urn>::<id>`. */
+function providerId(reference: string): string {
+  return reference.slice(reference.lastIndexOf("::") + 2);
+}
+
 /** A provider reference is `<urn>::<id>`; plans keep the URN (ids are made up offline). */
 function providerUrn(reference: string): string {
   return reference.split("::").slice(0, -1).join("::");
@@ -299,6 +304,8 @@ export class OfflineEngine {
   private pending = 0;
   private installed = false;
   private plansDir = DEFAULT_PLANS_DIR;
+  /** The region of each AWS provider registered, by its id. */
+  private readonly providerRegions = new Map<string, string>();
   private identity: { accountId?: string; region?: string } = {};
   private disabledProviders: string[] = [];
   /** Whether inventory, identity, zones or plans directory differ from the defaults (until `reset`). */
@@ -340,14 +347,21 @@ export class OfflineEngine {
               },
             };
           }
-          return synthesize(
+          // A resource of an AWS provider for another region (a second explicit provider) gets
+          // that region in its synthesized ARNs and endpoints, as AWS would answer.
+          const region = args.provider ? this.providerRegions.get(providerId(args.provider)) : undefined;
+          const answer = synthesize(
             {
               type: args.type,
               name: args.name,
               inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
             },
-            this.ctx,
+            region === undefined ? this.ctx : { ...this.ctx, region },
           );
+          if (args.type === "pulumi:providers:aws" && typeof args.inputs["region"] === "string") {
+            this.providerRegions.set(answer.id, args.inputs["region"]);
+          }
+          return answer;
         },
         call: (args) => {
           try {

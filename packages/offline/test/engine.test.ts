@@ -163,4 +163,19 @@ describe("offline engine: recording", () => {
       "arn:aws:logs:us-east-1:111111111111:log-group:/tdp/app",
     );
   });
+
+  it("gives the resources of an AWS provider for another region that region's ARNs", async () => {
+    let here: pulumi.Output<string> | undefined;
+    let there: pulumi.Output<string> | undefined;
+    await offline.record(() => {
+      const west = new aws.Provider("west", { region: "us-west-2" });
+      here = new aws.backup.Vault("here", { name: "here" }).arn;
+      there = new aws.backup.Vault("there", { name: "there" }, { provider: west }).arn;
+    });
+    assert.equal(await offline.outputValue(here!), "arn:aws:backup:us-east-1:111111111111:backup-vault:here");
+    assert.equal(
+      await offline.outputValue(there!),
+      "arn:aws:backup:us-west-2:111111111111:backup-vault:there",
+    );
+  });
 });

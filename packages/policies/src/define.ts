@@ -67,6 +67,7 @@ export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
     requireVaultLock: { type: "boolean" },
     drReplicatedBuckets: { type: "array", items: { type: "string" } },
     drReplicaBuckets: { type: "array", items: { type: "string" } },
+    drStagingVault: { type: "string" },
   },
 };
 

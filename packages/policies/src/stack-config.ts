@@ -63,6 +63,14 @@ export function policyConfigFromStack(projectDir: string, stack: string): TdpPol
     const bucket = (p: string) => text(sectionOf(names)[p]) ?? `${infrastructureName}-${environment}-${p}`;
     drBuckets[platform["role"] === "dr" ? "drReplicaBuckets" : "drReplicatedBuckets"] = purposes.map(bucket);
   }
+  // A dr stack in backup mode holds the staging vault the primary copies into (@tdp/dr BackupCopyRelay).
+  const staging =
+    dr["enabled"] === true &&
+    platform["role"] === "dr" &&
+    sectionOf(dr["databaseCopy"])["mode"] === "backup" &&
+    infrastructureName
+      ? { drStagingVault: `${infrastructureName}-${environment}-database-staging` }
+      : {};
   const prefix = text(platform["iamRolePrefix"]);
   const boundary = text(platform["iamBoundaryPolicyArn"]);
   // tdp:data.database.vaultLock asks for AWS Backup Vault Lock on the database's vault.
@@ -78,6 +86,7 @@ export function policyConfigFromStack(projectDir: string, stack: string): TdpPol
     allowIamUsers: athenaUsers,
     requireVaultLock: vaultLock,
     ...drBuckets,
+    ...staging,
   };
 }
 

@@ -76,6 +76,8 @@ export interface TdpPolicyConfig {
   drReplicatedBuckets?: string[];
   /** A dr stack with DR on: the replica buckets it must hold, protected. @default none */
   drReplicaBuckets?: string[];
+  /** A dr stack with DR on in backup mode: the staging vault it must hold, protected. @default none */
+  drStagingVault?: string;
 }
 
 export type { PolicyResource, ReportViolation };

@@ -1,5 +1,9 @@
 import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+
+import { parse, stringify } from "yaml";
 
 import { policyConfigFromStack } from "../src/stack-config";
 
@@ -16,6 +20,18 @@ describe("policy settings from the stack files: DR", () => {
       "acme-tdp-dr-artifacts",
     ]);
     assert.equal(dr.drReplicatedBuckets, undefined);
+    assert.equal(dr.drStagingVault, undefined, "snapshots mode: no staging vault");
+  });
+
+  it("names the staging vault of a dr stack in backup mode", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tdp-policy-backup-"));
+    const document = parse(readFileSync(path.join(ROOT, "Pulumi.dr.yaml"), "utf8")) as {
+      config: Record<string, { databaseCopy: Record<string, unknown> }>;
+    };
+    document.config["tdp:dr"]!.databaseCopy["mode"] = "backup";
+    writeFileSync(path.join(dir, "Pulumi.dr.yaml"), stringify(document));
+    assert.equal(policyConfigFromStack(dir, "dr")!.drStagingVault, "acme-tdp-dr-database-staging");
+    assert.equal(policyConfigFromStack(ROOT, "prod")!.drStagingVault, undefined, "a primary holds none");
   });
 
   it("lets the primary grant to its DR account, and names the buckets that must replicate", () => {

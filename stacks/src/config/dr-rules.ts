@@ -83,16 +83,9 @@ export function drProblems(
     }
   }
   const copy = dr.databaseCopy;
-  if (copy.mode === "backup") {
-    // AWS Backup developer guide, "Copy a backup": for Amazon RDS snapshots it copies either
-    // across accounts or across Regions, not both, because of how RDS encrypts them; the DR vault
-    // is in another account and another Region.
-    problems.push({
-      key: "tdp:dr.databaseCopy.mode",
-      value: copy.mode,
-      rule: 'AWS Backup copies RDS snapshots across accounts or across Regions, not both in one copy, and the DR vault is in another account and Region: use mode "snapshots" (the snapshot tool shares and copies them), or "none"',
-    });
-  }
+  // Backup mode copies in two hops (AWS Backup copies RDS recovery points across accounts or
+  // across Regions, not both in one copy): the first crosses the accounts, which AWS Backup allows
+  // only inside one AWS Organization with cross-account backup on.
   if (copy.mode === "backup" && !copy.organizationCrossAccountBackup) {
     problems.push({
       key: "tdp:dr.databaseCopy.mode",

@@ -69,14 +69,26 @@ export const drBucketsReplicated = stackPolicy({
 
 export const drTargetsProtected = stackPolicy({
   name: "dr-targets-protected",
-  satisfiedBy: ["packages/dr/src/targets.ts", "packages/policies/src/stack-config.ts"],
+  satisfiedBy: [
+    "packages/dr/src/targets.ts",
+    "packages/dr/src/backup-copy-relay.ts",
+    "packages/policies/src/stack-config.ts",
+  ],
   description:
-    "In a dr stack (the drReplicaBuckets setting), every replica bucket and the DR backup vault are protected from deletion, and the replicas are versioned and KMS-encrypted (what replication needs of them).",
+    "In a dr stack (the drReplicaBuckets setting), every replica bucket and the DR backup vault are protected from deletion, and the replicas are versioned and KMS-encrypted (what replication needs of them); in backup mode (the drStagingVault setting) the staging vault the primary copies into is in the stack and protected too.",
   module: "dr",
   controls: { fsbp: [], checkov: [], project: ["TDP.DR.2"] },
   enforcementLevel: "mandatory",
-  remediation: "Create the replicas and the vault with @tdp/dr's DrTargets (protected, versioned, SSE-KMS)",
+  remediation:
+    "Create the replicas and the vault with @tdp/dr's DrTargets (protected, versioned, SSE-KMS), and in backup mode the staging vault with @tdp/dr's BackupCopyRelay",
   check(resources, report, config) {
+    // Backup mode: the staging vault the primary copies into must be here, and protected.
+    const staging = config.drStagingVault;
+    if (staging !== undefined) {
+      const vault = ofTypes(resources, VAULT_TYPES).find((v) => knownText(v.props["name"]) === staging);
+      if (vault === undefined)
+        report(`DR staging vault ${staging} is not in the stack`, resources[0]?.urn ?? "");
+    }
     const names = config.drReplicaBuckets ?? [];
     if (names.length === 0) return;
     const found = bucketsNamed(resources, names);
@@ -95,8 +107,10 @@ export const drTargetsProtected = stackPolicy({
       if (!kms) report(`replica bucket ${name} is not KMS-encrypted`, bucket.urn);
     }
     for (const vault of ofTypes(resources, VAULT_TYPES))
-      if (!vault.protect)
-        report(`DR backup vault ${knownText(vault.props["name"]) ?? vault.name} is not protected`, vault.urn);
+      if (!vault.protect) {
+        const name = knownText(vault.props["name"]) ?? vault.name;
+        report(`DR ${name === staging ? "staging" : "backup"} vault ${name} is not protected`, vault.urn);
+      }
   },
 });
 

@@ -63,6 +63,15 @@ const vault = (protect: boolean) =>
     { protect },
   );
 
+const STAGING = "acme-tdp-dr-database-staging";
+const stagingVault = (protect: boolean) =>
+  res(
+    "aws:backup/vault:Vault",
+    "dr-backup-relay-vault",
+    { name: STAGING, kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/0000-3333" },
+    { protect },
+  );
+
 export const drCases: PolicyCase[] = [
   {
     policy: drBucketsReplicated,
@@ -120,6 +129,22 @@ export const drCases: PolicyCase[] = [
         message: /DR backup vault acme-tdp-dr-database is not protected/,
       },
       { fixture: [vault(true)], message: /replica bucket acme-tdp-dr-datalake is not in the stack/ },
+    ],
+  },
+  {
+    policy: drTargetsProtected,
+    // Backup mode: the staging vault the primary copies into.
+    config: { drReplicaBuckets: [REPLICA], drStagingVault: STAGING },
+    passes: [[...bucket(REPLICA), vault(true), stagingVault(true)]],
+    fails: [
+      {
+        fixture: [...bucket(REPLICA), vault(true), stagingVault(false)],
+        message: /DR staging vault acme-tdp-dr-database-staging is not protected/,
+      },
+      {
+        fixture: [...bucket(REPLICA), vault(true)],
+        message: /DR staging vault acme-tdp-dr-database-staging is not in the stack/,
+      },
     ],
   },
 ];
