@@ -11,8 +11,8 @@
  * - `.ts` files are transpiled by esbuild (types stripped, no type check: `tsc -b` checks) and the
  *   result is kept in `node_modules/.cache/register-typescript/`, keyed by the source's hash, so a
  *   second run reads the JavaScript back instead of transpiling;
- * - on Node 22.1 and later, V8's compiled code is cached on disk for every module (Node's own
- *   compile cache).
+ * - V8's compiled code is cached on disk for every module, JavaScript included: Node's own compile
+ *   cache on Node 22.1 and later, `compile-cache.cjs` before.
  *
  * Source maps are inline; Node maps stack traces through them when source maps are enabled
  * (`--enable-source-maps`, or TDP_SOURCE_MAPS=1 under mocha).
@@ -29,10 +29,13 @@ const CACHE = path.join(ROOT, "node_modules", ".cache", "register-typescript");
 
 /** @type {{ enableCompileCache?: (dir: string) => unknown }} */
 const moduleApi = Module;
-// Node 22.1 and later keep V8's compiled code on disk. Node 20 has no such cache here: the
-// v8-compile-cache package compiles modules through vm.Script without a dynamic import() loader
-// (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING) and measured no faster for a plan.
-moduleApi.enableCompileCache?.(path.join(CACHE, "v8"));
+if (typeof moduleApi.enableCompileCache === "function") {
+  // Node 22.1 and later keep V8's compiled code on disk themselves.
+  moduleApi.enableCompileCache(process.env["TDP_COMPILE_CACHE_DIR"] ?? path.join(CACHE, "v8"));
+} else {
+  // TDP_COMPILE_CACHE_DIR: another folder, for the hook's own tests.
+  require("./compile-cache.cjs").installCompileCache(process.env["TDP_COMPILE_CACHE_DIR"] ?? path.join(CACHE, "v8"));
+}
 
 /** @type {typeof import("esbuild") | undefined} */
 let esbuild;

@@ -1,17 +1,26 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import Module from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 const REGISTER = path.resolve(__dirname, "..", "register-typescript.cjs");
 
-/** Runs `node --require register-typescript.cjs <entry>` in `dir` and returns what it printed. */
-function run(dir: string, entry: string) {
-  const result = spawnSync(process.execPath, ["--require", REGISTER, path.join(dir, entry)], {
+/** Whether Node keeps compiled code itself (22.1 and later); else compile-cache.cjs does. */
+const NODE_COMPILE_CACHE =
+  typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === "function";
+
+/**
+ * Runs `node --require register-typescript.cjs <entry>` in `dir`, with the compiled-code cache in
+ * `dir/cache`, and returns what it printed.
+ */
+function run(dir: string, entry: string, nodeOptions: string[] = []) {
+  const result = spawnSync(process.execPath, [...nodeOptions, "--require", REGISTER, path.join(dir, entry)], {
     cwd: dir,
     encoding: "utf8",
     timeout: 30_000,
+    env: { ...process.env, TDP_COMPILE_CACHE_DIR: path.join(dir, "cache") },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -38,6 +47,40 @@ describe("scripts/register-typescript.cjs", function () {
       const result = run(dir, "main.ts");
       assert.equal(result.status, 0, `${attempt}: ${result.stderr}`);
       assert.equal(result.stdout, "hello plan", attempt);
+    }
+  });
+
+  it("keeps the compiled code between runs, compiles a changed module anew and survives a corrupt cache", () => {
+    writeFileSync(path.join(dir, "lib.ts"), 'export const word = (): string => "first";\n');
+    writeFileSync(
+      path.join(dir, "main.ts"),
+      'import { word } from "./lib";\nprocess.stdout.write(word());\n',
+    );
+    assert.equal(run(dir, "main.ts").stdout, "first");
+    const cacheFile = path.join(dir, "cache", "main.ts.v8cache");
+    if (NODE_COMPILE_CACHE) {
+      assert.ok(readdirSync(path.join(dir, "cache")).length > 0, "Node's compile cache is written");
+    } else {
+      assert.ok(existsSync(cacheFile), "compile-cache.cjs writes one file per entry point");
+    }
+    writeFileSync(path.join(dir, "lib.ts"), 'export const word = (): string => "second";\n');
+    assert.equal(run(dir, "main.ts").stdout, "second", "a changed module is not served from the cache");
+    mkdirSync(path.join(dir, "cache"), { recursive: true });
+    writeFileSync(cacheFile, "not a cache");
+    const corrupt = run(dir, "main.ts");
+    assert.equal(corrupt.status, 0, corrupt.stderr);
+    assert.equal(corrupt.stdout, "second");
+  });
+
+  it("maps a stack trace through the source map when source maps are on", () => {
+    writeFileSync(
+      path.join(dir, "main.ts"),
+      'interface A {\n  a: string;\n}\ntype B = A;\nconst b: B | undefined = undefined;\nvoid b;\nthrow new Error("line seven");\n',
+    );
+    for (const attempt of ["first", "cached"]) {
+      const result = run(dir, "main.ts", ["--enable-source-maps"]);
+      assert.equal(result.status, 1, attempt);
+      assert.match(result.stderr, /main\.ts:7/, `${attempt}: ${result.stderr}`);
     }
   });
 
