@@ -270,6 +270,22 @@ describe("BackupCopyRelay: its own alert topic and the copy-age alarm", () => {
   });
 });
 
+describe("BackupCopyRelay without an alert topic", () => {
+  it("still encrypts the environment and keeps a dead-letter queue, with no alarm and no topic", async () => {
+    let relay: BackupCopyRelay | undefined;
+    const rec = await offline.record(() => {
+      const primary = new aws.Provider("primary-region", { region: "us-east-1" });
+      relay = new BackupCopyRelay("relay", { ...ARGS, alarmTarget: undefined }, { providers: [primary] });
+    });
+    const fn = rec.one("aws:lambda/function:Function", "relay-function");
+    assert.ok(fn.inputs["kmsKeyArn"]);
+    assert.ok(fn.inputs["deadLetterConfig"]);
+    assert.deepEqual(rec.ofType("aws:cloudwatch/metricAlarm:MetricAlarm"), []);
+    assert.deepEqual(rec.ofType("aws:sns/topic:Topic"), []);
+    assert.equal(relay!.alertTopicArn, undefined);
+  });
+});
+
 describe("validateBackupCopyRelayArgs", () => {
   it("accepts the example", () => validateBackupCopyRelayArgs(ARGS));
   it("refuses the DR account as the primary", () =>
