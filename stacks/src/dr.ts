@@ -34,7 +34,7 @@ export interface DrTargetsOutputs {
   /** Backup mode: the staging vault (DR account, primary region) the primary's plan copies into. */
   stagingVault?: { name: string; arn: string };
   databaseCopy: { mode: DatabaseCopyMode; retentionDays: number; snapshotPattern: string };
-  /** Snapshots mode: hours without a new DR copy before the dr stack alarms. */
+  /** Hours without a new DR copy before the dr stack alarms (either mode; absent from older dr stacks). */
   copyAgeAlarmHours?: number;
 }
 
@@ -119,7 +119,9 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
           )
         : undefined;
     // Backup mode's second hop, in the primary region (a second explicit provider): the staging
-    // vault the primary's plan copies into, and the relay on into the DR vault.
+    // vault the primary's plan copies into, and the relay on into the DR vault. Its alarms need a
+    // topic of that region (an alarm notifies topics of its own region only): the relay builds
+    // it with its own keys, for the same address as the dr-alerts topic here.
     let relay: BackupCopyRelay | undefined;
     if (dr.databaseCopy.mode === "backup") {
       if (ctx.providerFor === undefined) {
@@ -138,6 +140,8 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
           destinationKmsKeyArn: targets.keyArns["backup-vault"],
           retentionDays: dr.databaseCopy.retentionDays,
           logRetentionDays: platform.logRetentionDays,
+          notificationEmail: dr.alerts!.notificationEmail,
+          copyAgeAlarmHours: dr.alerts!.copyAgeAlarmHours,
         },
         { providers: [ctx.providerFor(dr.primary.region)] },
       );
@@ -161,13 +165,16 @@ export async function deployDr(ctx: StackContext): Promise<Record<string, unknow
       databaseCopy: dr.databaseCopy,
       objectLock: dr.objectLock ?? null,
       alertTopicArn: alerts.topicArn,
-      ...(copy === undefined ? {} : { copyAgeAlarmHours: dr.alerts!.copyAgeAlarmHours }),
+      ...(copy === undefined && relay === undefined
+        ? {}
+        : { copyAgeAlarmHours: dr.alerts!.copyAgeAlarmHours }),
       ...(copy === undefined ? {} : { snapshotCopyFunction: copy.functionName }),
       ...(relay === undefined
         ? {}
         : {
             stagingVault: { name: relay.vaultName, arn: relay.vaultArn },
             relayFunction: relay.functionName,
+            relayAlertTopicArn: relay.alertTopicArn,
           }),
     };
   }
@@ -254,8 +261,9 @@ export async function readDrStack(ctx: StackContext): Promise<DrStack | undefine
         rule: `the dr stack has mode ${targets.databaseCopy.mode}, retentionDays ${targets.databaseCopy.retentionDays}; both stacks need the same database copy settings`,
       });
     }
+    // Either mode: the copy function (snapshots) or the relay (backup) alarms on the copy's age.
     const alarmHours = targets.copyAgeAlarmHours;
-    if (copy.mode === "snapshots" && alarmHours !== undefined) {
+    if (alarmHours !== undefined) {
       const schedule = backupScheduleOf(ctx.config.data.database);
       let gap: number | undefined;
       try {

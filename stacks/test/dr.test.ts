@@ -320,6 +320,51 @@ describe("DR: backup mode (the fixture pair)", () => {
     assert.equal(variables["COPY_ROLE_ARN"], `arn:aws:iam::222222222222:role/${String(role.inputs["name"])}`);
   });
 
+  it("hardens the relay like the DR functions: its environment under a key, a dead-letter queue, in the primary region", () => {
+    const fn = dr.one("aws:lambda/function:Function", "dr-backup-relay-function");
+    assert.match(String(fn.inputs["kmsKeyArn"]), /^arn:aws:kms:us-east-1:222222222222:key\//);
+    assert.ok(fn.dependencies.includes(dr.one("aws:kms/key:Key", "dr-backup-relay-relay-secrets-key").urn));
+    assert.deepEqual(fn.inputs["deadLetterConfig"], {
+      targetArn: "arn:aws:sqs:us-east-1:222222222222:acme-tdp-dr-relay-copies-dlq",
+    });
+  });
+
+  it("sends the relay's alarms to an alert topic of the primary region, for the dr stack's address", () => {
+    const primary = dr.ofType("pulumi:providers:aws").find((p) => p.inputs["region"] === "us-east-1")!;
+    const topic = dr.one("aws:sns/topic:Topic", "dr-backup-relay-alerts-topic");
+    assert.equal(topic.provider, primary.urn);
+    assert.equal(topic.inputs["name"], "acme-tdp-dr-alerts-us-east-1");
+    // The DR region's topic keeps its name and region.
+    const drTopic = dr.one("aws:sns/topic:Topic", "dr-alerts-topic");
+    assert.equal(drTopic.inputs["name"], "acme-tdp-dr-alerts");
+    assert.notEqual(drTopic.provider, primary.urn);
+    const arn = "arn:aws:sns:us-east-1:222222222222:acme-tdp-dr-alerts-us-east-1";
+    const targets = dr.outputs["targets"] as { relayAlertTopicArn: string; copyAgeAlarmHours: number };
+    assert.equal(targets.relayAlertTopicArn, arn);
+    assert.equal(targets.copyAgeAlarmHours, 26);
+    const email = dr.one("aws:sns/topicSubscription:TopicSubscription", "dr-backup-relay-alerts-email");
+    assert.equal(
+      email.inputs["endpoint"],
+      dr.one("aws:sns/topicSubscription:TopicSubscription", "dr-alerts-email").inputs["endpoint"],
+    );
+    const alarms = dr
+      .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+      .filter((a) => a.name.startsWith("dr-backup-relay-"));
+    assert.deepEqual(alarms.map((a) => a.name).sort(), [
+      "dr-backup-relay-alarm-database-copy-age",
+      "dr-backup-relay-alarm-relay-copies-dlq",
+      "dr-backup-relay-alarm-relay-copies-errors",
+    ]);
+    for (const alarm of alarms) {
+      assert.equal(alarm.provider, primary.urn, alarm.name);
+      assert.deepEqual(alarm.inputs["alarmActions"], [arn], alarm.name);
+    }
+    const age = dr.one("aws:cloudwatch/metricAlarm:MetricAlarm", "dr-backup-relay-alarm-database-copy-age");
+    assert.equal(age.inputs["threshold"], 26);
+    assert.equal(age.inputs["treatMissingData"], "breaching");
+    assert.deepEqual(age.inputs["dimensions"], { FunctionName: "acme-tdp-dr-relay-copies" });
+  });
+
   it("gives prod's backup plan a copy action into the staging vault, kept a few days", () => {
     const [rule] = prod.one("aws:backup/plan:Plan").inputs["rules"] as {
       copyActions: { destinationVaultArn: string; lifecycle: { deleteAfter: number } }[];
@@ -345,6 +390,22 @@ describe("DR: backup mode (the fixture pair)", () => {
       out.recoveryObjectives[1]!.recoveryPoint,
       "≤ 24 h between backups + the copy into the staging vault + ≤ 1 h to relay + the copy into the DR vault",
     );
+  });
+
+  it("refuses backups further apart than the relay's copy-age alarm allows", async () => {
+    const plans = mkdtempSync(path.join(tmpdir(), "tdp-backup-plans-"));
+    writeFileSync(path.join(plans, "dr.json"), JSON.stringify(toPlan(PROJECT, "dr", dr)));
+    offline.setPlansDir(plans);
+    const file = backupModePair().prod;
+    const document = parse(readFileSync(file, "utf8")) as { config: Config };
+    const database = (document.config["tdp:data"] as { database: Record<string, unknown> }).database;
+    delete database["backupIntervalHours"];
+    database["backupSchedule"] = "cron(0 1 ? * SUN *)";
+    writeFileSync(file, stringify(document));
+    const problems = await runConfigProblems(offline.runStack({ stack: "prod", configFile: file }));
+    assert.deepEqual(problems, [
+      'tdp:data.database: "cron(0 1 ? * SUN *)" — leaves up to 168 hours between backups, but the dr stack alarms after 26 hours without a new copy (its tdp:dr.alerts.copyAgeAlarmHours): it would alarm between every two backups; set that to at least 170 and run pulumi up there',
+    ]);
   });
 
   it("refuses a backup-mode dr stack that exports no staging vault (deployed before this version)", async () => {

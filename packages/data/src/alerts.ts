@@ -22,10 +22,20 @@ export interface AlertsArgs {
   kmsKeyArn: pulumi.Input<string>;
   /** The account id; looked up when absent. @default caller identity */
   accountId?: pulumi.Input<string>;
+  /**
+   * The topic's name purpose (`<base>-<purpose>`): another topic of the same deployment in another
+   * region names its region here, so the two never share a name. @default "alerts"
+   */
+  purpose?: string;
 }
 
 export function validateAlertsArgs(args: AlertsArgs): void {
   validateEmail("notificationEmail", args.notificationEmail);
+  if (args.purpose !== undefined && !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(args.purpose)) {
+    throw new Error(
+      `purpose "${args.purpose}" must be lowercase letters, digits and hyphens, starting with a letter (it ends the topic's name); such as alerts-us-east-1`,
+    );
+  }
 }
 
 /**
@@ -49,7 +59,7 @@ export class Alerts extends pulumi.ComponentResource {
     this.topic = new aws.sns.Topic(
       `${name}-topic`,
       {
-        name: args.naming.name("snsTopic", "alerts"),
+        name: args.naming.name("snsTopic", args.purpose ?? "alerts"),
         displayName: `TDP ${args.naming.base} alerts`,
         kmsMasterKeyId: args.kmsKeyArn,
       },

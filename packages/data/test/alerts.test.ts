@@ -15,6 +15,13 @@ describe("Alerts", () => {
         notificationEmail: "platform-alerts@acme.example.com",
         kmsKeyArn: KEY_ARN,
       });
+      new Alerts("regional", {
+        naming,
+        accountId: ACCOUNT,
+        notificationEmail: "platform-alerts@acme.example.com",
+        kmsKeyArn: KEY_ARN,
+        purpose: "alerts-us-west-2",
+      });
       createAlarm(
         "db",
         alerts.alarmTarget,
@@ -52,6 +59,10 @@ describe("Alerts", () => {
     const topic = byName(rec, "alerts-topic");
     assert.equal(topic.inputs["kmsMasterKeyId"], KEY_ARN);
     assert.equal(topic.inputs["name"], "acme-tdp-production-alerts");
+  });
+
+  it("names a second topic (another region's) after its purpose", () => {
+    assert.equal(byName(rec, "regional-topic").inputs["name"], "acme-tdp-production-alerts-us-west-2");
   });
 
   it("lets CloudWatch, EventBridge and Backup of this account publish, over TLS only", () => {

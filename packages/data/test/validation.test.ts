@@ -34,6 +34,18 @@ describe("data validation: e-mail addresses", () => {
       });
     });
   }
+  it("names an alert topic after its purpose, and rejects a purpose that is no name part", () => {
+    const email = "platform-alerts@acme.example.com";
+    validateAlertsArgs({ naming, notificationEmail: email, kmsKeyArn: KEY_ARN, purpose: "alerts-us-east-1" });
+    for (const bad of ["Alerts", "alerts_1", "-alerts", "alerts-", ""]) {
+      assert.throws(
+        () => validateAlertsArgs({ naming, notificationEmail: email, kmsKeyArn: KEY_ARN, purpose: bad }),
+        {
+          message: `purpose "${bad}" must be lowercase letters, digits and hyphens, starting with a letter (it ends the topic's name); such as alerts-us-east-1`,
+        },
+      );
+    }
+  });
   it("rejects a bad SES sender address", () => {
     assert.throws(() => validateSenderEmailArgs({ sourceAddress: "noreply" }), {
       message: 'sourceAddress "noreply" is not an e-mail address (local@domain.tld, at most 254 characters)',

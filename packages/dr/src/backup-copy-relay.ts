@@ -12,9 +12,11 @@ import {
   statefulResourceOptions,
 } from "@tdp/core";
 import type { AlarmTarget } from "@tdp/data";
+import { Alerts, DataKey, createAlarm, validateEmail } from "@tdp/data";
 
-import { snapshotFunction } from "./dr-function";
-import { DEFAULT_SNAPSHOT_SCHEDULE } from "./snapshot-functions";
+import { DR_METRIC_NAMESPACE, NEWEST_COPY_AGE_METRIC } from "./copy-age";
+import { drFunction } from "./dr-function";
+import { DEFAULT_SNAPSHOT_SCHEDULE, validateCopyAgeAlarmHours } from "./snapshot-functions";
 import {
   DEFAULT_COPY_RETENTION_DAYS,
   validateAccountPair,
@@ -67,8 +69,25 @@ export interface BackupCopyRelayArgs {
   logRetentionDays?: number;
   /** @default "rate(1 hour)" */
   scheduleExpression?: string;
-  /** Function errors reach an alert topic (in the primary region). @default none */
+  /**
+   * An alert topic of this account in the primary region (a CloudWatch alarm notifies topics of
+   * its own region only) for the function's errors, its dead-lettered events and the copy-age
+   * alarm. Give this or `notificationEmail`, not both. @default none
+   */
   alarmTarget?: AlarmTarget;
+  /**
+   * Seed NotificationEmail: the relay builds its own alert topic in the primary region
+   * (`<base>-alerts-<region>`, under its messaging key) subscribed by this address, and alarms
+   * there. Give this or `alarmTarget`, not both. @default none
+   */
+  notificationEmail?: string;
+  /**
+   * Alarm when the DR vault's newest completed recovery point was made more than this many hours
+   * ago (the primary's longest gap between backups + 2 h), or the relay stops reporting: each run
+   * publishes the age (`TDP/DR` NewestCopyAgeHours, in the primary region) and a missing data point
+   * counts as breaching. Needs `alarmTarget` or `notificationEmail`. @default no such alarm
+   */
+  copyAgeAlarmHours?: number;
   /** The function's code; for tests. @default the bundled handler */
   code?: pulumi.asset.Archive;
 }
@@ -78,6 +97,27 @@ export function validateBackupCopyRelayArgs(args: BackupCopyRelayArgs): void {
   validateAccountPair(args.primaryAccountId, args.accountId, "primaryAccountId");
   validateRegionPair(args.region, args.drRegion, "region");
   validateCopyRetentionDays("retentionDays", args.retentionDays ?? DEFAULT_COPY_RETENTION_DAYS);
+  if (args.alarmTarget !== undefined && args.notificationEmail !== undefined) {
+    throw new Error(
+      `notificationEmail "${args.notificationEmail}" and alarmTarget are both set: the relay's alarms go to one topic; give alarmTarget (a topic of the primary region) or notificationEmail (the relay builds one), not both`,
+    );
+  }
+  if (args.notificationEmail !== undefined) {
+    validateEmail("notificationEmail", args.notificationEmail);
+  }
+  if (args.copyAgeAlarmHours !== undefined) {
+    validateCopyAgeAlarmHours("copyAgeAlarmHours", args.copyAgeAlarmHours);
+    if (args.alarmTarget === undefined && args.notificationEmail === undefined) {
+      throw new Error(
+        `copyAgeAlarmHours ${args.copyAgeAlarmHours} needs alarmTarget or notificationEmail: the alarm has nowhere to go; give one or leave copyAgeAlarmHours out`,
+      );
+    }
+  }
+}
+
+/** The relay's alert topic's name purpose: `<base>-alerts-<region>`, apart from the DR region's `<base>-alerts`. */
+export function relayAlertsPurpose(region: string): string {
+  return `alerts-${region}`;
 }
 
 /**
@@ -86,8 +126,11 @@ export function validateBackupCopyRelayArgs(args: BackupCopyRelayArgs): void {
  * copies each recovery point into this staging vault (another account, same Region), and this
  * relay copies it on into the DR vault (same account, the DR Region): a staging vault with its
  * own key admitting copies from the primary account only, the role AWS Backup copies with, and a
- * function that starts the copy jobs hourly and on AWS Backup's recovery point events. The vault
- * and its key are protected.
+ * function that starts the copy jobs hourly and on AWS Backup's recovery point events. The
+ * function is hardened like the DR functions: its environment under a key of its own, an encrypted
+ * dead-letter queue, and (with an alert topic of the primary region, given or built from
+ * `notificationEmail`) alarms on its errors, its dead-lettered events and, with
+ * `copyAgeAlarmHours`, the DR vault's newest copy growing old. The vault and the keys are protected.
  */
 export class BackupCopyRelay extends pulumi.ComponentResource {
   readonly vault: aws.backup.Vault;
@@ -97,6 +140,15 @@ export class BackupCopyRelay extends pulumi.ComponentResource {
   readonly logsKeyArn: pulumi.Output<string>;
   readonly copyRoleArn: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
+  /** The key of the function's environment variables (primary region, through Lambda only). */
+  readonly secretsKeyArn: pulumi.Output<string>;
+  /** The key of the dead-letter queue and the relay's alert topic (through SQS and SNS only). */
+  readonly messagingKeyArn: pulumi.Output<string>;
+  readonly deadLetterQueueArn: pulumi.Output<string>;
+  /** With `notificationEmail`: the relay's alert topic in the primary region. */
+  readonly alerts?: Alerts;
+  /** The topic the relay's alarms notify (`alarmTarget`'s or the relay's own); none without either. */
+  readonly alertTopicArn?: pulumi.Output<string>;
 
   constructor(name: string, args: BackupCopyRelayArgs, opts?: pulumi.ComponentResourceOptions) {
     validateBackupCopyRelayArgs(args);
@@ -151,6 +203,57 @@ export class BackupCopyRelay extends pulumi.ComponentResource {
     ]);
     this.keyArn = vaultKey.arn;
     this.logsKeyArn = logsKey.arn;
+
+    // The function's environment and dead-letter queue keys, @tdp/data's DataKey as the DR
+    // targets' secrets and messaging keys (those are in the DR region; a function's and a
+    // queue's key must be in their region). The messaging key also encrypts the relay's alert
+    // topic, whose publishers include CloudWatch alarms of this account.
+    const dataKey = (purpose: string, description: string, via: string[], principals = false) =>
+      new DataKey(
+        `${name}-${purpose}`,
+        {
+          naming: args.naming,
+          purpose,
+          description,
+          region: args.region,
+          accountId: args.accountId,
+          viaServices: via,
+          servicePrincipals: principals
+            ? [{ service: "cloudwatch.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey*"] }]
+            : [],
+          rotationPeriodInDays: args.rotationPeriodInDays,
+        },
+        child,
+      );
+    const secretsKey = dataKey("relay-secrets", "encrypts the copy relay's environment variables", [
+      "lambda",
+    ]);
+    const messagingKey = dataKey(
+      "relay-messaging",
+      "encrypts the copy relay's dead-letter queue and alert topic",
+      ["sns", "sqs"],
+      true,
+    );
+    this.secretsKeyArn = secretsKey.arn;
+    this.messagingKeyArn = messagingKey.arn;
+
+    // Where the alarms go: a CloudWatch alarm notifies topics of its own region only, and the dr
+    // stack's topic is in the DR region.
+    if (args.notificationEmail !== undefined) {
+      this.alerts = new Alerts(
+        `${name}-alerts`,
+        {
+          naming: args.naming,
+          notificationEmail: args.notificationEmail,
+          kmsKeyArn: messagingKey.arn,
+          accountId: args.accountId,
+          purpose: relayAlertsPurpose(args.region),
+        },
+        child,
+      );
+    }
+    const alarmTarget = args.alarmTarget ?? this.alerts?.alarmTarget;
+    this.alertTopicArn = alarmTarget === undefined ? undefined : pulumi.output(alarmTarget.topicArn);
 
     // The staging vault: the primary account copies in (its plan's copy action); nobody deletes
     // or shortens a recovery point (the copy action's lifecycle still expires them).
@@ -241,7 +344,8 @@ export class BackupCopyRelay extends pulumi.ComponentResource {
     this.copyRoleArn = copyRole.arn;
 
     const recoveryPoints = pulumi.interpolate`arn:${partition}:backup:${args.region}:${args.accountId}:recovery-point:*`;
-    const fn = snapshotFunction(this, name, {
+    const ageAlarm = args.copyAgeAlarmHours !== undefined && alarmTarget !== undefined;
+    const { fn, deadLetterQueue } = drFunction(this, name, {
       naming: args.naming,
       iam: args.iam,
       accountId: args.accountId,
@@ -258,8 +362,22 @@ export class BackupCopyRelay extends pulumi.ComponentResource {
           Sid: "PassTheCopyRoleToBackup",
           Condition: { StringEquals: { "iam:PassedToService": "backup.amazonaws.com" } },
         }),
+        ...(ageAlarm
+          ? [
+              // The copy age: the DR vault's recovery points, listed in the DR region.
+              allow("backup:ListRecoveryPointsByBackupVault", args.destinationVaultArn, {
+                Sid: "ListTheDrVault",
+              }),
+              allow("cloudwatch:PutMetricData", "*", {
+                Sid: "PublishTheNewestCopysAge",
+                // PutMetricData has no resource: the namespace is what keeps it to its own metric.
+                Condition: { StringEquals: { "cloudwatch:namespace": DR_METRIC_NAMESPACE } },
+              }),
+            ]
+          : []),
       ],
       environment: {
+        ...(ageAlarm ? { METRIC_NAMESPACE: DR_METRIC_NAMESPACE } : {}),
         STAGING_VAULT_NAME: this.vault.name,
         DESTINATION_VAULT_ARN: args.destinationVaultArn,
         COPY_ROLE_ARN: copyRole.arn,
@@ -275,10 +393,35 @@ export class BackupCopyRelay extends pulumi.ComponentResource {
         "detail-type": ["Recovery Point State Change"],
         detail: { status: ["COMPLETED"] },
       },
-      alarmTarget: args.alarmTarget,
+      alarmTarget,
+      region: args.region,
+      environmentKmsKeyArn: secretsKey.arn,
+      deadLetterQueueKmsKeyArn: messagingKey.arn,
       code: args.code,
     });
     this.functionName = fn.name;
+    this.deadLetterQueueArn = deadLetterQueue!.arn;
+    if (ageAlarm) {
+      createAlarm(
+        name,
+        alarmTarget,
+        {
+          purpose: "database-copy-age",
+          description: `No new database copy reached the DR vault in ${args.drRegion} for more than ${args.copyAgeAlarmHours} h (the primary's backup gap + 2 h), or the relay stopped reporting: look at the primary's copy jobs into the staging vault and the relay's log group (docs/operations.md)`,
+          namespace: DR_METRIC_NAMESPACE,
+          metricName: NEWEST_COPY_AGE_METRIC,
+          dimensions: { FunctionName: fn.name },
+          statistic: "Minimum",
+          comparison: ">",
+          threshold: args.copyAgeAlarmHours!,
+          periodSeconds: 3600,
+          // Two hours in a row: one hourly run landing in the next period is no alarm.
+          evaluationPeriods: 2,
+          treatMissingData: "breaching",
+        },
+        child,
+      );
+    }
 
     this.registerOutputs({
       vaultName: this.vaultName,
@@ -287,6 +430,10 @@ export class BackupCopyRelay extends pulumi.ComponentResource {
       logsKeyArn: this.logsKeyArn,
       copyRoleArn: this.copyRoleArn,
       functionName: this.functionName,
+      secretsKeyArn: this.secretsKeyArn,
+      messagingKeyArn: this.messagingKeyArn,
+      deadLetterQueueArn: this.deadLetterQueueArn,
+      alertTopicArn: this.alertTopicArn,
     });
   }
 }

@@ -6,7 +6,7 @@ import type { Recording } from "@tdp/offline";
 import { offline } from "@tdp/offline";
 
 import type { BackupCopyRelayArgs } from "../src";
-import { BackupCopyRelay, RELAY_RDS_ACTIONS, validateBackupCopyRelayArgs } from "../src";
+import { BackupCopyRelay, RELAY_RDS_ACTIONS, relayAlertsPurpose, validateBackupCopyRelayArgs } from "../src";
 import { DR, PRIMARY, drNaming, sids, statement } from "./helpers";
 
 const code = new pulumi.asset.AssetArchive({
@@ -144,6 +144,148 @@ describe("BackupCopyRelay", () => {
   });
 });
 
+describe("BackupCopyRelay: hardening", () => {
+  let rec: Recording;
+  const keyOf = (purpose: string) => rec.one("aws:kms/key:Key", `relay-${purpose}-key`);
+  before(async () => {
+    rec = await offline.record(() => {
+      const primary = new aws.Provider("primary-region", { region: "us-east-1" });
+      new BackupCopyRelay("relay", ARGS, { providers: [primary] });
+    });
+  });
+
+  it("encrypts the function's environment with a key of its own that Lambda alone may use", () => {
+    const fn = rec.one("aws:lambda/function:Function", "relay-function");
+    assert.match(String(fn.inputs["kmsKeyArn"]), /^arn:aws:kms:us-east-1:\d{12}:key\//);
+    assert.ok(fn.dependencies.includes(keyOf("relay-secrets").urn), "the function's key is relay-secrets");
+    const use = statement(rec, "relay-relay-secrets-key", "AccountPrincipalsUseTheKeyThroughServices");
+    assert.deepEqual(use.Condition?.["StringEquals"]?.["kms:ViaService"], ["lambda.us-east-1.amazonaws.com"]);
+    assert.equal(keyOf("relay-secrets").protect, true);
+    assert.equal(
+      rec.one("aws:kms/alias:Alias", "relay-relay-secrets-alias").inputs["name"],
+      "alias/acme-tdp-dr-relay-secrets",
+    );
+  });
+
+  it("keeps failed events in a dead-letter queue under the messaging key, and alarms on it", () => {
+    const queue = rec.one("aws:sqs/queue:Queue", "relay-dlq");
+    assert.equal(queue.inputs["name"], "acme-tdp-dr-relay-copies-dlq");
+    assert.ok(queue.dependencies.includes(keyOf("relay-messaging").urn));
+    const fn = rec.one("aws:lambda/function:Function", "relay-function");
+    // The offline engine's ARNs carry its own account: the region and name are what matter.
+    assert.match(
+      String((fn.inputs["deadLetterConfig"] as { targetArn: string }).targetArn),
+      /^arn:aws:sqs:us-east-1:\d{12}:acme-tdp-dr-relay-copies-dlq$/,
+    );
+    const use = statement(rec, "relay-relay-messaging-key", "AccountPrincipalsUseTheKeyThroughServices");
+    assert.deepEqual(use.Condition?.["StringEquals"]?.["kms:ViaService"], [
+      "sns.us-east-1.amazonaws.com",
+      "sqs.us-east-1.amazonaws.com",
+    ]);
+    assert.deepEqual(statement(rec, "relay-relay-messaging-key", "ServicePrincipal0").Principal, {
+      Service: "cloudwatch.amazonaws.com",
+    });
+    const policy = rec.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.startsWith("relay-role"))!;
+    assert.deepEqual(statement(rec, policy.name, "EncryptThroughSqs").Condition, {
+      StringEquals: { "kms:ViaService": "sqs.us-east-1.amazonaws.com" },
+    });
+    const alarm = rec.one("aws:cloudwatch/metricAlarm:MetricAlarm", "relay-alarm-relay-copies-dlq");
+    assert.deepEqual(alarm.inputs["alarmActions"], ["arn:aws:sns:us-east-1:222222222222:dr-alerts"]);
+  });
+
+  it("builds no topic and no copy-age alarm of its own when given alarmTarget alone", () => {
+    assert.equal(rec.ofType("aws:sns/topic:Topic").length, 0);
+    assert.equal(rec.named("relay-alarm-database-copy-age"), undefined);
+    const fn = rec.one("aws:lambda/function:Function", "relay-function");
+    const variables = (fn.inputs["environment"] as { variables: Record<string, string> }).variables;
+    assert.equal(variables["METRIC_NAMESPACE"], undefined);
+    const policy = rec.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.startsWith("relay-role"))!;
+    assert.ok(!sids(rec, policy.name).includes("PublishTheNewestCopysAge"));
+    assert.ok(!sids(rec, policy.name).includes("ListTheDrVault"));
+  });
+});
+
+describe("BackupCopyRelay: its own alert topic and the copy-age alarm", () => {
+  let rec: Recording;
+  const TOPIC = /^arn:aws:sns:us-east-1:\d{12}:acme-tdp-dr-alerts-us-east-1$/;
+  before(async () => {
+    rec = await offline.record(() => {
+      const primary = new aws.Provider("primary-region", { region: "us-east-1" });
+      const { alarmTarget: _, ...rest } = ARGS;
+      new BackupCopyRelay(
+        "relay",
+        { ...rest, notificationEmail: "dr-alerts@acme.example.com", copyAgeAlarmHours: 26 },
+        { providers: [primary] },
+      );
+    });
+  });
+
+  it("creates an alert topic in the primary region under the messaging key, named apart from the DR region's", () => {
+    const topic = rec.one("aws:sns/topic:Topic", "relay-alerts-topic");
+    assert.equal(topic.inputs["name"], "acme-tdp-dr-alerts-us-east-1");
+    assert.match(String(topic.inputs["kmsMasterKeyId"]), /^arn:aws:kms:us-east-1:\d{12}:key\//);
+    assert.ok(topic.dependencies.includes(rec.one("aws:kms/key:Key", "relay-relay-messaging-key").urn));
+    assert.equal(topic.provider, rec.one("pulumi:providers:aws", "primary-region").urn);
+    const email = rec.one("aws:sns/topicSubscription:TopicSubscription", "relay-alerts-email");
+    assert.equal(email.inputs["endpoint"], "dr-alerts@acme.example.com");
+  });
+
+  it("sends every alarm of the relay to that topic", () => {
+    const alarms = rec.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.deepEqual(alarms.map((a) => a.name).sort(), [
+      "relay-alarm-database-copy-age",
+      "relay-alarm-relay-copies-dlq",
+      "relay-alarm-relay-copies-errors",
+    ]);
+    for (const alarm of alarms) {
+      const actions = alarm.inputs["alarmActions"] as string[];
+      assert.equal(actions.length, 1, alarm.name);
+      assert.match(actions[0]!, TOPIC, alarm.name);
+    }
+  });
+
+  it("alarms when the DR vault's newest copy is older than copyAgeAlarmHours or the relay stops reporting", () => {
+    const alarm = rec.one("aws:cloudwatch/metricAlarm:MetricAlarm", "relay-alarm-database-copy-age");
+    assert.equal(alarm.inputs["namespace"], "TDP/DR");
+    assert.equal(alarm.inputs["metricName"], "NewestCopyAgeHours");
+    assert.deepEqual(alarm.inputs["dimensions"], { FunctionName: "acme-tdp-dr-relay-copies" });
+    assert.equal(alarm.inputs["threshold"], 26);
+    assert.equal(alarm.inputs["statistic"], "Minimum");
+    assert.equal(alarm.inputs["treatMissingData"], "breaching");
+    assert.equal(alarm.inputs["evaluationPeriods"], 2);
+    assert.equal(alarm.inputs["period"], 3600);
+  });
+
+  it("lets the function list the DR vault and publish into its own namespace only", () => {
+    const fn = rec.one("aws:lambda/function:Function", "relay-function");
+    const variables = (fn.inputs["environment"] as { variables: Record<string, string> }).variables;
+    assert.equal(variables["METRIC_NAMESPACE"], "TDP/DR");
+    const policy = rec.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.startsWith("relay-role"))!;
+    const list = statement(rec, policy.name, "ListTheDrVault");
+    assert.equal(list.Action, "backup:ListRecoveryPointsByBackupVault");
+    assert.equal(list.Resource, DR_VAULT);
+    assert.deepEqual(statement(rec, policy.name, "PublishTheNewestCopysAge").Condition, {
+      StringEquals: { "cloudwatch:namespace": "TDP/DR" },
+    });
+  });
+});
+
+describe("BackupCopyRelay without an alert topic", () => {
+  it("still encrypts the environment and keeps a dead-letter queue, with no alarm and no topic", async () => {
+    let relay: BackupCopyRelay | undefined;
+    const rec = await offline.record(() => {
+      const primary = new aws.Provider("primary-region", { region: "us-east-1" });
+      relay = new BackupCopyRelay("relay", { ...ARGS, alarmTarget: undefined }, { providers: [primary] });
+    });
+    const fn = rec.one("aws:lambda/function:Function", "relay-function");
+    assert.ok(fn.inputs["kmsKeyArn"]);
+    assert.ok(fn.inputs["deadLetterConfig"]);
+    assert.deepEqual(rec.ofType("aws:cloudwatch/metricAlarm:MetricAlarm"), []);
+    assert.deepEqual(rec.ofType("aws:sns/topic:Topic"), []);
+    assert.equal(relay!.alertTopicArn, undefined);
+  });
+});
+
 describe("validateBackupCopyRelayArgs", () => {
   it("accepts the example", () => validateBackupCopyRelayArgs(ARGS));
   it("refuses the DR account as the primary", () =>
@@ -161,4 +303,29 @@ describe("validateBackupCopyRelayArgs", () => {
       () => validateBackupCopyRelayArgs({ ...ARGS, retentionDays: 0 }),
       /retentionDays 0 must be a whole number of days from 1 to 3650/,
     ));
+  it("refuses both an alert topic and an address to build one for", () =>
+    assert.throws(() => validateBackupCopyRelayArgs({ ...ARGS, notificationEmail: "ops@acme.example.com" }), {
+      message:
+        'notificationEmail "ops@acme.example.com" and alarmTarget are both set: the relay\'s alarms go to one topic; give alarmTarget (a topic of the primary region) or notificationEmail (the relay builds one), not both',
+    }));
+  it("refuses a notificationEmail that is no address", () =>
+    assert.throws(
+      () => validateBackupCopyRelayArgs({ ...ARGS, alarmTarget: undefined, notificationEmail: "ops" }),
+      /notificationEmail "ops" is not an e-mail address/,
+    ));
+  it("refuses a copy-age alarm with nowhere to go", () =>
+    assert.throws(
+      () => validateBackupCopyRelayArgs({ ...ARGS, alarmTarget: undefined, copyAgeAlarmHours: 26 }),
+      {
+        message:
+          "copyAgeAlarmHours 26 needs alarmTarget or notificationEmail: the alarm has nowhere to go; give one or leave copyAgeAlarmHours out",
+      },
+    ));
+  it("refuses a copy-age threshold out of range", () =>
+    assert.throws(
+      () => validateBackupCopyRelayArgs({ ...ARGS, copyAgeAlarmHours: 1 }),
+      /copyAgeAlarmHours 1 must be a whole number of hours from 2 to 8760/,
+    ));
+  it("names the relay's topic after its region", () =>
+    assert.equal(relayAlertsPurpose("eu-west-1"), "alerts-eu-west-1"));
 });

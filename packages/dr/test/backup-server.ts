@@ -10,6 +10,8 @@ import { CREDENTIALS } from "./rds-server";
 export interface FakeRecoveryPoint {
   arn: string;
   status: string;
+  /** CreationDate, epoch seconds (the REST-JSON API's timestamps). @default none */
+  created?: number;
 }
 
 /** A copy job as the fake keeps it. */
@@ -165,6 +167,7 @@ export class FakeBackup {
         RecoveryPointArn: p.arn,
         Status: p.status,
         ResourceType: "RDS",
+        ...(p.created === undefined ? {} : { CreationDate: p.created }),
       }));
       return [200, this.page(list, query, "RecoveryPoints")];
     }

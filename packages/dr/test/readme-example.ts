@@ -86,8 +86,13 @@ const relay = new BackupCopyRelay(
     destinationVaultArn: targets.vaultArn,
     destinationKmsKeyArn: targets.keyArns["backup-vault"],
     retentionDays: 7,
+    // Its own alert topic in the primary region (alarms notify topics of their region only),
+    // and the alarm on the DR vault's newest copy growing older than the backup gap + 2 h.
+    notificationEmail: "dr-alerts@acme.example.com",
+    copyAgeAlarmHours: 26,
   },
   { providers: [primaryRegion] },
 );
 // The primary's DatabaseBackup takes it as copyTargetVaultArn (copyRetentionDays: 3).
 export const stagingVaultArn = relay.vaultArn;
+export const relayAlertTopicArn = relay.alertTopicArn;

@@ -1,14 +1,20 @@
 import { strict as assert } from "node:assert";
 
 import { BackupClient, BackupError } from "../src/backup-api/client";
+import { MetricsClient } from "../src/rds/metrics";
 import {
   MAX_COPY_ATTEMPTS,
   copyToken,
+  drVaultCopyAgeHours,
   handler,
+  newestRecoveryPointAgeHours,
+  publishRelayCopyAge,
   relayCopies,
   relaySettings,
+  vaultLocation,
 } from "../src/relay-copies/handler";
 import { FakeBackup } from "./backup-server";
+import { FakeCloudWatch } from "./cloudwatch-server";
 import { CREDENTIALS } from "./rds-server";
 
 const STAGING = "acme-tdp-dr-database-staging";
@@ -237,6 +243,171 @@ describe("relay-copies handler (DR account, primary region) against a local AWS 
         handler(),
         /AWS Backup ListRecoveryPointsByBackupVault failed with HTTP 403 AccessDeniedException/,
       );
+    });
+  });
+});
+
+describe("relay-copies handler: the DR vault's newest copy age (a local AWS Backup of the DR region, a local CloudWatch)", () => {
+  const NOW = new Date("2026-12-07T12:00:00Z");
+  const at = (hoursAgo: number) => NOW.getTime() / 1000 - hoursAgo * 3600;
+  const drPoint = (n: number) =>
+    `arn:aws:backup:us-west-2:222222222222:recovery-point:awsbackup:copyjob-${n}`;
+  let drBackup: FakeBackup;
+  let cloudwatch: FakeCloudWatch;
+  let drClient: BackupClient;
+  let metrics: MetricsClient;
+  beforeEach(async () => {
+    drBackup = new FakeBackup("us-west-2", "acme-tdp-dr-database");
+    cloudwatch = new FakeCloudWatch("us-east-1");
+    await Promise.all([drBackup.start(), cloudwatch.start()]);
+    drClient = new BackupClient("us-west-2", CREDENTIALS, { endpoint: new URL(drBackup.url), ...fast });
+    metrics = new MetricsClient("us-east-1", CREDENTIALS, { endpoint: new URL(cloudwatch.url), ...fast });
+  });
+  afterEach(() => Promise.all([drBackup.stop(), cloudwatch.stop()]));
+
+  it("takes the DR vault's region and name from its ARN, and refuses what is no vault ARN", () => {
+    assert.deepEqual(vaultLocation(DR_VAULT), { region: "us-west-2", name: "acme-tdp-dr-database" });
+    for (const bad of ["acme-tdp-dr-database", "arn:aws:backup:us-west-2:222222222222:recovery-point:x"]) {
+      assert.throws(() => vaultLocation(bad), {
+        message: `DESTINATION_VAULT_ARN "${bad}" must be a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)`,
+      });
+    }
+  });
+
+  it("counts completed recovery points with a creation date only, to two decimals", () => {
+    const points = [
+      { RecoveryPointArn: drPoint(1), Status: "COMPLETED", CreationDate: at(30) },
+      { RecoveryPointArn: drPoint(2), Status: "COMPLETED", CreationDate: at(5.123) },
+      { RecoveryPointArn: drPoint(3), Status: "PARTIAL", CreationDate: at(1) },
+      { RecoveryPointArn: drPoint(4), Status: "COMPLETED" },
+    ];
+    assert.equal(newestRecoveryPointAgeHours(points, NOW), 5.12);
+    assert.equal(newestRecoveryPointAgeHours(points.slice(2), NOW), undefined);
+    assert.equal(newestRecoveryPointAgeHours([], NOW), undefined);
+  });
+
+  it("lists every page of the DR vault, signed for the DR region", async () => {
+    drBackup.points.push(
+      { arn: drPoint(1), status: "COMPLETED", created: at(50) },
+      { arn: drPoint(2), status: "DELETING", created: at(2) },
+      { arn: drPoint(3), status: "COMPLETED", created: at(26.5) },
+      { arn: drPoint(4), status: "EXPIRED", created: at(1) },
+      { arn: drPoint(5), status: "COMPLETED", created: at(27) },
+    );
+    assert.equal(await drVaultCopyAgeHours(drClient, DR_VAULT, NOW), 26.5);
+    assert.deepEqual(
+      drBackup.calls.map((c) => [c.path, c.query["nextToken"]]),
+      [undefined, "2", "4"].map((token) => ["/backup-vaults/acme-tdp-dr-database/recovery-points/", token]),
+    );
+    const primaryRegion = new BackupClient("us-east-1", CREDENTIALS, {
+      endpoint: new URL(drBackup.url),
+      ...fast,
+    });
+    await assert.rejects(drVaultCopyAgeHours(primaryRegion, DR_VAULT, NOW), /credential scope is not/);
+  });
+
+  it("publishes NewestCopyAgeHours with the function's name, and nothing without a copy", async () => {
+    await publishRelayCopyAge(metrics, "TDP/DR", "acme-tdp-dr-relay-copies", 26.5);
+    await publishRelayCopyAge(metrics, "TDP/DR", "acme-tdp-dr-relay-copies", undefined);
+    assert.deepEqual(cloudwatch.calls, [
+      {
+        Action: "PutMetricData",
+        Version: "2010-08-01",
+        Namespace: "TDP/DR",
+        "MetricData.member.1.MetricName": "NewestCopyAgeHours",
+        "MetricData.member.1.Value": "26.5",
+        "MetricData.member.1.Unit": "None",
+        "MetricData.member.1.Dimensions.member.1.Name": "FunctionName",
+        "MetricData.member.1.Dimensions.member.1.Value": "acme-tdp-dr-relay-copies",
+      },
+    ]);
+  });
+
+  describe("the Lambda entry point with METRIC_NAMESPACE", () => {
+    let staging: FakeBackup;
+    const saved = { ...process.env };
+    const env = () => ({
+      STAGING_VAULT_NAME: STAGING,
+      DESTINATION_VAULT_ARN: DR_VAULT,
+      COPY_ROLE_ARN: ROLE,
+      RETENTION_DAYS: "7",
+      METRIC_NAMESPACE: "TDP/DR",
+      AWS_REGION: "us-east-1",
+      AWS_LAMBDA_FUNCTION_NAME: "acme-tdp-dr-relay-copies",
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
+      BACKUP_ENDPOINT: staging.url,
+      DR_BACKUP_ENDPOINT: drBackup.url,
+      MONITORING_ENDPOINT: cloudwatch.url,
+    });
+    let log: typeof console.log;
+    beforeEach(async () => {
+      staging = new FakeBackup("us-east-1", STAGING);
+      await staging.start();
+      staging.points.push({ arn: point(1), status: "COMPLETED" });
+      Object.assign(process.env, env());
+      log = console.log;
+      console.log = () => undefined;
+    });
+    afterEach(async () => {
+      console.log = log;
+      for (const key of Object.keys(env())) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+      await staging.stop();
+    });
+    const hoursAgo = (hours: number) => Date.now() / 1000 - hours * 3600;
+
+    it("relays, then publishes the DR vault's newest copy age in its own region", async () => {
+      drBackup.points.push({ arn: drPoint(1), status: "COMPLETED", created: hoursAgo(3) });
+      const report = await handler();
+      assert.deepEqual(report.started, [point(1)]);
+      assert.equal(report.newestCopyAgeHours, 3);
+      assert.equal(cloudwatch.calls.length, 1);
+      assert.equal(cloudwatch.calls[0]!["MetricData.member.1.Value"], "3");
+      assert.equal(
+        cloudwatch.calls[0]!["MetricData.member.1.Dimensions.member.1.Value"],
+        "acme-tdp-dr-relay-copies",
+      );
+    });
+
+    it("publishes nothing while the DR vault holds no copy (the alarm counts that as breaching)", async () => {
+      const report = await handler();
+      assert.equal(report.newestCopyAgeHours, undefined);
+      assert.equal(drBackup.calls.length, 1);
+      assert.deepEqual(cloudwatch.calls, []);
+    });
+
+    it("still publishes the age when copies gave up, then fails", async () => {
+      drBackup.points.push({ arn: drPoint(1), status: "COMPLETED", created: hoursAgo(40) });
+      for (const n of [1, 2, 3]) {
+        staging.jobs.push({
+          id: `x${n}`,
+          source: point(1),
+          destination: DR_VAULT,
+          state: "FAILED",
+          role: ROLE,
+        });
+      }
+      await assert.rejects(handler(), /failed 3 times/);
+      assert.equal(cloudwatch.calls[0]!["MetricData.member.1.Value"], "40");
+    });
+
+    it("fails when the metric is refused (the role lacks cloudwatch:PutMetricData)", async () => {
+      drBackup.points.push({ arn: drPoint(1), status: "COMPLETED", created: hoursAgo(3) });
+      cloudwatch.deny = true;
+      await assert.rejects(handler(), /CloudWatch PutMetricData failed with HTTP 403 AccessDenied/);
+    });
+
+    it("reads nothing of the DR vault and publishes nothing without METRIC_NAMESPACE", async () => {
+      delete process.env["METRIC_NAMESPACE"];
+      drBackup.points.push({ arn: drPoint(1), status: "COMPLETED", created: hoursAgo(3) });
+      const report = await handler();
+      assert.equal(report.newestCopyAgeHours, undefined);
+      assert.deepEqual(drBackup.calls, []);
+      assert.deepEqual(cloudwatch.calls, []);
     });
   });
 });

@@ -51,8 +51,9 @@ export const drSchema = z
       .strictObject({
         notificationEmail: z.string(),
         /**
-         * Snapshots mode: alarm when the newest DR copy is older than this (the primary's longest
-         * gap between backups + 2 h; the primary stack checks it against its schedule).
+         * Alarm when the newest DR copy is older than this (the primary's longest gap between
+         * backups + 2 h; the primary stack checks it against its schedule): the copy function's
+         * alarm in snapshots mode, the relay's (in the primary region) in backup mode.
          */
         copyAgeAlarmHours: z.number().default(DEFAULT_COPY_AGE_ALARM_HOURS),
       })

@@ -3,13 +3,17 @@
 // copies every completed recovery point of the staging vault on into the DR vault (same account,
 // the DR region), kept RETENTION_DAYS there. AWS Backup cannot do both in one copy for RDS.
 // Idempotent: a recovery point with a copy job into the DR vault that is created, running or
-// completed is left alone, so a repeated event or an overlapping run starts nothing twice.
+// completed is left alone, so a repeated event or an overlapping run starts nothing twice. With
+// METRIC_NAMESPACE set, each run also reports how old the newest recovery point of the DR vault
+// is (in this region, where its alarm is), so the dr stack alarms when no copy arrives any more.
 import { createHash } from "node:crypto";
 
 import { credentialsFromEnvironment } from "@tdp/core/lambda-runtime";
 
-import type { CopyJob } from "../backup-api/client";
+import type { CopyJob, RecoveryPoint } from "../backup-api/client";
 import { BackupClient } from "../backup-api/client";
+import { NEWEST_COPY_AGE_METRIC } from "../copy-age";
+import { MetricsClient } from "../rds/metrics";
 import { days, required } from "../rds/snapshots";
 
 export interface RelaySettings {
@@ -37,6 +41,65 @@ export interface RelayReport {
   skipped: string[];
   /** Recovery points whose copies failed MAX_COPY_ATTEMPTS times: left for a person. */
   gaveUp: string[];
+  /** With METRIC_NAMESPACE: hours since the DR vault's newest completed recovery point (none: no copy). */
+  newestCopyAgeHours?: number;
+}
+
+/** A backup vault's ARN taken apart: the region its API is called in and the name it is called by. */
+export interface VaultLocation {
+  region: string;
+  name: string;
+}
+
+/** `arn:<partition>:backup:<region>:<account>:backup-vault:<name>` → its region and name. */
+export function vaultLocation(arn: string): VaultLocation {
+  const match =
+    /^arn:[a-z-]+:backup:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:backup-vault:([A-Za-z0-9_.-]{2,50})$/.exec(arn);
+  if (match === null) {
+    throw new Error(
+      `DESTINATION_VAULT_ARN "${arn}" must be a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)`,
+    );
+  }
+  return { region: match[1]!, name: match[2]! };
+}
+
+/**
+ * Hours since the newest completed recovery point was made (its CreationDate, epoch seconds as the
+ * REST-JSON API returns it), to two decimals; undefined when there is none.
+ */
+export function newestRecoveryPointAgeHours(points: RecoveryPoint[], now: Date): number | undefined {
+  const times = points
+    .filter((p) => p.Status === "COMPLETED" && typeof p.CreationDate === "number")
+    .map((p) => p.CreationDate! * 1000);
+  if (times.length === 0) {
+    return undefined;
+  }
+  return Math.round(((now.getTime() - Math.max(...times)) / 3_600_000) * 100) / 100;
+}
+
+/** The DR vault's newest copy age, read through a client of the DR region. */
+export async function drVaultCopyAgeHours(
+  drClient: BackupClient,
+  destinationVaultArn: string,
+  now = new Date(),
+): Promise<number | undefined> {
+  const points = await drClient.listRecoveryPoints(vaultLocation(destinationVaultArn).name);
+  return newestRecoveryPointAgeHours(points, now);
+}
+
+/**
+ * Publishes the age under `namespace`, dimension FunctionName. Nothing when the DR vault holds no
+ * completed copy: the alarm treats a missing data point as breaching.
+ */
+export async function publishRelayCopyAge(
+  metrics: MetricsClient,
+  namespace: string,
+  functionName: string,
+  hours: number | undefined,
+): Promise<void> {
+  if (hours !== undefined) {
+    await metrics.putMetric(namespace, NEWEST_COPY_AGE_METRIC, hours, { FunctionName: functionName });
+  }
 }
 
 export function relaySettings(env: NodeJS.ProcessEnv): RelaySettings {
@@ -96,9 +159,22 @@ export async function relayCopies(client: BackupClient, settings: RelaySettings)
 export async function handler(): Promise<RelayReport> {
   const env = process.env;
   const settings = relaySettings(env);
-  const endpoint = env["BACKUP_ENDPOINT"] ? { endpoint: new URL(env["BACKUP_ENDPOINT"]) } : {};
-  const client = new BackupClient(required(env, "AWS_REGION"), credentialsFromEnvironment(env), endpoint);
-  const report = await relayCopies(client, settings);
+  const credentials = credentialsFromEnvironment(env);
+  const region = required(env, "AWS_REGION");
+  const endpoint = (name: string) => (env[name] ? { endpoint: new URL(env[name]) } : {});
+  const client = new BackupClient(region, credentials, endpoint("BACKUP_ENDPOINT"));
+  let report = await relayCopies(client, settings);
+  const namespace = env["METRIC_NAMESPACE"];
+  if (namespace) {
+    // The DR vault is listed in its own region; the metric goes to this one, where its alarm and
+    // the alert topic are.
+    const drRegion = vaultLocation(settings.destinationVaultArn).region;
+    const drClient = new BackupClient(drRegion, credentials, endpoint("DR_BACKUP_ENDPOINT"));
+    const age = await drVaultCopyAgeHours(drClient, settings.destinationVaultArn);
+    const metrics = new MetricsClient(region, credentials, endpoint("MONITORING_ENDPOINT"));
+    await publishRelayCopyAge(metrics, namespace, required(env, "AWS_LAMBDA_FUNCTION_NAME"), age);
+    report = age === undefined ? report : { ...report, newestCopyAgeHours: age };
+  }
   console.log(JSON.stringify({ message: "staging recovery points relayed to the DR vault", ...report }));
   if (report.gaveUp.length > 0) {
     // Fail, so the function's error alarm fires: these copies need a person (see AWS Backup > Jobs).
