@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { Recording } from "@tdp/offline";
 import { offline } from "@tdp/offline";
 
-import { fixedNameEntries } from "./replacement-hazards.test";
+import { fixedNameEntries } from "./name-registry";
 
 const FAILOVER = path.join(__dirname, "fixtures", "failover.yaml");
 const DR_COPY =
