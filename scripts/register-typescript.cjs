@@ -11,8 +11,7 @@
  * - `.ts` files are transpiled by esbuild (types stripped, no type check: `tsc -b` checks) and the
  *   result is kept in `node_modules/.cache/register-typescript/`, keyed by the source's hash, so a
  *   second run reads the JavaScript back instead of transpiling;
- * - V8's compiled code is cached on disk for every module, JavaScript included: Node's own compile
- *   cache on Node 22.1 and later, `compile-cache.cjs` before.
+ * - V8's compiled code is cached on disk for every module, JavaScript included (`compile-cache.cjs`).
  *
  * Source maps are inline; Node maps stack traces through them when source maps are enabled
  * (`--enable-source-maps`, or TDP_SOURCE_MAPS=1 under mocha).
@@ -24,18 +23,13 @@ const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 
+const { installCompileCache } = require("./compile-cache.cjs");
+
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "register-typescript");
 
-/** @type {{ enableCompileCache?: (dir: string) => unknown }} */
-const moduleApi = Module;
-if (typeof moduleApi.enableCompileCache === "function") {
-  // Node 22.1 and later keep V8's compiled code on disk themselves.
-  moduleApi.enableCompileCache(process.env["TDP_COMPILE_CACHE_DIR"] ?? path.join(CACHE, "v8"));
-} else {
-  // TDP_COMPILE_CACHE_DIR: another folder, for the hook's own tests.
-  require("./compile-cache.cjs").installCompileCache(process.env["TDP_COMPILE_CACHE_DIR"] ?? path.join(CACHE, "v8"));
-}
+// TDP_COMPILE_CACHE_DIR: another folder, for the hook's own tests.
+installCompileCache(process.env["TDP_COMPILE_CACHE_DIR"] ?? path.join(CACHE, "v8"));
 
 /** @type {typeof import("esbuild") | undefined} */
 let esbuild;
