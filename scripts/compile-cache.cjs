@@ -30,7 +30,7 @@ const vm = require("node:vm");
 /** @typedef {Record<string, [hash: string, start: number, end: number]>} CacheIndex */
 
 /**
- * Installs the cache, stored under `dir` in `<entry>.v8cache`.
+ * Installs the cache, stored under `dir` in `<entry>-<hash of the Node options>.v8cache`.
  * @param {string} dir
  */
 function installCompileCache(dir) {
@@ -38,7 +38,10 @@ function installCompileCache(dir) {
     /^--(inspect|experimental-policy|policy-integrity)/.test(arg),
   );
   if (blocked) return;
-  const file = path.join(dir, `${path.basename(process.argv[1] ?? "node")}.v8cache`);
+  // V8 rejects cached code compiled under other flags (say --max-semi-space-size): one file per
+  // entry point and set of Node options, so runs with different options do not rewrite each other's.
+  const options = crypto.createHash("sha1").update(process.execArgv.join("\0")).digest("hex").slice(0, 8);
+  const file = path.join(dir, `${path.basename(process.argv[1] ?? "node")}-${options}.v8cache`);
   const { index, blob } = readCache(file);
   /** @type {Map<string, [string, vm.Script]>} */
   const compiled = new Map();
