@@ -103,3 +103,135 @@ export function sendRequest(endpoint: URL, request: HttpRequest): Promise<{ stat
     req.end();
   });
 }
+
+/** What a client needs of its SigV4 signer (`SignatureV4` of `@smithy/signature-v4` fits): signing one request. */
+export interface RequestSigner {
+  sign(request: {
+    method: string;
+    protocol: string;
+    hostname: string;
+    port?: number;
+    path: string;
+    query?: Record<string, string>;
+    headers: Record<string, string>;
+    body?: string;
+  }): Promise<{ headers: Record<string, string> }>;
+}
+
+/** The options every signed client takes (their defaults are the client's). */
+export interface SignedClientOptions {
+  /** The endpoint; by default the service's regional endpoint. */
+  endpoint?: URL;
+  /** Attempts per request for throttling and 5xx answers. @default 4 */
+  maxAttempts?: number;
+  /** Delay before retry n (1-based), ms. @default 200 × 2^(n-1) */
+  retryDelayMs?: (attempt: number) => number;
+  timeoutMs?: number;
+}
+
+/** One request of a signed client, relative to its endpoint. */
+export interface SignedRequest {
+  method: string;
+  /** Appended to the endpoint's path; by default the endpoint's path itself. */
+  path?: string;
+  query?: Record<string, string>;
+  /** Sent with `contentType` and its length. */
+  body?: string;
+  contentType?: string;
+  /** Further headers to sign and send (`x-amz-target`). */
+  headers?: Record<string, string>;
+}
+
+/** How a client reads a failed answer: the error to throw, and whether another attempt may succeed. */
+export type FailureReader = (status: number, text: string) => { error: Error; retryable: boolean };
+
+/** Percent-encoding as SigV4 canonicalises query values (RFC 3986: also `!'()*`). */
+function rfc3986(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * What the handlers' small AWS API clients share: the endpoint, SigV4 signing, sending with a
+ * timeout and retrying the answers the client calls retryable with a growing delay. Each client
+ * keeps only its protocol (body encoding, error parsing, pagination).
+ */
+export class SignedClient<S extends RequestSigner = RequestSigner> {
+  readonly endpoint: URL;
+  protected readonly maxAttempts: number;
+  protected readonly retryDelayMs: (attempt: number) => number;
+  protected readonly timeoutMs: number;
+
+  /** `what` names the service in timeout errors; `defaults` are the client's endpoint and timeout. */
+  constructor(
+    protected readonly signer: S,
+    private readonly what: string,
+    defaults: { endpoint: URL; timeoutMs: number },
+    options: SignedClientOptions = {},
+  ) {
+    this.endpoint = options.endpoint ?? defaults.endpoint;
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.retryDelayMs = options.retryDelayMs ?? ((n) => 200 * 2 ** (n - 1));
+    this.timeoutMs = options.timeoutMs ?? defaults.timeoutMs;
+  }
+
+  /** The `host` header: the endpoint's host name, with its port when it has one. */
+  protected host(): string {
+    return this.endpoint.port ? `${this.endpoint.hostname}:${this.endpoint.port}` : this.endpoint.hostname;
+  }
+
+  /** Sends `request` until it succeeds (returns the answer's text) or `failure` says not to try again (throws its error). */
+  protected async request(request: SignedRequest, failure: FailureReader): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      const { status, text } = await this.send(request);
+      if (status >= 200 && status < 300) {
+        return text;
+      }
+      const { error, retryable } = failure(status, text);
+      if (attempt >= this.maxAttempts || !retryable) {
+        throw error;
+      }
+      await new Promise((r) => setTimeout(r, this.retryDelayMs(attempt)));
+    }
+  }
+
+  /** Signs and sends `request` once. */
+  protected async send(request: SignedRequest): Promise<{ status: number; text: string }> {
+    const headers: Record<string, string> = { host: this.host() };
+    if (request.body !== undefined) {
+      if (request.contentType !== undefined) {
+        headers["content-type"] = request.contentType;
+      }
+      headers["content-length"] = String(Buffer.byteLength(request.body));
+    }
+    Object.assign(headers, request.headers);
+    const path =
+      request.path === undefined
+        ? this.endpoint.pathname
+        : `${this.endpoint.pathname.replace(/\/$/, "")}${request.path}`;
+    const signed = await this.signer.sign({
+      method: request.method,
+      protocol: this.endpoint.protocol,
+      hostname: this.endpoint.hostname,
+      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
+      path,
+      ...(request.query === undefined ? {} : { query: request.query }),
+      headers,
+      body: request.body,
+    });
+    const search = Object.entries(request.query ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
+      .join("&");
+    return sendRequest(this.endpoint, {
+      method: request.method,
+      path: `${path}${search ? `?${search}` : ""}`,
+      headers: signed.headers,
+      body: request.body,
+      timeoutMs: this.timeoutMs,
+      what: this.what,
+    });
+  }
+}

@@ -1,5 +1,5 @@
 import { SignatureV4 } from "@smithy/signature-v4";
-import { sendRequest } from "@tdp/core/lambda-runtime";
+import { SignedClient } from "@tdp/core/lambda-runtime";
 
 import type { Credentials } from "./client";
 import { Sha256 } from "./client";
@@ -12,16 +12,12 @@ export type ParameterReader = (name: string) => Promise<string | undefined>;
  * uses: one call does not justify bundling the SDK's SSM client into the function. In the VPC the
  * regional host name resolves to the SSM interface endpoint (private DNS).
  */
-export class ParameterStoreClient {
-  private readonly signer: SignatureV4;
-
-  constructor(
-    private readonly endpoint: URL,
-    region: string,
-    credentials: Credentials,
-    private readonly timeoutMs = 30_000,
-  ) {
-    this.signer = new SignatureV4({ service: "ssm", region, credentials, sha256: Sha256 });
+export class ParameterStoreClient extends SignedClient {
+  constructor(endpoint: URL, region: string, credentials: Credentials, timeoutMs = 30_000) {
+    super(new SignatureV4({ service: "ssm", region, credentials, sha256: Sha256 }), "SSM GetParameter", {
+      endpoint,
+      timeoutMs,
+    });
   }
 
   /** The regional endpoint, `https://ssm.<region>.amazonaws.com/`. */
@@ -32,24 +28,13 @@ export class ParameterStoreClient {
   /** The parameter's value, undefined for ParameterNotFound; any other error throws with the answer. */
   async getParameter(name: string): Promise<string | undefined> {
     const payload = JSON.stringify({ Name: name, WithDecryption: false });
-    const host = this.endpoint.port
-      ? `${this.endpoint.hostname}:${this.endpoint.port}`
-      : this.endpoint.hostname;
-    const signed = await this.signer.sign({
+    const { status, text: body } = await this.send({
       method: "POST",
-      protocol: this.endpoint.protocol,
-      hostname: this.endpoint.hostname,
-      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
       path: "/",
-      headers: {
-        host,
-        "content-type": "application/x-amz-json-1.1",
-        "content-length": String(Buffer.byteLength(payload)),
-        "x-amz-target": "AmazonSSM.GetParameter",
-      },
       body: payload,
+      contentType: "application/x-amz-json-1.1",
+      headers: { "x-amz-target": "AmazonSSM.GetParameter" },
     });
-    const { status, body } = await this.send(signed.headers as Record<string, string>, payload);
     let json: { Parameter?: { Value?: string }; __type?: string; message?: string } | undefined;
     try {
       json = JSON.parse(body) as typeof json;
@@ -64,20 +49,5 @@ export class ParameterStoreClient {
       return undefined;
     }
     throw new Error(`SSM GetParameter ${name} failed with HTTP ${status}: ${body.slice(0, 1000)}`);
-  }
-
-  private async send(
-    headers: Record<string, string>,
-    payload: string,
-  ): Promise<{ status: number; body: string }> {
-    const { status, text } = await sendRequest(this.endpoint, {
-      method: "POST",
-      path: "/",
-      headers,
-      body: payload,
-      timeoutMs: this.timeoutMs,
-      what: "SSM GetParameter",
-    });
-    return { status, body: text };
   }
 }

@@ -1,6 +1,6 @@
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { Credentials } from "@tdp/core/lambda-runtime";
-import { Sha256, sendRequest } from "@tdp/core/lambda-runtime";
+import type { Credentials, SignedClientOptions } from "@tdp/core/lambda-runtime";
+import { Sha256, SignedClient } from "@tdp/core/lambda-runtime";
 
 /** An error answer of the AWS Backup API: its type (`ThrottlingException`, `InvalidParameterValueException`) and message. */
 export class BackupError extends Error {
@@ -48,23 +48,8 @@ export interface StartCopyJobInput {
   Lifecycle?: { DeleteAfterDays?: number };
 }
 
-export interface BackupClientOptions {
-  /** The endpoint; by default `https://backup.<region>.amazonaws.com`. */
-  endpoint?: URL;
-  /** Attempts per request for throttling and 5xx answers. @default 4 */
-  maxAttempts?: number;
-  /** Delay before retry n (1-based), ms. @default 200 × 2^(n-1) */
-  retryDelayMs?: (attempt: number) => number;
-  timeoutMs?: number;
-}
-
-/** Percent-encoding as SigV4 canonicalises query values (RFC 3986: also `!'()*`). */
-function rfc3986(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
+/** The endpoint (by default `https://backup.<region>.amazonaws.com`), attempts, retry delay and timeout (default 30 s). */
+export type BackupClientOptions = SignedClientOptions;
 
 /** The error type of a REST-JSON answer: the `x-amzn-errortype` header is not read, the body's `__type`/`code` are. */
 function errorCode(text: string, status: number): { code: string; message: string } {
@@ -89,23 +74,18 @@ function errorCode(text: string, status: number): { code: string; message: strin
  * signed with SigV4, JSON bodies, retries on throttling and server errors, `nextToken`
  * pagination. Only the three operations the copy relay needs.
  */
-export class BackupClient {
-  private readonly signer: SignatureV4;
-  readonly endpoint: URL;
-  private readonly maxAttempts: number;
-  private readonly retryDelayMs: (attempt: number) => number;
-  private readonly timeoutMs: number;
-
+export class BackupClient extends SignedClient {
   constructor(
     readonly region: string,
     credentials: Credentials,
     options: BackupClientOptions = {},
   ) {
-    this.endpoint = options.endpoint ?? new URL(`https://backup.${region}.amazonaws.com/`);
-    this.signer = new SignatureV4({ service: "backup", region, credentials, sha256: Sha256 });
-    this.maxAttempts = options.maxAttempts ?? 4;
-    this.retryDelayMs = options.retryDelayMs ?? ((n) => 200 * 2 ** (n - 1));
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    super(
+      new SignatureV4({ service: "backup", region, credentials, sha256: Sha256 }),
+      "AWS Backup",
+      { endpoint: new URL(`https://backup.${region}.amazonaws.com/`), timeoutMs: 30_000 },
+      options,
+    );
   }
 
   /** One operation: `method` on `path` with `query` and a JSON `body`; returns the parsed answer or throws a {@link BackupError}. */
@@ -117,18 +97,17 @@ export class BackupClient {
     body?: unknown,
   ): Promise<Record<string, unknown>> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    for (let attempt = 1; ; attempt++) {
-      const { status, text } = await this.send(method, path, query, payload);
-      if (status >= 200 && status < 300) {
-        return text.length === 0 ? {} : (JSON.parse(text) as Record<string, unknown>);
-      }
-      const { code, message } = errorCode(text, status);
-      const error = new BackupError(operation, status, code, message);
-      if (attempt >= this.maxAttempts || !(status >= 500 || status === 429 || RETRYABLE_CODES.has(code))) {
-        throw error;
-      }
-      await new Promise((r) => setTimeout(r, this.retryDelayMs(attempt)));
-    }
+    const text = await this.request(
+      { method, path, query, body: payload, contentType: "application/json" },
+      (status, answer) => {
+        const { code, message } = errorCode(answer, status);
+        return {
+          error: new BackupError(operation, status, code, message),
+          retryable: status >= 500 || status === 429 || RETRYABLE_CODES.has(code),
+        };
+      },
+    );
+    return text.length === 0 ? {} : (JSON.parse(text) as Record<string, unknown>);
   }
 
   /** Every page of a list operation: `query` plus `nextToken` until the answer has none. */
@@ -170,45 +149,5 @@ export class BackupClient {
   async startCopyJob(input: StartCopyJobInput): Promise<string> {
     const answer = await this.call("StartCopyJob", "PUT", "/copy-jobs", {}, input);
     return String(answer["CopyJobId"] ?? "");
-  }
-
-  private host(): string {
-    return this.endpoint.port ? `${this.endpoint.hostname}:${this.endpoint.port}` : this.endpoint.hostname;
-  }
-
-  private async send(
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    body: string | undefined,
-  ): Promise<{ status: number; text: string }> {
-    const headers: Record<string, string> = { host: this.host() };
-    if (body !== undefined) {
-      headers["content-type"] = "application/json";
-      headers["content-length"] = String(Buffer.byteLength(body));
-    }
-    const base = this.endpoint.pathname.replace(/\/$/, "");
-    const signed = await this.signer.sign({
-      method,
-      protocol: this.endpoint.protocol,
-      hostname: this.endpoint.hostname,
-      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
-      path: `${base}${path}`,
-      query,
-      headers,
-      body,
-    });
-    const search = Object.entries(query)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
-      .join("&");
-    return sendRequest(this.endpoint, {
-      method,
-      path: `${base}${path}${search ? `?${search}` : ""}`,
-      headers: signed.headers as Record<string, string>,
-      body,
-      timeoutMs: this.timeoutMs,
-      what: "AWS Backup",
-    });
   }
 }

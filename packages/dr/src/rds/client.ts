@@ -1,6 +1,6 @@
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { Credentials } from "@tdp/core/lambda-runtime";
-import { Sha256, sendRequest } from "@tdp/core/lambda-runtime";
+import type { Credentials, SignedClientOptions } from "@tdp/core/lambda-runtime";
+import { Sha256, SignedClient } from "@tdp/core/lambda-runtime";
 
 export type { Credentials } from "@tdp/core/lambda-runtime";
 export { Sha256, credentialsFromEnvironment } from "@tdp/core/lambda-runtime";
@@ -74,54 +74,40 @@ function parseSnapshot(xml: string): DbSnapshot {
   };
 }
 
-export interface RdsClientOptions {
-  /** The endpoint; by default `https://rds.<region>.amazonaws.com`. */
-  endpoint?: URL;
-  /** Attempts per request for throttling and 5xx answers. @default 4 */
-  maxAttempts?: number;
-  /** Delay before retry n (1-based), ms. @default 200 × 2^(n-1) */
-  retryDelayMs?: (attempt: number) => number;
-  timeoutMs?: number;
-}
+/** The endpoint (by default `https://rds.<region>.amazonaws.com`), attempts, retry delay and timeout (default 30 s). */
+export type RdsClientOptions = SignedClientOptions;
 
 /**
  * A small client of the RDS query API: form-encoded POSTs signed with SigV4 for service `rds`,
  * XML answers, retries on throttling and server errors, `Marker` pagination.
  */
-export class RdsClient {
-  private readonly signer: SignatureV4;
-  readonly endpoint: URL;
-  private readonly maxAttempts: number;
-  private readonly retryDelayMs: (attempt: number) => number;
-  private readonly timeoutMs: number;
-
+export class RdsClient extends SignedClient<SignatureV4> {
   constructor(
     readonly region: string,
     credentials: Credentials,
     options: RdsClientOptions = {},
   ) {
-    this.endpoint = options.endpoint ?? new URL(`https://rds.${region}.amazonaws.com/`);
-    this.signer = new SignatureV4({ service: "rds", region, credentials, sha256: Sha256 });
-    this.maxAttempts = options.maxAttempts ?? 4;
-    this.retryDelayMs = options.retryDelayMs ?? ((n) => 200 * 2 ** (n - 1));
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    super(
+      new SignatureV4({ service: "rds", region, credentials, sha256: Sha256 }),
+      "RDS",
+      { endpoint: new URL(`https://rds.${region}.amazonaws.com/`), timeoutMs: 30_000 },
+      options,
+    );
   }
 
   /** Calls `action` with `params`; returns the XML body, or throws an {@link RdsError}. */
-  async call(action: string, params: Record<string, string> = {}): Promise<string> {
+  call(action: string, params: Record<string, string> = {}): Promise<string> {
     const body = new URLSearchParams({ Action: action, Version: RDS_API_VERSION, ...params }).toString();
-    for (let attempt = 1; ; attempt++) {
-      const { status, text } = await this.send(body);
-      if (status >= 200 && status < 300) {
-        return text;
-      }
-      const code = xmlText(text, "Code") ?? `HTTP${status}`;
-      const error = new RdsError(action, status, code, xmlText(text, "Message") ?? text.slice(0, 500));
-      if (attempt >= this.maxAttempts || !(status >= 500 || RETRYABLE_CODES.has(code))) {
-        throw error;
-      }
-      await new Promise((r) => setTimeout(r, this.retryDelayMs(attempt)));
-    }
+    return this.request(
+      { method: "POST", body, contentType: "application/x-www-form-urlencoded; charset=utf-8" },
+      (status, text) => {
+        const code = xmlText(text, "Code") ?? `HTTP${status}`;
+        return {
+          error: new RdsError(action, status, code, xmlText(text, "Message") ?? text.slice(0, 500)),
+          retryable: status >= 500 || RETRYABLE_CODES.has(code),
+        };
+      },
+    );
   }
 
   /** DescribeDBSnapshots, every page. */
@@ -177,34 +163,5 @@ export class RdsClient {
     );
     const search = new URLSearchParams(signed.query as Record<string, string>).toString();
     return `${this.endpoint.protocol}//${this.host()}${this.endpoint.pathname}?${search}`;
-  }
-
-  private host(): string {
-    return this.endpoint.port ? `${this.endpoint.hostname}:${this.endpoint.port}` : this.endpoint.hostname;
-  }
-
-  private async send(body: string): Promise<{ status: number; text: string }> {
-    const headers: Record<string, string> = {
-      host: this.host(),
-      "content-type": "application/x-www-form-urlencoded; charset=utf-8",
-      "content-length": String(Buffer.byteLength(body)),
-    };
-    const signed = await this.signer.sign({
-      method: "POST",
-      protocol: this.endpoint.protocol,
-      hostname: this.endpoint.hostname,
-      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
-      path: this.endpoint.pathname,
-      headers,
-      body,
-    });
-    return sendRequest(this.endpoint, {
-      method: "POST",
-      path: this.endpoint.pathname,
-      headers: signed.headers as Record<string, string>,
-      body,
-      timeoutMs: this.timeoutMs,
-      what: "RDS",
-    });
   }
 }
