@@ -1,10 +1,6 @@
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type * as http from "node:http";
 
-import { SignatureV4 } from "@smithy/signature-v4";
-import { Sha256 } from "@tdp/core/lambda-runtime";
-
-import { CREDENTIALS } from "./rds-server";
+import { AwsTestServer, verifySigV4 } from "./aws-test-server";
 
 /** A recovery point as the fake keeps it. */
 export interface FakeRecoveryPoint {
@@ -39,7 +35,7 @@ export interface FakeBackupCall {
  * and ListCopyJobs paged two at a time with `nextToken`, StartCopyJob with its idempotency token,
  * JSON errors with `__type`, and injected throttling and server errors.
  */
-export class FakeBackup {
+export class FakeBackup extends AwsTestServer {
   readonly points: FakeRecoveryPoint[] = [];
   readonly jobs: FakeCopyJob[] = [];
   readonly calls: FakeBackupCall[] = [];
@@ -49,80 +45,11 @@ export class FakeBackup {
   unavailable = 0;
   /** Answer this operation's path with this error, once. */
   failNext?: { method: string; status: number; type: string };
-  private server?: http.Server;
-  url = "";
-
   constructor(
     readonly region: string,
     readonly vaultName: string,
-  ) {}
-
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        void this.answer(req, Buffer.concat(chunks).toString("utf8")).then(([status, body]) => {
-          res.writeHead(status, { "content-type": "application/json" });
-          res.end(JSON.stringify(body));
-        });
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((r) => this.server?.close(() => r()));
-  }
-
-  private async verifySignature(
-    req: http.IncomingMessage,
-    path: string,
-    query: Record<string, string>,
-    body: string,
-  ): Promise<string | undefined> {
-    const authorization = String(req.headers["authorization"] ?? "");
-    const date = String(req.headers["x-amz-date"] ?? "");
-    const scope = `AKIDEXAMPLE/${date.slice(0, 8)}/${this.region}/backup/aws4_request`;
-    if (!authorization.startsWith(`AWS4-HMAC-SHA256 Credential=${scope}`)) {
-      return `credential scope is not ${scope}: ${authorization}`;
-    }
-    if (req.headers["x-amz-security-token"] !== CREDENTIALS.sessionToken) {
-      return "no session token";
-    }
-    const signer = new SignatureV4({
-      service: "backup",
-      region: this.region,
-      credentials: CREDENTIALS,
-      sha256: Sha256,
-    });
-    const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
-    const headers: Record<string, string> = {};
-    for (const name of signedHeaders) {
-      if (!["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"].includes(name)) {
-        headers[name] = String(req.headers[name] ?? "");
-      }
-    }
-    const [hostname, port] = String(req.headers["host"]).split(":");
-    const expected = await signer.sign(
-      {
-        method: req.method ?? "GET",
-        protocol: "http:",
-        hostname: hostname!,
-        port: Number(port),
-        path,
-        query,
-        headers,
-        body: body.length > 0 ? body : undefined,
-      },
-      {
-        signingDate: new Date(
-          `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
-        ),
-      },
-    );
-    return expected.headers["authorization"] === authorization ? undefined : "signature does not match";
+  ) {
+    super("application/json");
   }
 
   private page<T>(items: T[], query: Record<string, string>, field: string): Record<string, unknown> {
@@ -131,13 +58,18 @@ export class FakeBackup {
     return { [field]: items.slice(start, start + 2), ...next };
   }
 
+  protected async handle(req: http.IncomingMessage, text: string): Promise<[number, string]> {
+    const [status, body] = await this.answer(req, text);
+    return [status, JSON.stringify(body)];
+  }
+
   private async answer(req: http.IncomingMessage, text: string): Promise<[number, Record<string, unknown>]> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const query = Object.fromEntries(url.searchParams);
     const body = text.length > 0 ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     const method = req.method ?? "GET";
     this.calls.push({ method, path: url.pathname, query, ...(body ? { body } : {}) });
-    const problem = await this.verifySignature(req, url.pathname, query, text);
+    const problem = await verifySigV4(req, text, this.region, "backup");
     if (problem !== undefined) {
       return [403, { __type: "InvalidSignatureException", message: problem }];
     }

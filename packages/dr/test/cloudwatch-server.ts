@@ -1,7 +1,6 @@
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type * as http from "node:http";
 
-import { verifySigV4 } from "./rds-server";
+import { AwsTestServer, verifySigV4 } from "./aws-test-server";
 
 /** One PutMetricData the fake received: its parameters. */
 export type MetricCall = Record<string, string>;
@@ -11,34 +10,14 @@ export type MetricCall = Record<string, string>;
  * `monitoring` checked against the test credentials, the API version checked, XML errors, and
  * injected throttling or refusal.
  */
-export class FakeCloudWatch {
+export class FakeCloudWatch extends AwsTestServer {
   readonly calls: MetricCall[] = [];
   /** Answer the next N requests with HTTP 400 Throttling. */
   throttle = 0;
   /** Answer every request with HTTP 403 AccessDenied (a role without cloudwatch:PutMetricData). */
   deny = false;
-  private server?: http.Server;
-  url = "";
-
-  constructor(readonly region: string) {}
-
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        void this.answer(req, Buffer.concat(chunks).toString("utf8")).then(([status, body]) => {
-          res.writeHead(status, { "content-type": "text/xml" });
-          res.end(body);
-        });
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((r) => this.server?.close(() => r()));
+  constructor(readonly region: string) {
+    super("text/xml");
   }
 
   private error(status: number, code: string, message: string): [number, string] {
@@ -48,7 +27,7 @@ export class FakeCloudWatch {
     ];
   }
 
-  private async answer(req: http.IncomingMessage, body: string): Promise<[number, string]> {
+  protected async handle(req: http.IncomingMessage, body: string): Promise<[number, string]> {
     const params = Object.fromEntries(new URLSearchParams(body));
     const problem = await verifySigV4(req, body, this.region, "monitoring");
     if (problem !== undefined) {

@@ -1,16 +1,9 @@
 import { strict as assert } from "node:assert";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import type * as http from "node:http";
 
-import { SignatureV4 } from "@smithy/signature-v4";
+import { AwsTestServer, verifySigV4 } from "./aws-test-server";
 
-import { Sha256 } from "../src/rds/client";
-
-export const CREDENTIALS = {
-  accessKeyId: "AKIDEXAMPLE",
-  secretAccessKey: "secret-example",
-  sessionToken: "token",
-};
+export { CREDENTIALS } from "./aws-test-server";
 
 /** A snapshot as the fake RDS keeps it. */
 export interface FakeSnapshot {
@@ -32,104 +25,31 @@ export interface FakeCall {
 
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** Why a request's SigV4 signature (for `service` in `region`, the test credentials) fails; undefined when it holds. */
-export async function verifySigV4(
-  req: http.IncomingMessage,
-  body: string,
-  region: string,
-  service: string,
-): Promise<string | undefined> {
-  const authorization = String(req.headers["authorization"] ?? "");
-  const date = String(req.headers["x-amz-date"] ?? "");
-  const scope = `AKIDEXAMPLE/${date.slice(0, 8)}/${region}/${service}/aws4_request`;
-  if (!authorization.startsWith(`AWS4-HMAC-SHA256 Credential=${scope}`)) {
-    return `credential scope is not ${scope}: ${authorization}`;
-  }
-  if (req.headers["x-amz-security-token"] !== CREDENTIALS.sessionToken) {
-    return "no session token";
-  }
-  const signer = new SignatureV4({
-    service,
-    region,
-    credentials: CREDENTIALS,
-    sha256: Sha256,
-  });
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
-  const headers: Record<string, string> = {};
-  for (const name of signedHeaders) {
-    if (!["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"].includes(name)) {
-      headers[name] = String(req.headers[name] ?? "");
-    }
-  }
-  const [hostname, port] = String(req.headers["host"]).split(":");
-  const expected = await signer.sign(
-    {
-      method: req.method ?? "POST",
-      protocol: "http:",
-      hostname: hostname!,
-      port: Number(port),
-      path: req.url ?? "/",
-      headers,
-      body,
-    },
-    {
-      signingDate: new Date(
-        `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
-      ),
-    },
-  );
-  return expected.headers["authorization"] === authorization ? undefined : "signature does not match";
-}
-
 /**
  * A local HTTP server speaking the RDS query API for one region: SigV4 checked against the test
  * credentials (the signature is recomputed), DescribeDBSnapshots paged two at a time with Marker,
  * DescribeDBSnapshotAttributes, ModifyDBSnapshotAttribute, CopyDBSnapshot, DeleteDBSnapshot, RDS
  * XML errors, and injected throttling.
  */
-export class FakeRds {
+export class FakeRds extends AwsTestServer {
   readonly snapshots = new Map<string, FakeSnapshot>();
   readonly calls: FakeCall[] = [];
   /** Answer the next N requests with HTTP 400 Throttling. */
   throttle = 0;
   /** Answer this action with this error code, once. */
   failNext?: { action: string; code: string; status: number };
-  private server?: http.Server;
-  url = "";
-
   constructor(
     readonly region: string,
     readonly account: string,
-  ) {}
+  ) {
+    super("text/xml");
+  }
 
   add(snapshot: Omit<FakeSnapshot, "arn"> & { arn?: string }): void {
     this.snapshots.set(snapshot.identifier, {
       arn: `arn:aws:rds:${this.region}:${this.account}:snapshot:${snapshot.identifier}`,
       ...snapshot,
     });
-  }
-
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        void this.answer(req, Buffer.concat(chunks).toString("utf8")).then(([status, body]) => {
-          res.writeHead(status, { "content-type": "text/xml" });
-          res.end(body);
-        });
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((r) => this.server?.close(() => r()));
-  }
-
-  private verifySignature(req: http.IncomingMessage, body: string): Promise<string | undefined> {
-    return verifySigV4(req, body, this.region, "rds");
   }
 
   private error(status: number, code: string, message: string): [number, string] {
@@ -139,11 +59,11 @@ export class FakeRds {
     ];
   }
 
-  private async answer(req: http.IncomingMessage, body: string): Promise<[number, string]> {
+  protected async handle(req: http.IncomingMessage, body: string): Promise<[number, string]> {
     const params = Object.fromEntries(new URLSearchParams(body));
     const action = params["Action"] ?? "";
     this.calls.push({ action, params });
-    const problem = await this.verifySignature(req, body);
+    const problem = await verifySigV4(req, body, this.region, "rds");
     if (problem !== undefined) {
       return this.error(403, "SignatureDoesNotMatch", problem);
     }
