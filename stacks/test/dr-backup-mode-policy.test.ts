@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { REPO_ROOT, offline, planJson, toPlan } from "@tdp/offline";
 
 import { backupModePair } from "./fixtures/backup-mode";
+import { policies } from "./policy-library";
 
 /**
  * The backup-mode pair under the policy pack, as `pnpm policy dr.json prod.json` runs it over the
@@ -13,33 +14,6 @@ import { backupModePair } from "./fixtures/backup-mode";
  * the relay's resources (the staging vault, its keys, the relay function, the primary-region alert
  * topic); this plans the pair in backup mode and expects no finding at all, mandatory or advisory.
  */
-
-/** The policy pack's library API (`@tdp/policies/policies`), the part this test uses. */
-interface PolicyApi {
-  allPolicies: unknown[];
-  readPlan(file: string): { resources: unknown[] };
-  evaluate(
-    resources: unknown[],
-    policies: unknown[],
-    config: Record<string, unknown>,
-    allowlist: unknown[],
-  ): Promise<Violation[]>;
-  loadAllowlist(file?: string): unknown[];
-  policyConfigFromStack(projectDir: string, stack: string): Record<string, unknown> | undefined;
-}
-
-interface Violation {
-  policy: string;
-  level: string;
-  resource: string;
-  message: string;
-  allowed?: string;
-}
-
-// The stacks package does not depend on @tdp/policies (the pack is a separate tool run over plans),
-// so its library is loaded from the workspace the way `pnpm policy` runs it (from source).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const policies = require(path.join(REPO_ROOT, "packages", "policies", "src")) as PolicyApi;
 
 describe("DR: backup mode's plan pair under the policy pack", () => {
   let dir: string;

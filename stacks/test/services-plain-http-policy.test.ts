@@ -7,6 +7,9 @@ import type { Recording } from "@tdp/offline";
 import { REPO_ROOT, offline, planJson, toPlan } from "@tdp/offline";
 import { parse, stringify } from "yaml";
 
+import type { Violation } from "./policy-library";
+import { policies } from "./policy-library";
+
 /**
  * Seed NoDNSWeb without a certificate (plain HTTP) needs two things: the stack's acknowledgement
  * (`tdp:services.web.allowPlainHttp: true`) and an allow-listed exception to the policy pack. This
@@ -14,35 +17,6 @@ import { parse, stringify } from "yaml";
  * it as `pnpm policy` does: the `web-http` listener is a mandatory finding without the entry
  * documented in docs/parameters.md (NoDNSWeb) and allowed with it.
  */
-
-/** The policy pack's library API (`@tdp/policies/policies`), the part this test uses. */
-interface PolicyApi {
-  allPolicies: unknown[];
-  readPlan(file: string): { resources: unknown[] };
-  evaluate(
-    resources: unknown[],
-    policies: unknown[],
-    config: Record<string, unknown>,
-    allowlist: unknown[],
-  ): Promise<Violation[]>;
-  blocking(violations: Violation[]): Violation[];
-  loadAllowlist(file?: string): unknown[];
-  policyConfigFromStack(projectDir: string, stack: string): Record<string, unknown> | undefined;
-}
-
-interface Violation {
-  policy: string;
-  level: string;
-  resource: string;
-  type: string;
-  message: string;
-  allowed?: string;
-}
-
-// The stacks package does not depend on @tdp/policies (the pack is a separate tool run over plans),
-// so its library is loaded from the workspace the way `pnpm policy` runs it (from source).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const policies = require(path.join(REPO_ROOT, "packages", "policies", "src")) as PolicyApi;
 
 const PROD_FILE = path.join(REPO_ROOT, "Pulumi.prod.yaml");
 const POLICY = "elb-http-redirects-to-https";
