@@ -28,13 +28,18 @@ const ARGS: BackupCopyRelayArgs = {
   code,
 };
 
+/** The relay with {@link ARGS} under the primary region's provider. */
+function recordRelay(): Promise<Recording> {
+  return offline.record(() => {
+    const primary = new aws.Provider("primary-region", { region: "us-east-1" });
+    new BackupCopyRelay("relay", ARGS, { providers: [primary] });
+  });
+}
+
 describe("BackupCopyRelay", () => {
   let rec: Recording;
   before(async () => {
-    rec = await offline.record(() => {
-      const primary = new aws.Provider("primary-region", { region: "us-east-1" });
-      new BackupCopyRelay("relay", ARGS, { providers: [primary] });
-    });
+    rec = await recordRelay();
   });
 
   it("creates every resource with the primary region's provider", () => {
@@ -148,10 +153,7 @@ describe("BackupCopyRelay: hardening", () => {
   let rec: Recording;
   const keyOf = (purpose: string) => rec.one("aws:kms/key:Key", `relay-${purpose}-key`);
   before(async () => {
-    rec = await offline.record(() => {
-      const primary = new aws.Provider("primary-region", { region: "us-east-1" });
-      new BackupCopyRelay("relay", ARGS, { providers: [primary] });
-    });
+    rec = await recordRelay();
   });
 
   it("encrypts the function's environment with a key of its own that Lambda alone may use", () => {

@@ -29,6 +29,21 @@ const settings = {
   retentionDays: 7,
 };
 
+/** The Lambda entry point's environment: the relay's settings, the function's credentials, the staging vault's endpoint. */
+function entryEnvironment(backupEndpoint: string): Record<string, string> {
+  return {
+    STAGING_VAULT_NAME: STAGING,
+    DESTINATION_VAULT_ARN: DR_VAULT,
+    COPY_ROLE_ARN: ROLE,
+    RETENTION_DAYS: "7",
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
+    BACKUP_ENDPOINT: backupEndpoint,
+  };
+}
+
 describe("relay-copies handler (DR account, primary region) against a local AWS Backup", () => {
   let backup: FakeBackup;
   let client: BackupClient;
@@ -191,17 +206,7 @@ describe("relay-copies handler (DR account, primary region) against a local AWS 
 
   describe("the Lambda entry point", () => {
     const saved = { ...process.env };
-    const env = () => ({
-      STAGING_VAULT_NAME: STAGING,
-      DESTINATION_VAULT_ARN: DR_VAULT,
-      COPY_ROLE_ARN: ROLE,
-      RETENTION_DAYS: "7",
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
-      BACKUP_ENDPOINT: backup.url,
-    });
+    const env = () => entryEnvironment(backup.url);
     let log: typeof console.log;
     beforeEach(() => {
       Object.assign(process.env, env());
@@ -327,17 +332,9 @@ describe("relay-copies handler: the DR vault's newest copy age (a local AWS Back
     let staging: FakeBackup;
     const saved = { ...process.env };
     const env = () => ({
-      STAGING_VAULT_NAME: STAGING,
-      DESTINATION_VAULT_ARN: DR_VAULT,
-      COPY_ROLE_ARN: ROLE,
-      RETENTION_DAYS: "7",
+      ...entryEnvironment(staging.url),
       METRIC_NAMESPACE: "TDP/DR",
-      AWS_REGION: "us-east-1",
       AWS_LAMBDA_FUNCTION_NAME: "acme-tdp-dr-relay-copies",
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
-      BACKUP_ENDPOINT: staging.url,
       DR_BACKUP_ENDPOINT: drBackup.url,
       MONITORING_ENDPOINT: cloudwatch.url,
     });
