@@ -44,6 +44,13 @@ function entryEnvironment(backupEndpoint: string): Record<string, string> {
   };
 }
 
+/** Three failed copy jobs of `source` to the DR vault: the relay gives up on that recovery point. */
+function giveUpCopies(backup: FakeBackup, source: string): void {
+  for (const n of [1, 2, 3]) {
+    backup.jobs.push({ id: `x${n}`, source, destination: DR_VAULT, state: "FAILED", role: ROLE });
+  }
+}
+
 describe("relay-copies handler (DR account, primary region) against a local AWS Backup", () => {
   let backup: FakeBackup;
   let client: BackupClient;
@@ -227,15 +234,7 @@ describe("relay-copies handler (DR account, primary region) against a local AWS 
     });
 
     it("fails (so its alarm fires) when copies gave up", async () => {
-      for (const n of [1, 2, 3]) {
-        backup.jobs.push({
-          id: `x${n}`,
-          source: point(4),
-          destination: DR_VAULT,
-          state: "FAILED",
-          role: ROLE,
-        });
-      }
+      giveUpCopies(backup, point(4));
       await assert.rejects(
         handler(),
         /failed 3 times for arn:aws:backup:us-east-1:222222222222:recovery-point:awsbackup:copyjob-4/,
@@ -379,15 +378,7 @@ describe("relay-copies handler: the DR vault's newest copy age (a local AWS Back
 
     it("still publishes the age when copies gave up, then fails", async () => {
       drBackup.points.push({ arn: drPoint(1), status: "COMPLETED", created: hoursAgo(40) });
-      for (const n of [1, 2, 3]) {
-        staging.jobs.push({
-          id: `x${n}`,
-          source: point(1),
-          destination: DR_VAULT,
-          state: "FAILED",
-          role: ROLE,
-        });
-      }
+      giveUpCopies(staging, point(1));
       await assert.rejects(handler(), /failed 3 times/);
       assert.equal(cloudwatch.calls[0]!["MetricData.member.1.Value"], "40");
     });
