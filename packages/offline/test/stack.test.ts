@@ -264,7 +264,9 @@ describe("offline engine: pulumi:disable-default-providers", () => {
         offline.runStack({ stack: "strict", configFile: file, program: configProgram }),
         /Default provider for 'aws' disabled/,
       );
-      const rec = await offline.record(() => new aws.s3.Bucket("after-the-stack"));
+      const rec = await offline.record(() => {
+        new aws.s3.Bucket("after-the-stack");
+      });
       assert.equal(rec.ofType("aws:s3/bucket:Bucket").length, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
