@@ -11,7 +11,8 @@
  * - `.ts` files are transpiled by esbuild (types stripped, no type check: `tsc -b` checks) and the
  *   result is kept in `node_modules/.cache/register-typescript/`, keyed by the source's hash, so a
  *   second run reads the JavaScript back instead of transpiling;
- * - V8's compiled code is cached on disk for every module, JavaScript included (`compile-cache.cjs`).
+ * - V8's compiled code is cached on disk for every module, JavaScript included (`compile-cache.cjs`),
+ *   and so is where `require` found each installed module (`resolve-cache.cjs`).
  *
  * Source maps are inline; Node maps stack traces through them when source maps are enabled
  * (`--enable-source-maps`, or TDP_SOURCE_MAPS=1 under mocha).
@@ -24,12 +25,18 @@ const Module = require("node:module");
 const path = require("node:path");
 
 const { installCompileCache } = require("./compile-cache.cjs");
+const { installResolveCache } = require("./resolve-cache.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "register-typescript");
 
 // TDP_COMPILE_CACHE_DIR: another folder, for the hook's own tests.
-installCompileCache(process.env["TDP_COMPILE_CACHE_DIR"] ?? path.join(CACHE, "v8"));
+const compiledDir = process.env["TDP_COMPILE_CACHE_DIR"] ?? path.join(CACHE, "v8");
+installCompileCache(compiledDir);
+installResolveCache(
+  ROOT,
+  path.join(compiledDir, `${path.basename(process.argv[1] ?? "node")}.resolutions.json`),
+);
 
 /** @type {typeof import("esbuild") | undefined} */
 let esbuild;
