@@ -54,21 +54,29 @@ const OPTIONS = /** @type {const} */ ({
 fs.mkdirSync(CACHE, { recursive: true });
 
 /**
+ * The installed esbuild's version, part of every cache key, read from its package.json: loading
+ * esbuild itself is left to a cache miss.
+ */
+const ESBUILD_VERSION = /** @type {{ version: string }} */ (
+  JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "esbuild", "package.json"), "utf8"))
+).version;
+
+/**
  * @param {string} source
  * @param {string} filename
  * @returns {string}
  */
 function transpile(source, filename) {
-  esbuild ??= require("esbuild");
   const key = crypto
     .createHash("sha256")
-    .update(`${esbuild.version}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
+    .update(`${ESBUILD_VERSION}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
     .update(source)
     .digest("hex");
   const cached = path.join(CACHE, `${key}.js`);
   try {
     return fs.readFileSync(cached, "utf8");
   } catch {
+    esbuild ??= require("esbuild");
     const { code } = esbuild.transformSync(source, { ...OPTIONS, sourcefile: filename });
     // Written whole then renamed: a parallel mocha worker never reads half a file.
     const partial = `${cached}.${process.pid}.tmp`;
