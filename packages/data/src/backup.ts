@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming } from "@tdp/core";
-import { ServiceRole, policyDocument, policyJson, statefulResourceOptions } from "@tdp/core";
+import { ServiceRole } from "@tdp/core";
 
 import type { AlarmTarget } from "./alarms";
 import { createAlarm } from "./alarms";
@@ -13,6 +13,7 @@ import {
   validateBackupWindows,
 } from "./database-validation";
 import { validateIntBetween } from "./validation";
+import { createProtectedVault } from "./backup-vault";
 
 /** The AWS-managed policies of the backup role: take and restore backups of the selected resources. */
 export const BACKUP_ROLE_POLICY_ARNS = [
@@ -141,42 +142,17 @@ export class DatabaseBackup extends pulumi.ComponentResource {
     this.schedule = schedule;
     this.retentionDays = retention;
 
-    this.vault = new aws.backup.Vault(
-      `${name}-vault`,
-      { name: naming.name("backupVault", "database"), kmsKeyArn: args.kmsKeyArn, forceDestroy: false },
-      statefulResourceOptions({ parent: this }),
+    this.vault = createProtectedVault(
+      name,
+      {
+        vaultName: naming.name("backupVault", "database"),
+        kmsKeyArn: args.kmsKeyArn,
+        vaultLock: args.vaultLock,
+      },
+      this,
     );
     this.vaultName = this.vault.name;
     this.vaultArn = this.vault.arn;
-    new aws.backup.VaultPolicy(
-      `${name}-vault-policy`,
-      {
-        backupVaultName: this.vault.name,
-        policy: policyJson(
-          policyDocument({
-            // Lifecycle expiry still deletes them; people cannot, short of changing this policy.
-            Sid: "RecoveryPointsAreNotDeletedOrShortened",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
-            Resource: "*",
-          }),
-        ),
-      },
-      parent,
-    );
-    if (args.vaultLock !== undefined) {
-      new aws.backup.VaultLockConfiguration(
-        `${name}-vault-lock`,
-        {
-          backupVaultName: this.vault.name,
-          minRetentionDays: args.vaultLock.minRetentionDays,
-          maxRetentionDays: args.vaultLock.maxRetentionDays,
-          changeableForDays: args.vaultLock.changeableForDays,
-        },
-        parent,
-      );
-    }
 
     this.plan = new aws.backup.Plan(
       `${name}-plan`,

@@ -1,6 +1,7 @@
 export * from "./alarms";
 export * from "./alerts";
 export * from "./backup";
+export * from "./backup-vault";
 export * from "./buckets";
 export * from "./cloudtrail";
 export * from "./database";

@@ -12,7 +12,7 @@ import {
   statefulResourceOptions,
 } from "@tdp/core";
 import type { AlarmTarget } from "@tdp/data";
-import { Alerts, DataKey, createAlarm, validateEmail } from "@tdp/data";
+import { Alerts, DataKey, createAlarm, createProtectedVault, validateEmail } from "@tdp/data";
 
 import { DR_METRIC_NAMESPACE, NEWEST_COPY_AGE_METRIC } from "./copy-age";
 import { drFunction } from "./dr-function";
@@ -257,42 +257,25 @@ export class BackupCopyRelay extends pulumi.ComponentResource {
 
     // The staging vault: the primary account copies in (its plan's copy action); nobody deletes
     // or shortens a recovery point (the copy action's lifecycle still expires them).
-    this.vault = new aws.backup.Vault(
-      `${name}-vault`,
+    this.vault = createProtectedVault(
+      name,
       {
-        name: args.naming.name("backupVault", STAGING_VAULT_PURPOSE),
+        vaultName: args.naming.name("backupVault", STAGING_VAULT_PURPOSE),
         kmsKeyArn: vaultKey.arn,
-        forceDestroy: false,
+        additionalStatements: [
+          {
+            Sid: "PrimaryAccountCopiesIn",
+            Effect: "Allow",
+            Principal: { AWS: primaryRoot },
+            Action: "backup:CopyIntoBackupVault",
+            Resource: "*",
+          },
+        ],
       },
-      statefulResourceOptions(child),
+      this,
     );
     this.vaultName = this.vault.name;
     this.vaultArn = this.vault.arn;
-    new aws.backup.VaultPolicy(
-      `${name}-vault-policy`,
-      {
-        backupVaultName: this.vault.name,
-        policy: policyJson(
-          policyDocument(
-            {
-              Sid: "RecoveryPointsAreNotDeletedOrShortened",
-              Effect: "Deny",
-              Principal: { AWS: "*" },
-              Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
-              Resource: "*",
-            },
-            {
-              Sid: "PrimaryAccountCopiesIn",
-              Effect: "Allow",
-              Principal: { AWS: primaryRoot },
-              Action: "backup:CopyIntoBackupVault",
-              Resource: "*",
-            },
-          ),
-        ),
-      },
-      child,
-    );
 
     // The role AWS Backup copies with: read the staging snapshots under the staging key here,
     // write the copies under the DR vault's key there, through RDS in each region only.

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming, PolicyStatement } from "@tdp/core";
-import { LOGS_KEY_ACTIONS, policyDocument, policyJson, statefulResourceOptions } from "@tdp/core";
+import { LOGS_KEY_ACTIONS } from "@tdp/core";
 import type {
   BucketLifecycleArgs,
   BucketObjectLockArgs,
@@ -12,6 +12,7 @@ import {
   DEFAULT_BUCKET_LIFECYCLE,
   DataKey,
   SecureBucket,
+  createProtectedVault,
   validateBucketLifecycle,
   validateObjectLock,
   validateRotationPeriodInDays,
@@ -310,46 +311,20 @@ export class DrTargets extends pulumi.ComponentResource {
     this.buckets = buckets;
 
     // The DR vault for the database's recovery points (backup mode's relay copies into it).
-    this.vault = new aws.backup.Vault(
-      `${name}-vault`,
-      {
-        name: args.naming.name("backupVault", "database"),
-        kmsKeyArn: keys["backup-vault"].arn,
-        forceDestroy: false,
-      },
-      statefulResourceOptions({ parent: this }),
-    );
-    this.vaultName = this.vault.name;
-    this.vaultArn = this.vault.arn;
-    const vaultStatements: PolicyStatement[] = [
-      {
-        Sid: "RecoveryPointsAreNotDeletedOrShortened",
-        Effect: "Deny",
-        Principal: { AWS: "*" },
-        Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
-        Resource: "*",
-      },
-    ];
     // No account but this one writes here: in backup mode the copies come from this account's
     // staging vault in the primary region (BackupCopyRelay), a same-account copy that needs no
     // vault policy grant; the primary account is admitted to the staging vault only.
-    new aws.backup.VaultPolicy(
-      `${name}-vault-policy`,
-      { backupVaultName: this.vault.name, policy: policyJson(policyDocument(...vaultStatements)) },
-      { parent: this },
+    this.vault = createProtectedVault(
+      name,
+      {
+        vaultName: args.naming.name("backupVault", "database"),
+        kmsKeyArn: keys["backup-vault"].arn,
+        vaultLock: args.vaultLock,
+      },
+      this,
     );
-    if (args.vaultLock !== undefined) {
-      new aws.backup.VaultLockConfiguration(
-        `${name}-vault-lock`,
-        {
-          backupVaultName: this.vault.name,
-          minRetentionDays: args.vaultLock.minRetentionDays,
-          maxRetentionDays: args.vaultLock.maxRetentionDays,
-          changeableForDays: args.vaultLock.changeableForDays,
-        },
-        { parent: this },
-      );
-    }
+    this.vaultName = this.vault.name;
+    this.vaultArn = this.vault.arn;
 
     this.registerOutputs({
       keyArns,
