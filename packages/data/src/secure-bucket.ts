@@ -31,7 +31,8 @@ export const DEFAULT_ABORT_MULTIPART_DAYS = 7;
 export const DEFAULT_NONCURRENT_VERSION_DAYS = 90;
 
 /**
- * Cross-region replication of the bucket (used by the DR issue). Objects encrypted with SSE-KMS
+ * Cross-region replication of the bucket (`@tdp/dr`'s Replication builds the same rule with
+ * `replicationRule`). Objects encrypted with SSE-KMS
  * are replicated and re-encrypted with the replica key; the role needs
  * s3:GetObjectVersionForReplication, kms:Decrypt on this bucket's key and kms:Encrypt on the replica key.
  */
@@ -48,6 +49,43 @@ export interface BucketReplicationArgs {
   storageClass?: string;
   /** S3 Replication Time Control (15-minute objective) with its metrics. @default true */
   replicationTimeControl?: boolean;
+}
+
+/** Minutes of S3 Replication Time Control's objective (and of its metrics' threshold). */
+export const REPLICATION_TIME_MINUTES = 15;
+
+/**
+ * The replication rule of the platform's buckets: every object (KMS-encrypted ones included,
+ * re-encrypted with the replica key), delete markers too, ownership handed to the destination
+ * account when it is another, and Replication Time Control with its metrics unless turned off.
+ */
+export function replicationRule(
+  id: string,
+  r: Omit<BucketReplicationArgs, "roleArn">,
+): aws.types.input.s3.BucketReplicationConfigRule {
+  const rtc = r.replicationTimeControl ?? true;
+  return {
+    id,
+    status: "Enabled",
+    priority: 1,
+    filter: {},
+    deleteMarkerReplication: { status: "Enabled" },
+    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+    destination: {
+      bucket: r.destinationBucketArn,
+      ...(r.destinationAccountId === undefined
+        ? {}
+        : { account: r.destinationAccountId, accessControlTranslation: { owner: "Destination" } }),
+      storageClass: r.storageClass ?? "STANDARD",
+      encryptionConfiguration: { replicaKmsKeyId: r.destinationKmsKeyArn },
+      ...(rtc
+        ? {
+            replicationTime: { status: "Enabled", time: { minutes: REPLICATION_TIME_MINUTES } },
+            metrics: { status: "Enabled", eventThreshold: { minutes: REPLICATION_TIME_MINUTES } },
+          }
+        : {}),
+    },
+  };
 }
 
 /**
@@ -400,37 +438,12 @@ export class SecureBucket extends pulumi.ComponentResource {
     );
 
     if (args.replication !== undefined) {
-      const r = args.replication;
-      const rtc = r.replicationTimeControl ?? true;
       new aws.s3.BucketReplicationConfig(
         `${name}-replication`,
         {
           bucket: bucketId,
-          role: r.roleArn,
-          rules: [
-            {
-              id: "replicate-everything",
-              status: "Enabled",
-              priority: 1,
-              filter: {},
-              deleteMarkerReplication: { status: "Enabled" },
-              sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-              destination: {
-                bucket: r.destinationBucketArn,
-                storageClass: r.storageClass ?? "STANDARD",
-                encryptionConfiguration: { replicaKmsKeyId: r.destinationKmsKeyArn },
-                ...(r.destinationAccountId === undefined
-                  ? {}
-                  : { account: r.destinationAccountId, accessControlTranslation: { owner: "Destination" } }),
-                ...(rtc
-                  ? {
-                      replicationTime: { status: "Enabled", time: { minutes: 15 } },
-                      metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
-                    }
-                  : {}),
-              },
-            },
-          ],
+          role: args.replication.roleArn,
+          rules: [replicationRule("replicate-everything", args.replication)],
         },
         { parent: this, dependsOn: [this.versioning] },
       );

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IamSettings, Naming, PolicyStatement } from "@tdp/core";
 import { ServiceRole, allow, policyDocument } from "@tdp/core";
 import type { AlarmTarget, ReplicaStorageClass } from "@tdp/data";
-import { REPLICA_STORAGE_CLASSES, createAlarm } from "@tdp/data";
+import { REPLICATION_TIME_MINUTES, REPLICA_STORAGE_CLASSES, createAlarm, replicationRule } from "@tdp/data";
 
 import type { ReplicaPurpose } from "./validation";
 import {
@@ -18,7 +18,7 @@ export { REPLICA_STORAGE_CLASSES };
 export type { ReplicaStorageClass };
 
 /** S3 Replication Time Control's objective: 99.99 % of objects within 15 minutes. */
-export const RTC_MINUTES = 15;
+export const RTC_MINUTES = REPLICATION_TIME_MINUTES;
 
 /** What the role reads of a source bucket and its object versions. */
 export const SOURCE_BUCKET_ACTIONS = ["s3:GetReplicationConfiguration", "s3:ListBucket"];
@@ -200,27 +200,13 @@ export class Replication extends pulumi.ComponentResource {
           bucket: source.bucketName,
           role: this.role.arn,
           rules: [
-            {
-              id: ruleId,
-              status: "Enabled",
-              priority: 1,
-              filter: {},
-              deleteMarkerReplication: { status: "Enabled" },
-              sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-              destination: {
-                bucket: destination.arn,
-                account: args.drAccountId,
-                accessControlTranslation: { owner: "Destination" },
-                storageClass: args.storageClass ?? "STANDARD",
-                encryptionConfiguration: { replicaKmsKeyId: destination.kmsKeyArn },
-                ...(rtc
-                  ? {
-                      replicationTime: { status: "Enabled", time: { minutes: RTC_MINUTES } },
-                      metrics: { status: "Enabled", eventThreshold: { minutes: RTC_MINUTES } },
-                    }
-                  : {}),
-              },
-            },
+            replicationRule(ruleId, {
+              destinationBucketArn: destination.arn,
+              destinationKmsKeyArn: destination.kmsKeyArn,
+              destinationAccountId: args.drAccountId,
+              storageClass: args.storageClass,
+              replicationTimeControl: rtc,
+            }),
           ],
         },
         // The role's policy must be in place before S3 first replicates with it.
