@@ -202,6 +202,17 @@ describe("single sign-on in the stacks", () => {
       rec.one("aws:acm/certificate:Certificate", "sso-certificate").provider?.split("::")[3],
       "aws-us-east-1",
     );
+    // ACM validates in the certificate's region; the record goes in the zone through the stack's provider.
+    assert.equal(
+      rec
+        .one("aws:acm/certificateValidation:CertificateValidation", "sso-certificate-validation")
+        .provider?.split("::")[3],
+      "aws-us-east-1",
+    );
+    assert.equal(
+      rec.one("aws:route53/record:Record", "sso-certificate-validation-record").provider?.split("::")[3],
+      "aws",
+    );
     assert.equal(
       (rec.one("aws:cognito/userPool:UserPool").inputs["emailConfiguration"] as Record<string, string>)[
         "emailSendingAccount"

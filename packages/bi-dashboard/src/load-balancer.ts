@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { dnsValidatedCertificate } from "@tdp/core";
 
 import type { SecureBucket } from "./buckets";
 import type { DashboardContext } from "./context";
@@ -18,32 +19,15 @@ function certificateArn(ctx: DashboardContext): pulumi.Input<string> {
   if (lbArgs.certificateArn !== undefined) {
     return lbArgs.certificateArn;
   }
-  const certificate = new aws.acm.Certificate(
-    `${name}-certificate`,
+  return dnsValidatedCertificate(
+    name,
     {
       domainName: lbArgs.domainName!,
-      validationMethod: "DNS",
       keyAlgorithm: lbArgs.certificateKeyAlgorithm,
-    },
-    child,
-  );
-  const validationRecord = new aws.route53.Record(
-    `${name}-certificate-validation-record`,
-    {
       zoneId: lbArgs.hostedZoneId!,
-      name: certificate.domainValidationOptions.apply((o) => o?.[0]?.resourceRecordName ?? ""),
-      type: certificate.domainValidationOptions.apply((o) => o?.[0]?.resourceRecordType ?? "CNAME"),
-      records: [certificate.domainValidationOptions.apply((o) => o?.[0]?.resourceRecordValue ?? "")],
-      ttl: 300,
-      allowOverwrite: true,
     },
     child,
   );
-  return new aws.acm.CertificateValidation(
-    `${name}-certificate-validation`,
-    { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
-    child,
-  ).certificateArn;
 }
 
 /** The ALB (TLS 1.2+, HTTP redirected to HTTPS, access logs), its target group and alias record. */

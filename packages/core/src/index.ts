@@ -1,4 +1,5 @@
 export * from "./bundle";
+export * from "./certificate";
 export * from "./cidr";
 export * from "./config";
 export * from "./iam";

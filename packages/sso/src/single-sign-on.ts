@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming } from "@tdp/core";
-import { statefulResourceOptions } from "@tdp/core";
+import { dnsValidatedCertificate, statefulResourceOptions } from "@tdp/core";
 
 import type { IdentityProviderArgs, SsoDomainArgs, UserPoolTier } from "./validation";
 import {
@@ -258,35 +258,16 @@ export class SingleSignOn extends pulumi.ComponentResource {
       certificateArn = domain.certificateArn;
       if (certificateArn === undefined || certificateArn === "") {
         const usEast1 = args.certificateProvider ? { provider: args.certificateProvider } : {};
-        const certificate = new aws.acm.Certificate(
-          `${name}-certificate`,
-          { domainName: domain.customDomain, validationMethod: "DNS", keyAlgorithm: "RSA_2048" },
-          { ...child, ...usEast1 },
-        );
-        const option = certificate.domainValidationOptions.apply((options) => {
-          const found = options.find((o) => o.domainName === domain.customDomain);
-          if (!found) {
-            throw new Error(`ACM returned no DNS validation option for ${domain.customDomain}`);
-          }
-          return found;
-        });
-        const record = new aws.route53.Record(
-          `${name}-certificate-validation-record`,
+        certificateArn = dnsValidatedCertificate(
+          name,
           {
+            domainName: domain.customDomain,
+            keyAlgorithm: "RSA_2048",
             zoneId: domain.zoneId!,
-            name: option.resourceRecordName,
-            type: option.resourceRecordType,
-            records: [option.resourceRecordValue],
-            ttl: 300,
-            allowOverwrite: true,
+            certificateOptions: usEast1,
           },
           child,
         );
-        certificateArn = new aws.acm.CertificateValidation(
-          `${name}-certificate-validation`,
-          { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
-          { ...child, ...usEast1 },
-        ).certificateArn;
       }
     }
     const userPoolDomain = new aws.cognito.UserPoolDomain(

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming } from "@tdp/core";
-import { statefulResourceOptions } from "@tdp/core";
+import { dnsValidatedCertificate, statefulResourceOptions } from "@tdp/core";
 
 import type { WebModes, WebSettings } from "./validation";
 import {
@@ -138,44 +138,17 @@ export class WebEntryPoint extends pulumi.ComponentResource {
     if (modes.certificate === "given") {
       certificateArn = pulumi.output(args.certificateArn!);
     } else if (modes.certificate === "created") {
-      const certificate = new aws.acm.Certificate(
-        `${name}-certificate`,
+      certificateArn = dnsValidatedCertificate(
+        name,
         {
           domainName: domain,
           subjectAlternativeNames: [this.hostNames.api],
-          validationMethod: "DNS",
           keyAlgorithm: args.certificateKeyAlgorithm ?? DEFAULT_KEY_ALGORITHM,
+          zoneId: zoneId!,
+          recordName: (index) => `${name}-validation-${index === 0 ? "web" : "api"}`,
         },
-        { ...child, deleteBeforeReplace: false },
-      );
-      // One validation record per name, matched by domain name (ACM does not promise an order).
-      const records = [this.hostNames.web, this.hostNames.api].map((host, index) => {
-        const option = certificate.domainValidationOptions.apply((options) => {
-          const found = options.find((o) => o.domainName === host);
-          if (!found) {
-            throw new Error(`ACM returned no DNS validation option for ${host}`);
-          }
-          return found;
-        });
-        return new aws.route53.Record(
-          `${name}-validation-${index === 0 ? "web" : "api"}`,
-          {
-            zoneId: zoneId!,
-            name: option.resourceRecordName,
-            type: option.resourceRecordType,
-            records: [option.resourceRecordValue],
-            ttl: 300,
-            allowOverwrite: true,
-          },
-          child,
-        );
-      });
-      const validation = new aws.acm.CertificateValidation(
-        `${name}-certificate-validation`,
-        { certificateArn: certificate.arn, validationRecordFqdns: records.map((r) => r.fqdn) },
         child,
       );
-      certificateArn = validation.certificateArn;
     }
     this.certificateArn = certificateArn;
 
