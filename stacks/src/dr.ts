@@ -15,7 +15,7 @@ import {
   replicationRoleArn,
 } from "@tdp/dr";
 
-import { backupScheduleOf } from "./config/dr-rules";
+import { backupGapHoursOf, backupScheduleOf } from "./config/dr-rules";
 import { qualifiedStackName } from "./config/platform";
 import type { StackContext } from "./context";
 import type { DataLayer } from "./data";
@@ -265,12 +265,7 @@ export async function readDrStack(ctx: StackContext): Promise<DrStack | undefine
     const alarmHours = targets.copyAgeAlarmHours;
     if (alarmHours !== undefined) {
       const schedule = backupScheduleOf(ctx.config.data.database);
-      let gap: number | undefined;
-      try {
-        gap = longestBackupGapHours(parseBackupSchedule(schedule));
-      } catch {
-        gap = undefined; // the schedule's own problem is reported under tdp:data.database
-      }
+      const gap = backupGapHoursOf(ctx.config.data.database);
       if (gap !== undefined && alarmHours < gap + 2) {
         problems.push({
           key: "tdp:data.database",

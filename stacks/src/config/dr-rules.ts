@@ -14,6 +14,18 @@ export function backupScheduleOf(db: StackConfig["data"]["database"]): string {
 }
 
 /**
+ * The longest gap between two database backups, in hours; undefined when the schedule itself is
+ * invalid (that problem is reported under tdp:data.database).
+ */
+export function backupGapHoursOf(db: StackConfig["data"]["database"]): number | undefined {
+  try {
+    return longestBackupGapHours(parseBackupSchedule(backupScheduleOf(db)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The rules of `tdp:dr` that read other sections: the pair of accounts and regions, the stack
  * reference, what the copy mode needs, and the copies' retention against the backup schedule.
  */
@@ -94,12 +106,7 @@ export function drProblems(
     });
   }
   if (copy.mode !== "none" && platform.role === "primary" && database !== undefined) {
-    let gap: number | undefined;
-    try {
-      gap = longestBackupGapHours(parseBackupSchedule(backupScheduleOf(database)));
-    } catch {
-      gap = undefined; // the schedule's own problem is reported under tdp:data.database
-    }
+    const gap = backupGapHoursOf(database);
     if (gap !== undefined && copy.retentionDays * 24 < gap) {
       problems.push({
         key: "tdp:dr.databaseCopy.retentionDays",
