@@ -8,7 +8,7 @@ import type { Inventory } from "./inventory";
 import { loadInventory } from "./inventory";
 import { answerInvoke } from "./invokes";
 import type { RecordedOptions, RecordedResource } from "./recording";
-import { Recording } from "./recording";
+import { Recording, readRecord } from "./recording";
 import type { PlanValue } from "./serialize";
 import { toPlanValue, unwrapSecrets } from "./serialize";
 import { readStackFile } from "./stack-file";
@@ -453,19 +453,12 @@ export class OfflineEngine {
 
   private toReadRecord(req: ReadRequest, urn: string): RecordedResource {
     const provider = req.getProvider();
-    return {
+    return readRecord(
+      req,
       urn,
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent() || null,
-      custom: true,
-      protect: false,
-      retainOnDelete: false,
-      dependencies: [...new Set(req.getDependenciesList())].sort(),
-      provider: provider ? providerUrn(provider) : null,
-      inputs: (toPlanValue(req.getProperties()?.toJavaScript() ?? {}) ?? {}) as Record<string, PlanValue>,
-      read: req.getId(),
-    };
+      provider ? providerUrn(provider) : null,
+      req.getProperties()?.toJavaScript() ?? {},
+    );
   }
 
   /** Where look-ups of existing resources are answered from. */

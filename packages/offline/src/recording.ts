@@ -1,4 +1,5 @@
 import type { PlanValue } from "./serialize";
+import { toPlanValue } from "./serialize";
 
 /**
  * The resource options of a registration that decide how an update or a replacement happens,
@@ -40,6 +41,40 @@ export interface RecordedResource {
   inputs: Record<string, PlanValue>;
   /** Set only for a read of an existing resource (`Resource.get`, a stack reference): the id read. */
   read?: string;
+}
+
+/** What a ReadResource request says of the resource read (both engines receive the same request). */
+export interface ReadRequestFields {
+  getId(): string;
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+}
+
+/**
+ * The record of a read of an existing resource (`Resource.get`, a stack reference): custom,
+ * neither protected nor retained (the stack does not manage it), its id in `read`.
+ */
+export function readRecord(
+  req: ReadRequestFields,
+  urn: string,
+  provider: string | null,
+  properties: unknown,
+): RecordedResource {
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent() || null,
+    custom: true,
+    protect: false,
+    retainOnDelete: false,
+    dependencies: [...new Set(req.getDependenciesList())].sort(),
+    provider,
+    inputs: (toPlanValue(properties) ?? {}) as Record<string, PlanValue>,
+    read: req.getId(),
+  };
 }
 
 /** The resources a program or a test callback registered, and the stack outputs. */

@@ -21,7 +21,8 @@ import type { RegisterRequest } from "../engine";
 import { planOutputs, registrationRecord } from "../engine";
 import { answerInvoke } from "../invokes";
 import type { RecordedResource } from "../recording";
-import { toPlanValue, unwrapSecrets } from "../serialize";
+import { readRecord } from "../recording";
+import { unwrapSecrets } from "../serialize";
 import { synthesize } from "../synth";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -659,17 +660,7 @@ export class StandInEngine {
     }
     this.states.set(urn, { urn, id: req.getId(), provider, outputs });
     this.reads.push({
-      urn,
-      type,
-      name: req.getName(),
-      parent: req.getParent() || null,
-      custom: true,
-      protect: false,
-      retainOnDelete: false,
-      dependencies: [...new Set(req.getDependenciesList())].sort(),
-      provider: defaultProvider ? null : provider.split("::").slice(0, -1).join("::"),
-      inputs: (toPlanValue(props) ?? {}) as RecordedResource["inputs"],
-      read: req.getId(),
+      ...readRecord(req, urn, defaultProvider ? null : provider.split("::").slice(0, -1).join("::"), props),
       remote: false,
       ...(defaultProvider && defaultProvider !== "pulumi" ? { defaultProvider } : {}),
       transformsRun: 0,
